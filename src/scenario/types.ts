@@ -1,0 +1,212 @@
+/**
+ * The validated, resolved scenario: plain data, every default filled in, every id resolved.
+ * This is what the loader produces and what the simulation consumes. All durations are in
+ * seconds from the scenario start, all money in USD, all prices of tokens per million tokens.
+ */
+
+export type Seconds = number;
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Absolute path of the scenario file ("" when built in code). */
+  file: string;
+  /** sha256 of the scenario file's bytes (hex), "" when built in code. */
+  fileHash: string;
+  seed: number;
+  /** Epoch milliseconds of the scenario start (UTC). */
+  startMs: number;
+  horizon: Seconds;
+  reportInterval: Seconds;
+  fidelity: "request" | "fluid" | "hybrid";
+  regions: string[];
+  models: ModelSpec[];
+  /** Every hardware profile a pool references (by id). */
+  profiles: HardwareProfile[];
+  fleet: { pools: PoolSpec[]; changes: FleetChange[] };
+  tenants: TenantSpec[];
+  events: TimelineEvent[];
+  scheduler: SchedulerSpec;
+  billing: BillingSpec;
+  /** Dotted field path (e.g. "tenants.0.workloads.1.model") -> 1-based line in `file`, where known. */
+  lines: Record<string, number>;
+}
+
+export interface ModelSpec {
+  id: string;
+  owner: string;
+  /** Total parameters, billions (memory footprint). */
+  paramsB: number;
+  /** Parameters used per token, billions (MoE: fewer than paramsB). */
+  activeParamsB: number;
+  bytesPerParam: number;
+  kvBytesPerToken: number;
+  acceleratorsPerReplica: number;
+  price: { inputUsdPerMtok: number; outputUsdPerMtok: number };
+  ownerRevenueShare: number;
+}
+
+export interface MeasuredPerformance {
+  model: string;
+  /** Prompt tokens per second per replica. */
+  prefillTokensPerS: number;
+  /** Batch size -> total decode tokens/s per replica over the batch, sorted by batch size. */
+  decodeTokensPerS: Array<[batch: number, tokensPerS: number]>;
+  maxBatch?: number;
+}
+
+export interface HardwareProfile {
+  id: string;
+  kind: "gpu" | "maia" | "cobalt";
+  accelerator: string;
+  acceleratorsPerNode: number;
+  memoryGbPerAccelerator: number;
+  memoryBandwidthTbPerS: number;
+  peakTflops: number;
+  efficiency: { compute: number; memory: number };
+  powerW: { idle: number; peak: number };
+  capexUsd: number;
+  opexUsdPerHour: number;
+  priceUsdPerHour: number;
+  sources: string[];
+  performance: MeasuredPerformance[];
+  /** File the profile was read from ("" when built in code). */
+  file: string;
+}
+
+export interface PoolServes {
+  model: string;
+  nodes: number;
+}
+
+export interface PoolSpec {
+  id: string;
+  profile: string;
+  region: string;
+  nodes: number;
+  serves: PoolServes[];
+  /** Tenant id, or null when the pool is open to everyone. */
+  reservedFor: string | null;
+}
+
+export interface FleetChange {
+  at: Seconds;
+  pool: string;
+  model: string;
+  /** Positive: nodes added; negative: nodes removed. */
+  deltaNodes: number;
+}
+
+export type TokenDist =
+  | { dist: "constant"; value: number; max: number | null }
+  | { dist: "exponential"; mean: number; max: number | null }
+  | { dist: "lognormal"; median: number; p90: number; max: number | null }
+  | { dist: "uniform"; min: number; max: number }
+  | { dist: "empirical"; file: string; column: string; max: number | null };
+
+export interface Diurnal {
+  peakToTrough: number;
+  peakHourUtc: number;
+}
+
+export interface TraceOptions {
+  /** Absolute path of the trace file. */
+  file: string;
+  format: "csv" | "jsonl";
+  /** Column (or JSON key) names. */
+  timestampColumn: string;
+  promptColumn: string;
+  outputColumn: string;
+  /** How the timestamp column is read: "datetime" (ISO-like text), "s", "ms" (numbers). */
+  timestampUnit: "datetime" | "s" | "ms";
+  timeScale: number;
+  loop: boolean;
+  offset: Seconds;
+}
+
+export type ArrivalSpec =
+  | {
+      process: "poisson" | "constant";
+      ratePerS: number;
+      diurnal: Diurnal | null;
+      growthPerMonth: number;
+    }
+  | {
+      process: "mmpp";
+      ratePerS: number;
+      onMean: Seconds;
+      offMean: Seconds;
+      diurnal: Diurnal | null;
+      growthPerMonth: number;
+    }
+  | { process: "trace"; trace: TraceOptions };
+
+export interface Slo {
+  ttftS: number;
+  tpotMs: number;
+}
+
+export interface WorkloadSpec {
+  /** Stable id within the tenant (defaults to the position as a string). */
+  id: string;
+  model: string;
+  region: string | null;
+  arrival: ArrivalSpec;
+  /** For trace arrivals the trace carries the token counts and these are null. */
+  promptTokens: TokenDist | null;
+  outputTokens: TokenDist | null;
+  slo: Slo | null;
+  fallback: string[];
+}
+
+export interface Contract {
+  type: "token" | "capacity" | "on_demand" | "spot";
+  discount: number;
+  committedUsd: number;
+  sla: { target: number; credit: number } | null;
+}
+
+export interface TenantSpec {
+  id: string;
+  kind: "lab" | "enterprise";
+  contract: Contract;
+  workloads: WorkloadSpec[];
+}
+
+export type TimelineEvent =
+  | { at: Seconds; type: "tenant_shift"; tenant: string; fraction: number }
+  | { at: Seconds; type: "model_outage"; model: string; duration: Seconds }
+  | { at: Seconds; type: "pool_outage"; pool: string; duration: Seconds; fraction: number }
+  | {
+      at: Seconds;
+      type: "price_change";
+      model: string;
+      inputUsdPerMtok: number | null;
+      outputUsdPerMtok: number | null;
+    }
+  | { at: Seconds; type: "demand_change"; tenant: string; factor: number };
+
+export type RoutingPolicy =
+  | "shared_queue"
+  | "round_robin"
+  | "least_loaded"
+  | "power_of_two"
+  | "cost_aware"
+  | "slo_aware";
+
+export interface SchedulerSpec {
+  routing: RoutingPolicy;
+  maxQueuePerReplica: number;
+  batching: "continuous" | "static";
+  /** Cap on top of the profile/KV limit; null = no extra cap. */
+  maxBatch: number | null;
+  /** How prefill shares a replica with decoding (documented in docs/service-model.md). */
+  prefill: "pause";
+}
+
+export interface BillingSpec {
+  energyUsdPerKwh: number;
+  pue: number;
+  amortizationYears: number;
+  spotDiscount: number;
+}

@@ -1,0 +1,35 @@
+/**
+ * The contract between the demand side and the simulation: a request source yields the
+ * workload's requests in time order, one at a time, with no allocation per request.
+ */
+
+/** Filled in by RequestSource.next(). */
+export interface RequestDraw {
+  /** Arrival time, seconds from the scenario start. */
+  time: number;
+  promptTokens: number;
+  outputTokens: number;
+}
+
+export interface RequestSource {
+  /**
+   * Writes the next request into `out` and returns true, or returns false when the source has
+   * no more requests before the horizon. Arrival times never decrease.
+   */
+  next(out: RequestDraw): boolean;
+  /**
+   * True when a streamed source (a trace) must be refilled with `await refill()` before the
+   * next call to next(). Synthetic sources are never low.
+   */
+  readonly needsRefill: boolean;
+  refill(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A piecewise-constant multiplier on a workload's load from timeline events. */
+export interface LoadMultiplier {
+  /** Seconds from the scenario start. */
+  at: number;
+  /** Multiplies the load from `at` on (cumulative with earlier entries). */
+  factor: number;
+}
