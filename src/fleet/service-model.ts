@@ -1,8 +1,14 @@
 /**
- * CONTRACT (to be implemented): how fast a replica of a model runs on a hardware profile.
+ * How fast a replica of a model runs on a hardware profile (docs/service-model.md).
  * Measured tables win (linear interpolation between batch sizes); otherwise a roofline estimate.
+ * The curve is computed once per (profile, model, context) and read on the hot path as a
+ * Float64Array indexed by batch size.
  */
 import type { HardwareProfile, ModelSpec } from "../scenario/types.js";
+import { interpolateDecode } from "./measured-table.js";
+import { kvBatchLimit, kvCapacityBytes } from "./memory.js";
+import { fitProblem } from "./placement.js";
+import { rooflineDecodeTokensPerS, rooflinePrefillTokensPerS } from "./roofline.js";
 
 export interface ServiceCurve {
   source: "measured" | "roofline";
@@ -22,8 +28,38 @@ export interface CurveContext {
   maxBatchCap: number | null;
 }
 
-export declare function serviceCurve(
-  profile: HardwareProfile,
-  model: ModelSpec,
-  ctx: CurveContext,
-): ServiceCurve;
+/**
+ * The service curve of one replica. The pair must be placeable (`fitProblem` null): the scenario
+ * loader checks that and reports it as an input error; reaching here with a misfit is a bug.
+ */
+export function serviceCurve(profile: HardwareProfile, model: ModelSpec, ctx: CurveContext): ServiceCurve {
+  if (!(ctx.meanContextTokens > 0)) {
+    throw new Error(`serviceCurve: meanContextTokens must be > 0, got ${ctx.meanContextTokens}`);
+  }
+  const problem = fitProblem(profile, model);
+  if (problem !== null) throw new Error(`serviceCurve: ${problem}`);
+
+  const measured = profile.performance.find((p) => p.model === model.id);
+  const maxBatch = Math.max(
+    1,
+    Math.min(
+      measured?.maxBatch ?? Number.POSITIVE_INFINITY,
+      kvBatchLimit(profile, model, ctx.meanContextTokens),
+      ctx.maxBatchCap ?? Number.POSITIVE_INFINITY,
+    ),
+  );
+
+  const decode = new Float64Array(maxBatch + 1);
+  for (let b = 1; b <= maxBatch; b++) {
+    decode[b] = measured
+      ? interpolateDecode(measured.decodeTokensPerS, b)
+      : rooflineDecodeTokensPerS(profile, model, b, ctx.meanContextTokens);
+  }
+  return {
+    source: measured ? "measured" : "roofline",
+    prefillTokensPerS: measured ? measured.prefillTokensPerS : rooflinePrefillTokensPerS(profile, model),
+    decodeTokensPerS: decode,
+    maxBatch,
+    kvCapacityBytes: kvCapacityBytes(profile, model),
+  };
+}

@@ -33,3 +33,26 @@ export interface LoadMultiplier {
   /** Multiplies the load from `at` on (cumulative with earlier entries). */
   factor: number;
 }
+
+/** What a workload's source needs to know about the scenario around it. */
+export interface SourceContext {
+  /** Scenario seed. */
+  seed: number;
+  tenantId: string;
+  /** Epoch ms of the scenario start (UTC); the diurnal pattern uses it. */
+  startMs: number;
+  /** Seconds; no request at or after it is produced. */
+  horizon: number;
+  /**
+   * From timeline events (tenant_shift: factor 1 - fraction; demand_change: factor), sorted by
+   * `at`, cumulative.
+   */
+  multipliers: LoadMultiplier[];
+}
+
+/** Expected demand of a workload over the horizon. */
+export interface WorkloadEstimate {
+  meanPromptTokens: number;
+  meanOutputTokens: number;
+  expectedRequests: number;
+}

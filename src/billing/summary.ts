@@ -1,0 +1,97 @@
+/** The run's headline figures, from the finished run and its financials. */
+import type { RunResult } from "../sim/simulation.js";
+import type { Financials } from "./financials.js";
+import { type Micro, sumMicro } from "./money.js";
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  horizonS: number;
+  requests: number;
+  completed: number;
+  rejected: number;
+  inFlight: number;
+  failedOver: number;
+  inputTokens: number;
+  outputTokens: number;
+  revenue: Micro;
+  ownerShare: Micro;
+  cost: Micro;
+  margin: Micro;
+  /** margin / revenue; null when revenue is 0. */
+  marginPct: number | null;
+  /** Busy replica-seconds / available replica-seconds over all pools. */
+  utilization: number | null;
+  /** Completed requests meeting their SLO / all requests. */
+  sloAttainment: number | null;
+  /** Herfindahl-Hirschman index of revenue shares by model owner (0..1). */
+  revenueHhi: number | null;
+  /** Requests re-routed after an outage took them out of a replica. */
+  interrupted: number;
+  events: number;
+  wallSeconds: number;
+}
+
+export function hhi(shares: number[]): number | null {
+  const total = shares.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  return shares.reduce((a, v) => a + (v / total) ** 2, 0);
+}
+
+export function summarize(run: RunResult, fin: Financials): Summary {
+  const s = run.scenario;
+  let requests = 0;
+  let completed = 0;
+  let rejected = 0;
+  let failedOver = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let sloMet = 0;
+  for (const st of run.stats) {
+    requests += st.requests;
+    completed += st.completed;
+    rejected += st.rejected;
+    failedOver += st.failedOver;
+    inputTokens += st.inputTokens;
+    outputTokens += st.outputTokens;
+    sloMet += st.sloMet;
+  }
+  const revenue = sumMicro(fin.revenue.map((l) => l.revenue));
+  const ownerShare = sumMicro(fin.revenue.map((l) => l.ownerShare));
+  const cost = sumMicro(fin.cost.map((l) => l.cost));
+  const margin = revenue - ownerShare - cost;
+  let busy = 0;
+  let available = 0;
+  for (let i = 0; i < run.grid.busy.length; i++) {
+    busy += run.grid.busy[i];
+    available += run.grid.available[i];
+  }
+  const byOwner = new Map<string, number>();
+  for (const l of fin.revenue) {
+    const owner = l.model >= 0 ? s.models[l.model].owner : "(unattributed)";
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + l.revenue);
+  }
+  return {
+    scenario: s.name,
+    seed: s.seed,
+    horizonS: s.horizon,
+    requests,
+    completed,
+    rejected,
+    inFlight: requests - completed - rejected,
+    failedOver,
+    inputTokens,
+    outputTokens,
+    revenue,
+    ownerShare,
+    cost,
+    margin,
+    marginPct: revenue !== 0 ? margin / revenue : null,
+    utilization: available > 0 ? busy / available : null,
+    sloAttainment: requests > 0 ? sloMet / requests : null,
+    revenueHhi: hhi([...byOwner.values()]),
+    interrupted: run.interrupted,
+    events: run.events,
+    wallSeconds: run.wallSeconds,
+  };
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * The fleetsim command line. Exit codes: 0 done; 2 the input is wrong (nothing written);
+ * 1 internal error; 130 interrupted. Input errors print one line each, never a stack trace.
+ */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { InputError } from "../errors.js";
+import { RunAborted } from "../sim/simulation.js";
+import { profilesCommand } from "./commands/profiles-command.js";
+import { interrupt, runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+
+const EXIT_INPUT = 2;
+const EXIT_INTERNAL = 1;
+const EXIT_INTERRUPTED = 130;
+
+process.on("SIGINT", () => {
+  if (interrupt.requested) process.exit(EXIT_INTERRUPTED);
+  interrupt.requested = true;
+});
+
+function fail(e: unknown): never {
+  if (e instanceof InputError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(EXIT_INPUT);
+  }
+  if (e instanceof RunAborted) {
+    process.stderr.write("interrupted: nothing was written\n");
+    process.exit(EXIT_INTERRUPTED);
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`internal error: ${err.message}\n`);
+  if (process.env.FLEETSIM_DEBUG) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write("(set FLEETSIM_DEBUG=1 for the stack trace, and please report it)\n");
+  process.exit(EXIT_INTERNAL);
+}
+
+async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName("fleetsim")
+    .usage("$0 <command> [options]")
+    .command(
+      "run <scenario>",
+      "run one simulation and write its output files",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
+          .option("out", { type: "string", describe: "output folder (default results/<name>)" })
+          .option("seed", { type: "number", describe: "override the scenario's seed" })
+          .option("set", { type: "string", array: true, describe: "PATH=VALUE override, repeatable" })
+          .option("horizon", { type: "string", describe: "override the horizon (e.g. 6h, 7d)" })
+          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
+          .option("quiet", { type: "boolean", default: false, describe: "no progress bar" })
+          .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
+          .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" }),
+      (a) => runCommand({ ...a, scenario: a.scenario as string }),
+    )
+    .command(
+      "validate <scenarios..>",
+      "load and check scenario files; run nothing",
+      (y) => y.positional("scenarios", { type: "string", array: true, demandOption: true }),
+      (a) => validateCommand(a.scenarios as string[]),
+    )
+    .command(
+      "profiles [id]",
+      "list the hardware profiles, or show one with its derived per-model performance",
+      (y) =>
+        y
+          .positional("id", { type: "string" })
+          .option("profiles", { type: "string", array: true, describe: "extra profile folders or files" }),
+      (a) => profilesCommand(a.id, a.profiles ?? []),
+    )
+    .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
+    .demandCommand(1, "name a command: run, validate, profiles or schema")
+    .strict()
+    .help()
+    .version(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new InputError({ file: "command line", message: msg });
+    })
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch(fail);

@@ -1,0 +1,46 @@
+/** The short summary table `fleetsim run` prints to stdout. */
+import { fromMicro } from "../billing/money.js";
+import type { Summary } from "../billing/summary.js";
+
+const usd = (micro: number) =>
+  `$${fromMicro(micro).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const count = (n: number) => n.toLocaleString("en-US");
+const pct = (v: number | null) => (v === null ? "-" : `${(v * 100).toFixed(2)} %`);
+
+export function summaryText(s: Summary, outDir: string | null): string {
+  const rows: Array<[string, string]> = [
+    ["scenario", `${s.scenario} (seed ${s.seed}, horizon ${formatDuration(s.horizonS)})`],
+    ["requests", count(s.requests)],
+    ["  completed", count(s.completed)],
+    ["  rejected", count(s.rejected)],
+    ["  in flight at horizon", count(s.inFlight)],
+    ["  failed over", count(s.failedOver)],
+    ["tokens in / out", `${count(s.inputTokens)} / ${count(s.outputTokens)}`],
+    ["revenue", usd(s.revenue)],
+    ["owner share", usd(s.ownerShare)],
+    ["infrastructure cost", usd(s.cost)],
+    ["margin", `${usd(s.margin)} (${pct(s.marginPct)})`],
+    ["utilization", pct(s.utilization)],
+    ["SLO attainment", pct(s.sloAttainment)],
+    ["revenue HHI (by owner)", s.revenueHhi === null ? "-" : s.revenueHhi.toFixed(4)],
+    [
+      "simulation",
+      `${count(s.events)} events in ${s.wallSeconds.toFixed(2)} s (${count(Math.round(s.events / Math.max(s.wallSeconds, 1e-9)))} events/s)`,
+    ],
+  ];
+  if (outDir !== null) rows.push(["outputs", outDir]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return `${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n")}\n`;
+}
+
+export function formatDuration(seconds: number): string {
+  const units: Array<[number, string]> = [
+    [365 * 86400, "y"],
+    [86400, "d"],
+    [3600, "h"],
+    [60, "m"],
+  ];
+  for (const [size, name] of units)
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${name}`;
+  return `${seconds}s`;
+}

@@ -1,0 +1,28 @@
+/**
+ * A latency distribution kept in constant memory: count and exact sum for the mean, and a
+ * DDSketch (log buckets, 1 % relative error on every quantile) for p50 and p99.
+ */
+import { DDSketch } from "@datadog/sketches-js";
+
+export const RELATIVE_ACCURACY = 0.01;
+
+export class LatencyStats {
+  count = 0;
+  sum = 0;
+  private readonly sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+
+  add(v: number): void {
+    this.count++;
+    this.sum += v;
+    this.sketch.accept(Math.max(v, 0));
+  }
+
+  /** Mean, or null when nothing was recorded. */
+  mean(): number | null {
+    return this.count > 0 ? this.sum / this.count : null;
+  }
+
+  quantile(q: number): number | null {
+    return this.count > 0 ? this.sketch.getValueAtQuantile(q) : null;
+  }
+}

@@ -1,0 +1,27 @@
+/** Counters and latency distributions of one tenant x requested model. */
+import { LatencyStats } from "./latency.js";
+
+export class TenantModelStats {
+  requests = 0;
+  completed = 0;
+  rejected = 0;
+  failedOver = 0;
+  /** Tokens of completed requests. */
+  inputTokens = 0;
+  outputTokens = 0;
+  sloMet = 0;
+  /** Requests that waited in a queue on arrival instead of entering a batch at once. */
+  waited = 0;
+  readonly ttftS = new LatencyStats();
+  readonly tpotS = new LatencyStats();
+  readonly e2eS = new LatencyStats();
+
+  constructor(
+    readonly tenantIndex: number,
+    readonly modelIndex: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.requests - this.completed - this.rejected;
+  }
+}

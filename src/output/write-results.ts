@@ -1,0 +1,72 @@
+/** Writes a finished run's output files (summary, timeseries, revenue_by_model, tenants, margin, JSON). */
+
+import { relative } from "node:path";
+import type { Financials } from "../billing/financials.js";
+import type { Summary } from "../billing/summary.js";
+import type { RunResult } from "../sim/simulation.js";
+import { writeDirAtomically } from "./atomic-dir.js";
+import { formatCell, toCsv } from "./csv.js";
+import {
+  marginTable,
+  revenueByModelTable,
+  SUMMARY_COLUMNS,
+  summaryRow,
+  summaryTable,
+  tenantsTable,
+  timeseriesTable,
+} from "./tables.js";
+import { programVersion } from "./version.js";
+
+export interface WriteOptions {
+  excel?: boolean;
+}
+
+/** summary.json: the summary.csv figures under the same names, plus provenance and wall time. */
+export function summaryJson(summary: Summary, run: RunResult): Record<string, unknown> {
+  const row = summaryRow(summary).map(formatCell);
+  const figures: Record<string, unknown> = {};
+  SUMMARY_COLUMNS.forEach((c, i) => {
+    const v = row[i];
+    figures[c] = c === "scenario" ? v : v === "" ? null : Number(v);
+  });
+  return {
+    ...figures,
+    interrupted: summary.interrupted,
+    events: summary.events,
+    program_version: programVersion(),
+    scenario_file: run.scenario.file ? relative(process.cwd(), run.scenario.file) : "",
+    scenario_sha256: run.scenario.fileHash,
+    start: new Date(run.scenario.startMs).toISOString().replace(/\.000Z$/, "Z"),
+    // The only figures that differ between identical runs:
+    wall_seconds: summary.wallSeconds,
+    events_per_second: summary.events / Math.max(summary.wallSeconds, 1e-9),
+  };
+}
+
+/** The files of a run, by name. */
+export function resultFiles(
+  run: RunResult,
+  fin: Financials,
+  summary: Summary,
+  opts: WriteOptions = {},
+): Map<string, string> {
+  const bom = opts.excel === true;
+  const files = new Map<string, string>();
+  files.set("summary.csv", toCsv(summaryTable(summary), bom));
+  files.set("timeseries.csv", toCsv(timeseriesTable(run, fin), bom));
+  files.set("revenue_by_model.csv", toCsv(revenueByModelTable(run, fin), bom));
+  files.set("tenants.csv", toCsv(tenantsTable(run, fin), bom));
+  files.set("margin.csv", toCsv(marginTable(run, fin), bom));
+  files.set("summary.json", `${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
+  return files;
+}
+
+export async function writeResults(
+  dir: string,
+  run: RunResult,
+  fin: Financials,
+  summary: Summary,
+  opts: WriteOptions = {},
+): Promise<void> {
+  await writeDirAtomically(dir, resultFiles(run, fin, summary, opts));
+}

@@ -1,0 +1,171 @@
+/** Hardware-profile files and the model catalog: read, validated, converted to the resolved types. */
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError, type InputProblem } from "../errors.js";
+import { duplicate, fileLocator, ProblemList } from "./problems.js";
+import { catalogSchema } from "./schema/model.js";
+import { profileSchema, type RawProfile } from "./schema/profile.js";
+import type { HardwareProfile, MeasuredPerformance, ModelSpec } from "./types.js";
+import { validate } from "./validate.js";
+import { readYamlFile } from "./yaml-source.js";
+
+export { packageRoot, shippedCatalogFile, shippedProfileDir } from "./package-root.js";
+
+const CATALOG_NAMES = new Set(["models.yaml", "models.yml"]);
+
+/**
+ * Every profile under the given paths: a folder contributes each of its *.yaml / *.yml files
+ * (models.yaml, the catalog, excepted), a file contributes itself. The same file reached twice is
+ * read once; the same id in two files is an error naming both. Problems of all files are reported.
+ */
+export function loadProfiles(paths: string[]): HardwareProfile[] {
+  const files = profileFiles(paths);
+  const problems: InputProblem[] = [];
+  const byId = new Map<string, HardwareProfile>();
+  for (const file of files) {
+    try {
+      const profile = loadProfile(file);
+      const first = byId.get(profile.id);
+      if (first) {
+        problems.push({
+          file,
+          path: "id",
+          message: `duplicate profile id "${profile.id}" (also in ${first.file})`,
+        });
+      } else byId.set(profile.id, profile);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return [...byId.values()];
+}
+
+function profileFiles(paths: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (file: string) => {
+    const real = realpathSync(file);
+    if (!seen.has(real)) {
+      seen.add(real);
+      out.push(file);
+    }
+  };
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      throw new InputError({ file: p, message: "no such file or folder of hardware profiles" });
+    }
+    if (!isDir) {
+      add(resolve(p));
+      continue;
+    }
+    const names = readdirSync(p)
+      .filter((n) => /\.ya?ml$/i.test(n) && !CATALOG_NAMES.has(n.toLowerCase()))
+      .sort();
+    for (const n of names) add(resolve(p, n));
+  }
+  return out;
+}
+
+function loadProfile(file: string): HardwareProfile {
+  const source = readYamlFile(file);
+  const locate = fileLocator(file, source.lines);
+  const raw = validate(profileSchema, source.data, locate);
+  const problems = new ProblemList(locate);
+  if (raw.power_w.peak < raw.power_w.idle) {
+    problems.add(["power_w", "peak"], `must be >= idle (${raw.power_w.idle}), got ${raw.power_w.peak}`);
+  }
+  const performance = raw.performance.map((p, i) => toPerformance(p, ["performance", i], problems));
+  const firstLine = new Map<string, number | undefined>();
+  raw.performance.forEach((p, i) => {
+    if (firstLine.has(p.model)) {
+      problems.add(["performance", i, "model"], duplicate(p.model, firstLine.get(p.model)));
+    } else firstLine.set(p.model, problems.lineOf(["performance", i]));
+  });
+  problems.throwIfAny();
+  return {
+    id: raw.id,
+    kind: raw.kind,
+    accelerator: raw.accelerator,
+    acceleratorsPerNode: raw.accelerators_per_node,
+    memoryGbPerAccelerator: raw.memory_gb_per_accelerator,
+    memoryBandwidthTbPerS: raw.memory_bandwidth_tb_per_s,
+    peakTflops: raw.peak_tflops,
+    efficiency: { compute: raw.efficiency.compute, memory: raw.efficiency.memory },
+    powerW: { idle: raw.power_w.idle, peak: raw.power_w.peak },
+    capexUsd: raw.capex_usd,
+    opexUsdPerHour: raw.opex_usd_per_hour,
+    priceUsdPerHour: raw.price_usd_per_hour,
+    sources: raw.sources,
+    performance,
+    file,
+  };
+}
+
+function toPerformance(
+  raw: RawProfile["performance"][number],
+  path: Array<string | number>,
+  problems: ProblemList,
+): MeasuredPerformance {
+  const table: Array<[number, number]> = [];
+  for (const [key, tps] of Object.entries(raw.decode_tokens_per_s)) {
+    if (!/^[1-9]\d*$/.test(key)) {
+      problems.add(
+        [...path, "decode_tokens_per_s", key],
+        `batch sizes must be positive whole numbers, got "${key}"`,
+      );
+    } else table.push([Number(key), tps]);
+  }
+  if (Object.keys(raw.decode_tokens_per_s).length === 0) {
+    problems.add([...path, "decode_tokens_per_s"], "must give at least one batch size");
+  }
+  table.sort((a, b) => a[0] - b[0]);
+  const out: MeasuredPerformance = {
+    model: raw.model,
+    prefillTokensPerS: raw.prefill_tokens_per_s,
+    decodeTokensPerS: table,
+  };
+  if (raw.max_batch !== undefined) out.maxBatch = raw.max_batch;
+  return out;
+}
+
+/** The model catalog (top-level `models:` list), every figure filled. */
+export function loadCatalog(file: string): ModelSpec[] {
+  const source = readYamlFile(file);
+  const locate = fileLocator(file, source.lines);
+  const raw = validate(catalogSchema, source.data, locate);
+  const problems = new ProblemList(locate);
+  const firstLine = new Map<string, number | undefined>();
+  const models: ModelSpec[] = [];
+  raw.models.forEach((m, i) => {
+    if (firstLine.has(m.id)) {
+      problems.add(["models", i, "id"], duplicate(m.id, firstLine.get(m.id)));
+      return;
+    }
+    firstLine.set(m.id, problems.lineOf(["models", i]));
+    const activeParamsB = m.active_params_b ?? m.params_b;
+    if (activeParamsB > m.params_b) {
+      problems.add(
+        ["models", i, "active_params_b"],
+        `must be <= params_b (${m.params_b}), got ${activeParamsB}`,
+      );
+    }
+    models.push({
+      id: m.id,
+      owner: m.owner,
+      paramsB: m.params_b,
+      activeParamsB,
+      bytesPerParam: m.bytes_per_param,
+      kvBytesPerToken: m.kv_bytes_per_token,
+      acceleratorsPerReplica: m.accelerators_per_replica,
+      price: { inputUsdPerMtok: m.price.input_usd_per_mtok, outputUsdPerMtok: m.price.output_usd_per_mtok },
+      ownerRevenueShare: m.owner_revenue_share ?? 0,
+    });
+  });
+  problems.throwIfAny();
+  return models;
+}

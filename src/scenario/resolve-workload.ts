@@ -1,0 +1,151 @@
+/** One tenant workload: arrival process, token distributions (files resolved), model references. */
+import { statSync } from "node:fs";
+import { extname, resolve } from "node:path";
+import type { ProblemList } from "./problems.js";
+import type { ModelRegistry } from "./resolve-models.js";
+import type { RawArrival, RawTokenDist, RawWorkload } from "./schema/workload.js";
+import type { ArrivalSpec, TokenDist, TraceOptions, WorkloadSpec } from "./types.js";
+import type { FieldPath } from "./yaml-source.js";
+
+export interface WorkloadContext {
+  /** Folder of the scenario file: relative file names start there. */
+  dir: string;
+  problems: ProblemList;
+  models: ModelRegistry;
+  /** The scenario's regions ([] = any). */
+  regions: string[];
+}
+
+export function resolveWorkload(
+  raw: RawWorkload,
+  index: number,
+  path: FieldPath,
+  ctx: WorkloadContext,
+): WorkloadSpec {
+  ctx.models.ref([...path, "model"], raw.model);
+  raw.fallback.forEach((m, i) => {
+    ctx.models.ref([...path, "fallback", i], m);
+  });
+  if (raw.region != null) checkRegion(raw.region, [...path, "region"], ctx);
+  const isTrace = raw.arrival.process === "trace";
+  const tokens = (key: "prompt_tokens" | "output_tokens"): TokenDist | null => {
+    const dist = raw[key];
+    if (isTrace) {
+      if (dist !== undefined) {
+        ctx.problems.add(
+          [...path, key],
+          "must be absent for a trace workload (the trace gives the token counts)",
+        );
+      }
+      return null;
+    }
+    if (dist === undefined) {
+      ctx.problems.add([...path, key], `is required for a ${raw.arrival.process} workload`);
+      return null;
+    }
+    return resolveTokenDist(dist, [...path, key], ctx);
+  };
+  return {
+    id: raw.id ?? String(index),
+    model: raw.model,
+    region: raw.region ?? null,
+    arrival: resolveArrival(raw.arrival, [...path, "arrival"], ctx),
+    promptTokens: tokens("prompt_tokens"),
+    outputTokens: tokens("output_tokens"),
+    slo: raw.slo ? { ttftS: raw.slo.ttft_s, tpotMs: raw.slo.tpot_ms } : null,
+    fallback: raw.fallback,
+  };
+}
+
+export function checkRegion(
+  region: string,
+  path: FieldPath,
+  ctx: { regions: string[]; problems: ProblemList },
+): void {
+  if (ctx.regions.length > 0 && !ctx.regions.includes(region)) {
+    ctx.problems.add(
+      path,
+      `must be one of the scenario's regions (${ctx.regions.join(", ")}), got "${region}"`,
+    );
+  }
+}
+
+function resolveTokenDist(d: RawTokenDist, path: FieldPath, ctx: WorkloadContext): TokenDist {
+  switch (d.dist) {
+    case "constant":
+      return { dist: "constant", value: d.value, max: d.max ?? null };
+    case "exponential":
+      return { dist: "exponential", mean: d.mean, max: d.max ?? null };
+    case "lognormal":
+      if (d.p90 <= d.median)
+        ctx.problems.add([...path, "p90"], `must be > median (${d.median}), got ${d.p90}`);
+      return { dist: "lognormal", median: d.median, p90: d.p90, max: d.max ?? null };
+    case "uniform":
+      if (d.max < d.min) ctx.problems.add([...path, "max"], `must be >= min (${d.min}), got ${d.max}`);
+      return { dist: "uniform", min: d.min, max: d.max };
+    case "empirical":
+      return {
+        dist: "empirical",
+        file: existingFile(d.file, [...path, "file"], ctx),
+        column: d.column,
+        max: d.max ?? null,
+      };
+  }
+}
+
+function resolveArrival(a: RawArrival, path: FieldPath, ctx: WorkloadContext): ArrivalSpec {
+  if (a.process === "trace") return { process: "trace", trace: resolveTrace(a, path, ctx) };
+  const diurnal = a.diurnal
+    ? { peakToTrough: a.diurnal.peak_to_trough, peakHourUtc: a.diurnal.peak_hour_utc }
+    : null;
+  if (a.process === "mmpp") {
+    return {
+      process: "mmpp",
+      ratePerS: a.rate_per_s,
+      onMean: a.on_mean,
+      offMean: a.off_mean,
+      diurnal,
+      growthPerMonth: a.growth_per_month,
+    };
+  }
+  return { process: a.process, ratePerS: a.rate_per_s, diurnal, growthPerMonth: a.growth_per_month };
+}
+
+/** Column defaults fit the Azure LLM inference traces (CSV) and the Mooncake traces (JSONL). */
+const TRACE_DEFAULTS = {
+  csv: { timestamp: "TIMESTAMP", prompt: "ContextTokens", output: "GeneratedTokens", unit: "datetime" },
+  jsonl: { timestamp: "timestamp", prompt: "input_length", output: "output_length", unit: "ms" },
+} as const;
+
+function resolveTrace(
+  a: Extract<RawArrival, { process: "trace" }>,
+  path: FieldPath,
+  ctx: WorkloadContext,
+): TraceOptions {
+  const format = a.format ?? (extname(a.file).toLowerCase() === ".jsonl" ? "jsonl" : "csv");
+  const d = TRACE_DEFAULTS[format];
+  return {
+    file: existingFile(a.file, [...path, "file"], ctx),
+    format,
+    timestampColumn: a.timestamp_column ?? d.timestamp,
+    promptColumn: a.prompt_column ?? d.prompt,
+    outputColumn: a.output_column ?? d.output,
+    timestampUnit: a.timestamp_unit ?? d.unit,
+    timeScale: a.time_scale,
+    loop: a.loop,
+    offset: a.offset,
+  };
+}
+
+/** Absolute path of a file named relative to the scenario; a problem when it is not a file. */
+function existingFile(name: string, path: FieldPath, ctx: WorkloadContext): string {
+  const abs = resolve(ctx.dir, name);
+  let ok = false;
+  try {
+    ok = statSync(abs).isFile();
+  } catch {
+    ok = false;
+  }
+  if (!ok) ctx.problems.add(path, `file not found: "${name}" (looked for ${abs})`);
+  return abs;
+}

@@ -1,0 +1,127 @@
+/** Validated raw scenario -> the resolved `Scenario`: defaults filled, ids checked and resolved. */
+import { checkUniqueIds, type ProblemList } from "./problems.js";
+import { resolveEvents } from "./resolve-events.js";
+import { resolveChanges, resolvePools } from "./resolve-fleet.js";
+import { ModelRegistry } from "./resolve-models.js";
+import { resolveWorkload } from "./resolve-workload.js";
+import type { RawScenario } from "./schema/scenario.js";
+import type { HardwareProfile, ModelSpec, Scenario, TenantSpec } from "./types.js";
+
+export interface ResolveInput {
+  raw: RawScenario;
+  file: string;
+  fileHash: string;
+  lines: Record<string, number>;
+  /** Folder of the scenario file. */
+  dir: string;
+  profiles: HardwareProfile[];
+  catalog: ModelSpec[];
+  catalogFile: string;
+}
+
+/** The resolved scenario; every problem found is added to `problems` (the caller throws). */
+export function resolveScenario(input: ResolveInput, problems: ProblemList): Scenario {
+  const { raw } = input;
+  checkUniqueIds(
+    problems,
+    raw.models.map((m, i) => ({ id: m.id, path: ["models", i, "id"] })),
+  );
+  checkUniqueIds(
+    problems,
+    raw.fleet.pools.map((p, i) => ({ id: p.id, path: ["fleet", "pools", i, "id"] })),
+  );
+  checkUniqueIds(
+    problems,
+    raw.tenants.map((t, i) => ({ id: t.id, path: ["tenants", i, "id"] })),
+  );
+
+  const models = new ModelRegistry(
+    raw.models,
+    new Map(input.catalog.map((m) => [m.id, m])),
+    problems,
+    input.catalogFile,
+  );
+  const tenantIds = new Set(raw.tenants.map((t) => t.id));
+  const profileIds = new Set(input.profiles.map((p) => p.id));
+  const fleetCtx = { problems, models, regions: raw.regions, profileIds, tenantIds };
+  const pools = resolvePools(raw.fleet.pools, fleetCtx);
+  const changes = resolveChanges(raw.fleet.changes, pools, fleetCtx);
+  const tenants = resolveTenants(raw, input.dir, problems, models);
+  const events = resolveEvents(raw.events, {
+    problems,
+    models,
+    tenantIds,
+    poolIds: new Set(pools.map((p) => p.id)),
+  });
+
+  return {
+    name: raw.name,
+    description: raw.description,
+    file: input.file,
+    fileHash: input.fileHash,
+    seed: raw.seed,
+    startMs: raw.start,
+    horizon: raw.horizon,
+    reportInterval: raw.report_interval,
+    fidelity: raw.fidelity,
+    regions: raw.regions,
+    models: models.list(),
+    profiles: input.profiles,
+    fleet: { pools, changes },
+    tenants,
+    events,
+    scheduler: {
+      routing: raw.scheduler.routing,
+      maxQueuePerReplica: raw.scheduler.max_queue_per_replica,
+      batching: raw.scheduler.batching,
+      maxBatch: raw.scheduler.max_batch,
+      prefill: raw.scheduler.prefill,
+    },
+    billing: {
+      energyUsdPerKwh: raw.billing.energy_usd_per_kwh,
+      pue: raw.billing.pue,
+      amortizationYears: raw.billing.amortization_years,
+      spotDiscount: raw.billing.spot_discount,
+    },
+    lines: input.lines,
+  };
+}
+
+function resolveTenants(
+  raw: RawScenario,
+  dir: string,
+  problems: ProblemList,
+  models: ModelRegistry,
+): TenantSpec[] {
+  const reservedFor = new Set(raw.fleet.pools.map((p) => p.reserved_for));
+  const ctx = { dir, problems, models, regions: raw.regions };
+  return raw.tenants.map((t, i) => {
+    const path = ["tenants", i];
+    if (t.contract.type === "capacity" && !reservedFor.has(t.id)) {
+      problems.add(
+        [...path, "contract", "type"],
+        `a capacity contract runs only on pools reserved for its tenant, and no pool has reserved_for: ${t.id}`,
+      );
+    }
+    const workloads = t.workloads.map((w, j) => resolveWorkload(w, j, [...path, "workloads", j], ctx));
+    checkUniqueIds(
+      problems,
+      workloads.map((w, j) => ({
+        id: w.id,
+        path: t.workloads[j].id === undefined ? [...path, "workloads", j] : [...path, "workloads", j, "id"],
+      })),
+    );
+    const c = t.contract;
+    return {
+      id: t.id,
+      kind: t.kind,
+      contract: {
+        type: c.type,
+        discount: c.discount,
+        committedUsd: c.committed_usd,
+        sla: c.sla ? { target: c.sla.target, credit: c.sla.credit } : null,
+      },
+      workloads,
+    };
+  });
+}

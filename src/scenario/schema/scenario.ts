@@ -1,0 +1,205 @@
+/** Raw schema of a scenario file, as written (snake_case). The resolver turns it into `Scenario`. */
+import { z } from "zod";
+import { parseStart } from "../start-time.js";
+import {
+  count,
+  duration,
+  fraction,
+  id,
+  nonNegative,
+  positive,
+  positiveCount,
+  tag,
+  text,
+  usdPerMtok,
+} from "./fields.js";
+import { scenarioModelSchema } from "./model.js";
+import { workloadSchema } from "./workload.js";
+
+const poolSchema = z.strictObject({
+  id: id("Pool id"),
+  profile: id("Hardware profile id (a file of hardware-profiles/ or of hardware_profiles:)"),
+  region: id("Region of the pool. Default: default").default("default"),
+  nodes: count("Nodes in the pool at the start"),
+  serves: z
+    .array(
+      z.strictObject({
+        model: id("Model id"),
+        nodes: count("Nodes given to replicas of this model"),
+      }),
+    )
+    .default([])
+    .describe(
+      "How the pool's nodes are split into model replicas; may add up to less than nodes (idle nodes)",
+    ),
+  reserved_for: id("Tenant id: only this tenant's work runs here. Default: open to every tenant")
+    .nullable()
+    .default(null),
+});
+
+const changeSchema = z
+  .strictObject({
+    at: duration("When the change happens, from the scenario start"),
+    pool: id("Pool id"),
+    add_nodes: positiveCount("Nodes added (give this or remove_nodes)").optional(),
+    remove_nodes: positiveCount("Nodes removed after draining (give this or add_nodes)").optional(),
+    model: id("Model the nodes serve. Default: the pool's only model").optional(),
+  })
+  .describe("A step of the build-out plan");
+
+const contractSchema = z
+  .strictObject({
+    type: z
+      .enum(["token", "capacity", "on_demand", "spot"])
+      .default("token")
+      .describe(
+        "token: pays per token at model price * (1 - discount); capacity: node-hours of its reserved pools; on_demand: busy node-hours used; spot: the same at spot_discount, preemptible",
+      ),
+    discount: fraction("Discount off the list price (0..1). Default 0").default(0),
+    committed_usd: nonNegative("Committed spend over the horizon; a shortfall is billed. Default 0").default(
+      0,
+    ),
+    sla: z
+      .strictObject({
+        target: fraction("Fraction of requests that must meet their SLO (0..1)"),
+        credit: fraction("Fraction of the bill credited back when the target is missed (0..1)"),
+      })
+      .nullable()
+      .default(null)
+      .describe("Service-level agreement. Default: none"),
+  })
+  .describe("How the tenant pays");
+
+const tenantSchema = z.strictObject({
+  id: id("Tenant id"),
+  kind: z.enum(["lab", "enterprise"]).default("enterprise").describe("lab or enterprise. Default enterprise"),
+  contract: contractSchema.prefault({}),
+  workloads: z.array(workloadSchema).default([]).describe("The tenant's streams of requests"),
+});
+
+const at = duration("When the event happens, from the scenario start (past the horizon: never)");
+const eventSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      at,
+      type: tag("tenant_shift", "A fraction of the tenant's load leaves"),
+      tenant: id("Tenant id"),
+      fraction: fraction("Fraction of its load that leaves (0..1)"),
+    }),
+    z.strictObject({
+      at,
+      type: tag("model_outage", "Every replica of the model is down; fallback applies"),
+      model: id("Model id"),
+      duration: duration("How long it lasts"),
+    }),
+    z.strictObject({
+      at,
+      type: tag("pool_outage", "Part of a pool is down"),
+      pool: id("Pool id"),
+      duration: duration("How long it lasts"),
+      fraction: fraction("Fraction of the pool's nodes down (0..1). Default 1").default(1),
+    }),
+    z.strictObject({
+      at,
+      type: tag("price_change", "New list price of a model (give at least one price)"),
+      model: id("Model id"),
+      input_usd_per_mtok: usdPerMtok("New price of prompt tokens").optional(),
+      output_usd_per_mtok: usdPerMtok("New price of generated tokens").optional(),
+    }),
+    z.strictObject({
+      at,
+      type: tag("demand_change", "Multiplies the tenant's load"),
+      tenant: id("Tenant id"),
+      factor: nonNegative("Multiplier of the load from then on (1.5 = +50 %)"),
+    }),
+  ])
+  .describe("A timeline event");
+
+const schedulerSchema = z
+  .strictObject({
+    routing: z
+      .enum(["shared_queue", "round_robin", "least_loaded", "power_of_two", "cost_aware", "slo_aware"])
+      .default("least_loaded")
+      .describe("How a request picks a replica. Default least_loaded"),
+    max_queue_per_replica: count(
+      "Queue length per replica beyond which requests are rejected. Default 1000",
+    ).default(1000),
+    batching: z.enum(["continuous", "static"]).default("continuous").describe("Default continuous"),
+    max_batch: positiveCount("Cap on the batch size on top of the profile/KV limit. Default: no cap")
+      .nullable()
+      .default(null),
+    prefill: z
+      .literal("pause")
+      .default("pause")
+      .describe("How prefill shares a replica: pause (the batch waits while a prompt is prefilled)"),
+  })
+  .describe("Routing and batching");
+
+const billingSchema = z
+  .strictObject({
+    energy_usd_per_kwh: nonNegative("Price of energy, USD per kWh. Default 0.08").default(0.08),
+    pue: z
+      .number()
+      .min(1)
+      .default(1.2)
+      .describe("Power usage effectiveness of the datacenter (>= 1). Default 1.2"),
+    amortization_years: positive("Years over which capex_usd is amortised. Default 5").default(5),
+    spot_discount: fraction("Discount of spot node-hours (0..1). Default 0.6").default(0.6),
+  })
+  .describe("Cost model");
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().describe("JSON Schema of this file (for editors); ignored").optional(),
+    name: text("Scenario name, used in output rows"),
+    description: z.string().default("").describe("Free text"),
+    seed: count("Seed every random stream derives from. Default 1").default(1),
+    start: z
+      .string()
+      .transform((text, ctx) => {
+        const ms = parseStart(text);
+        if (typeof ms === "number") return ms;
+        ctx.addIssue({ code: "custom", message: ms });
+        return z.NEVER;
+      })
+      .prefault("2025-01-01T00:00:00Z")
+      .describe("Scenario start, ISO-8601 UTC (ends in Z or +00:00). Default 2025-01-01T00:00:00Z"),
+    horizon: duration("Simulated time", { positive: true }),
+    report_interval: duration("Bucket of every time-series output. Default 1h", { positive: true }).prefault(
+      "1h",
+    ),
+    fidelity: z
+      .enum(["request", "fluid", "hybrid"])
+      .default("request")
+      .describe(
+        "request: every request simulated; fluid: time-stepped rates for long horizons; hybrid. Default request",
+      ),
+    hardware_profiles: z
+      .array(text("Folder of profile files or one profile file, relative to the scenario file"))
+      .default([])
+      .describe("Extra hardware profiles; the shipped ones are always found"),
+    regions: z
+      .array(id("Region name"))
+      .default([])
+      .describe("When given, every pool and workload region must be one of them"),
+    models: z
+      .array(scenarioModelSchema)
+      .default([])
+      .describe("Models used; catalog models referenced anywhere are included without being listed"),
+    fleet: z
+      .strictObject({
+        pools: z.array(poolSchema).min(1).describe("Node pools"),
+        changes: z.array(changeSchema).default([]).describe("Capacity changes over time"),
+      })
+      .describe("The hardware"),
+    tenants: z.array(tenantSchema).default([]).describe("Customers and their workloads"),
+    events: z.array(eventSchema).default([]).describe("What-if timeline"),
+    scheduler: schedulerSchema.prefault({}),
+    billing: billingSchema.prefault({}),
+  })
+  .describe("A fleetsim scenario");
+
+export type RawScenario = z.output<typeof scenarioSchema>;
+export type RawPool = RawScenario["fleet"]["pools"][number];
+export type RawTenant = RawScenario["tenants"][number];
+export type RawEvent = RawScenario["events"][number];

@@ -1,0 +1,265 @@
+/**
+ * One model replica: a continuous batch within KV-cache memory, simulated exactly with one event
+ * per join or leave rather than one per decode step.
+ *
+ * Decode: with b requests decoding, each advances at decode(b) / b tokens per second. The replica
+ * keeps a virtual clock V of tokens produced per request; a request joining at V that still owes
+ * n tokens leaves when V reaches V + n, so a small heap of these finish marks gives the next leave.
+ *
+ * Prefill pauses the batch: admitted requests are prefilled one at a time at the prefill rate while
+ * the decoding batch waits (V stands still). The end of a request's prefill is its first token.
+ *
+ * Static batching: a batch forms while the replica is empty or still prefilling its first batch;
+ * once decoding starts no request joins until the batch has emptied, and every request decodes at
+ * decode(B0) / B0 for the batch size B0 it started with (padding keeps the step cost).
+ */
+
+import { IntFifo } from "../sim/fifo.js";
+import type { RequestStore } from "../sim/request-store.js";
+
+const TOKEN_EPS = 1e-7;
+
+export class Replica {
+  readonly index: number;
+  readonly group: number;
+  readonly maxBatch: number;
+  readonly kvCapacity: number;
+  readonly prefillRate: number;
+  readonly decode: Float64Array;
+  readonly staticBatching: boolean;
+  /** Per-replica FIFO for policies that route on arrival (unused by shared_queue). */
+  readonly queue = new IntFifo(16);
+
+  present = true;
+  alive = true;
+  draining = false;
+
+  /** Requests held: prefilling + decoding. */
+  held = 0;
+  kvUsed = 0;
+
+  private readonly pf: Int32Array;
+  private pfHead = 0;
+  private pfSize = 0;
+  prefillEnd = Number.POSITIVE_INFINITY;
+
+  private readonly marks: Float64Array;
+  private readonly ids: Int32Array;
+  private dn = 0;
+  private V = 0;
+  private rate = 0;
+  private locked = false;
+  private lastT = 0;
+
+  /** Time of the replica's pending event (stale queue entries are skipped by comparing to it). */
+  nextEvent = Number.POSITIVE_INFINITY;
+  /** Time of the event last put in the queue for this replica (NaN when none is pending). */
+  scheduledAt = Number.NaN;
+
+  /** Completed requests of the last step(), in order. */
+  readonly done: Int32Array;
+  doneCount = 0;
+
+  /** Accumulated since the last flush: seconds with at least one request held, and held x seconds. */
+  busyAcc = 0;
+  heldAcc = 0;
+
+  constructor(
+    index: number,
+    group: number,
+    curve: {
+      maxBatch: number;
+      kvCapacityBytes: number;
+      prefillTokensPerS: number;
+      decodeTokensPerS: Float64Array;
+    },
+    staticBatching: boolean,
+    startTime: number,
+  ) {
+    this.index = index;
+    this.group = group;
+    this.maxBatch = curve.maxBatch;
+    this.kvCapacity = curve.kvCapacityBytes;
+    this.prefillRate = curve.prefillTokensPerS;
+    this.decode = curve.decodeTokensPerS;
+    this.staticBatching = staticBatching;
+    this.pf = new Int32Array(curve.maxBatch);
+    this.marks = new Float64Array(curve.maxBatch);
+    this.ids = new Int32Array(curve.maxBatch);
+    this.done = new Int32Array(curve.maxBatch);
+    this.lastT = startTime;
+  }
+
+  /** Requests held plus queued here: the load routing policies compare. */
+  get load(): number {
+    return this.held + this.queue.size;
+  }
+
+  get decoding(): number {
+    return this.dn;
+  }
+
+  /** True when a request needing `kv` bytes may join the batch now. */
+  canAdmit(kv: number): boolean {
+    return (
+      this.alive &&
+      !this.draining &&
+      this.present &&
+      !this.locked &&
+      this.held < this.maxBatch &&
+      this.kvUsed + kv <= this.kvCapacity
+    );
+  }
+
+  /** Brings the accounting and the virtual clock up to time t. */
+  advance(t: number): void {
+    const dt = t - this.lastT;
+    if (dt > 0) {
+      if (this.held > 0) {
+        this.busyAcc += dt;
+        this.heldAcc += this.held * dt;
+      }
+      if (this.pfSize === 0 && this.dn > 0) this.V += this.rate * dt;
+      this.lastT = t;
+    }
+  }
+
+  /** Takes request r into the batch at time t (call canAdmit first). */
+  admit(r: number, t: number, req: RequestStore): void {
+    this.advance(t);
+    req.admitted[r] = t;
+    req.replica[r] = this.index;
+    this.kvUsed += req.kvBytes[r];
+    this.held++;
+    this.pf[(this.pfHead + this.pfSize) % this.maxBatch] = r;
+    this.pfSize++;
+    if (this.pfSize === 1) this.prefillEnd = t + req.prompt[r] / this.prefillRate;
+    this.reschedule(t);
+  }
+
+  /**
+   * Processes what is due at time t: finished prefills and finished decodes. Completed requests
+   * are listed in `done` (the caller records and frees them). Returns the next event time.
+   */
+  step(t: number, req: RequestStore): number {
+    this.advance(t);
+    this.doneCount = 0;
+    // Finish every prefill due by t (each starts when the previous ends).
+    while (this.pfSize > 0 && this.prefillEnd <= t) {
+      const r = this.pf[this.pfHead];
+      this.pfHead = (this.pfHead + 1) % this.maxBatch;
+      this.pfSize--;
+      const end = this.prefillEnd;
+      req.firstToken[r] = end;
+      const remaining = req.output[r] - 1;
+      if (remaining <= 0) this.finish(r);
+      else this.pushMark(this.V + remaining, r);
+      if (this.pfSize > 0) this.prefillEnd = end + req.prompt[this.pf[this.pfHead]] / this.prefillRate;
+      else this.prefillEnd = Number.POSITIVE_INFINITY;
+    }
+    if (this.pfSize === 0) {
+      while (this.dn > 0 && this.marks[0] - this.V <= TOKEN_EPS * Math.max(this.marks[0], 1)) {
+        this.finish(this.popMark());
+      }
+    }
+    if (this.held === 0) {
+      this.V = 0;
+      this.locked = false;
+    }
+    return this.reschedule(t);
+  }
+
+  private finish(r: number): void {
+    this.done[this.doneCount++] = r;
+    this.held--;
+  }
+
+  /** Frees the KV memory of a request listed in `done` (after the caller read what it needs). */
+  release(kv: number): void {
+    this.kvUsed -= kv;
+    if (this.held === 0) this.kvUsed = 0; // no drift from float sums
+  }
+
+  /**
+   * Takes every held request out (an outage): their progress is lost and the caller re-routes
+   * them. Returns how many were written to `out`.
+   */
+  evict(t: number, out: number[]): number {
+    this.advance(t);
+    let n = 0;
+    for (let i = 0; i < this.pfSize; i++) {
+      out.push(this.pf[(this.pfHead + i) % this.maxBatch]);
+      n++;
+    }
+    for (let i = 0; i < this.dn; i++) {
+      out.push(this.ids[i]);
+      n++;
+    }
+    this.pfSize = 0;
+    this.pfHead = 0;
+    this.dn = 0;
+    this.held = 0;
+    this.kvUsed = 0;
+    this.V = 0;
+    this.locked = false;
+    this.prefillEnd = Number.POSITIVE_INFINITY;
+    this.nextEvent = Number.POSITIVE_INFINITY;
+    return n;
+  }
+
+  private reschedule(t: number): number {
+    let next = this.prefillEnd;
+    if (this.pfSize === 0 && this.dn > 0) {
+      if (this.staticBatching) {
+        if (!this.locked) {
+          this.locked = true;
+          this.rate = this.decode[this.dn] / this.dn;
+        }
+      } else {
+        this.rate = this.decode[this.dn] / this.dn;
+      }
+      const leave = t + (this.marks[0] - this.V) / this.rate;
+      if (leave < next) next = leave;
+    }
+    this.nextEvent = next;
+    return next;
+  }
+
+  private pushMark(m: number, r: number): void {
+    const marks = this.marks;
+    const ids = this.ids;
+    let i = this.dn++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (marks[p] <= m) break;
+      marks[i] = marks[p];
+      ids[i] = ids[p];
+      i = p;
+    }
+    marks[i] = m;
+    ids[i] = r;
+  }
+
+  private popMark(): number {
+    const marks = this.marks;
+    const ids = this.ids;
+    const top = ids[0];
+    const n = --this.dn;
+    if (n === 0) return top;
+    const m = marks[n];
+    const id = ids[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && marks[c + 1] < marks[c]) c++;
+      if (marks[c] >= m) break;
+      marks[i] = marks[c];
+      ids[i] = ids[c];
+      i = c;
+    }
+    marks[i] = m;
+    ids[i] = id;
+    return top;
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The router: places each request on a replica of its route class, queues it, or reports that it
+ * cannot (queue full, or no live replica) so the caller can try the next fallback model.
+ *
+ * shared_queue keeps one FIFO per route class at the router and hands the head to the least-loaded
+ * replica with room; the other policies pick a replica on arrival and queue there.
+ */
+import type { RandomStream } from "../engine/random.js";
+import type { RoutingPolicy } from "../scenario/types.js";
+import type { RequestStore } from "../sim/request-store.js";
+import type { Topology } from "../sim/topology.js";
+import { LoadHeap } from "./load-heap.js";
+import type { Replica } from "./replica.js";
+import type { RouteClass, Routes } from "./routes.js";
+
+export const PLACED = 0;
+export const QUEUED = 1;
+export const FULL = 2;
+export const NO_REPLICA = 3;
+
+/** Load key of a replica that cannot take work (absent, down, draining). */
+const UNAVAILABLE = 0x3fffffff;
+
+export interface GroupEconomics {
+  /** Infrastructure cost of the group's replica per output token at full batch (USD). */
+  costPerToken: number;
+}
+
+/** What the SLO-based policies need to know of a request. */
+export interface SloQuery {
+  ttftS: number;
+  tpotS: number;
+}
+
+export class Router {
+  private readonly heaps: LoadHeap[];
+  private readonly shared: boolean;
+  /** Classes' groups sorted by cost per token, for cost_aware. */
+  private readonly costOrder: number[][];
+  onAdmitted: (rep: Replica) => void = () => {};
+
+  constructor(
+    private readonly policy: RoutingPolicy,
+    private readonly topo: Topology,
+    private readonly replicas: Replica[],
+    private readonly routes: Routes,
+    private readonly req: RequestStore,
+    private readonly maxQueuePerReplica: number,
+    private readonly rng: RandomStream,
+    economics: GroupEconomics[],
+  ) {
+    this.shared = policy === "shared_queue";
+    this.heaps = topo.groups.map((g) => {
+      const h = new LoadHeap(g.slots, UNAVAILABLE);
+      for (let i = 0; i < g.slots; i++) {
+        const rep = replicas[g.firstReplica + i];
+        h.set(i, this.keyOf(rep));
+      }
+      return h;
+    });
+    this.costOrder = routes.classes.map((c) =>
+      [...c.groups].sort((a, b) => economics[a].costPerToken - economics[b].costPerToken || a - b),
+    );
+  }
+
+  private keyOf(rep: Replica): number {
+    return rep.present && rep.alive && !rep.draining ? rep.load : UNAVAILABLE;
+  }
+
+  /** Call after anything changes a replica's load or availability. */
+  touch(rep: Replica): void {
+    this.heaps[rep.group].set(rep.index - this.topo.groups[rep.group].firstReplica, this.keyOf(rep));
+  }
+
+  private admit(rep: Replica, r: number, t: number): void {
+    rep.admit(r, t, this.req);
+    this.touch(rep);
+    this.onAdmitted(rep);
+  }
+
+  /** Least-loaded available replica of the class, or null. */
+  private leastLoaded(cls: RouteClass): Replica | null {
+    let best: Replica | null = null;
+    let bestKey = UNAVAILABLE;
+    for (const g of cls.groups) {
+      const h = this.heaps[g];
+      const m = h.min();
+      if (m < 0) continue;
+      const k = h.key(m);
+      if (k < bestKey) {
+        bestKey = k;
+        best = this.replicas[this.topo.groups[g].firstReplica + m];
+      }
+    }
+    return best;
+  }
+
+  place(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
+    const kv = this.req.kvBytes[r];
+    if (this.shared) {
+      const rep = this.leastLoaded(cls);
+      if (rep === null) return NO_REPLICA;
+      if (cls.queue.size === 0 && rep.canAdmit(kv)) {
+        this.admit(rep, r, t);
+        return PLACED;
+      }
+      if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
+      cls.queue.push(r);
+      return QUEUED;
+    }
+    const rep = this.choose(cls, r, slo);
+    if (rep === null) return NO_REPLICA;
+    if (rep.queue.size === 0 && rep.canAdmit(kv)) {
+      this.admit(rep, r, t);
+      return PLACED;
+    }
+    if (rep.queue.size >= this.maxQueuePerReplica) return FULL;
+    rep.queue.push(r);
+    this.req.replica[r] = rep.index;
+    this.touch(rep);
+    return QUEUED;
+  }
+
+  /** Moves queued requests into a replica that has room (after completions, or when it comes up). */
+  refill(rep: Replica, t: number): void {
+    if (!this.shared) {
+      const q = rep.queue;
+      while (q.size > 0 && rep.canAdmit(this.req.kvBytes[q.peek()])) this.admit(rep, q.shift(), t);
+      this.touch(rep);
+      return;
+    }
+    const classes = this.routes.classesByGroup[rep.group];
+    for (;;) {
+      let pick: RouteClass | null = null;
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const c of classes) {
+        const cls = this.routes.classes[c];
+        if (cls.queue.size === 0) continue;
+        const a = this.req.arrival[cls.queue.peek()];
+        if (a < earliest) {
+          earliest = a;
+          pick = cls;
+        }
+      }
+      if (pick === null || !rep.canAdmit(this.req.kvBytes[pick.queue.peek()])) break;
+      this.admit(rep, pick.queue.shift(), t);
+    }
+    this.touch(rep);
+  }
+
+  private choose(cls: RouteClass, r: number, slo: SloQuery | null): Replica | null {
+    switch (this.policy) {
+      case "round_robin":
+        return this.roundRobin(cls);
+      case "power_of_two":
+        return this.powerOfTwo(cls);
+      case "cost_aware":
+        return this.costAware(cls, r, slo);
+      case "slo_aware":
+        return this.sloAware(cls, r, slo);
+      default:
+        return this.leastLoaded(cls);
+    }
+  }
+
+  /** The replica at position i of the class's concatenated groups. */
+  private at(cls: RouteClass, i: number): Replica {
+    for (const g of cls.groups) {
+      const grp = this.topo.groups[g];
+      if (i < grp.slots) return this.replicas[grp.firstReplica + i];
+      i -= grp.slots;
+    }
+    throw new Error("replica position out of range");
+  }
+
+  private available(rep: Replica): boolean {
+    return rep.present && rep.alive && !rep.draining;
+  }
+
+  private roundRobin(cls: RouteClass): Replica | null {
+    for (let tries = 0; tries < cls.slots; tries++) {
+      const rep = this.at(cls, cls.cursor);
+      cls.cursor = (cls.cursor + 1) % cls.slots;
+      if (this.available(rep)) return rep;
+    }
+    return null;
+  }
+
+  private powerOfTwo(cls: RouteClass): Replica | null {
+    if (cls.slots === 0) return null;
+    const a = this.at(cls, Math.floor(this.rng.next() * cls.slots));
+    const b = this.at(cls, Math.floor(this.rng.next() * cls.slots));
+    const aOk = this.available(a);
+    const bOk = this.available(b);
+    if (aOk && bOk) return b.load < a.load ? b : a;
+    if (aOk) return a;
+    if (bOk) return b;
+    return this.leastLoaded(cls);
+  }
+
+  /**
+   * Predicted time to first token and time per output token if request r joined this replica:
+   * the prefills ahead of it (queued and held requests' prompts, estimated by r's own prompt)
+   * plus its own, and the per-request decode speed at the batch it would join.
+   */
+  private predict(rep: Replica, r: number): { ttft: number; tpot: number } {
+    const prompt = this.req.prompt[r];
+    const ahead = rep.queue.size + (rep.held >= rep.maxBatch ? 1 : 0);
+    const ttft = ((ahead + 1) * prompt) / rep.prefillRate;
+    const b = Math.min(rep.held + 1, rep.maxBatch);
+    const tpot = b / rep.decode[b];
+    return { ttft, tpot };
+  }
+
+  private meets(rep: Replica, r: number, slo: SloQuery | null): boolean {
+    if (rep.load >= rep.maxBatch + this.maxQueuePerReplica) return false;
+    if (slo === null) return rep.load < rep.maxBatch;
+    const p = this.predict(rep, r);
+    return p.ttft <= slo.ttftS && p.tpot <= slo.tpotS;
+  }
+
+  /** Cheapest group (infrastructure cost per token) whose least-loaded replica is expected to meet the SLO. */
+  private costAware(cls: RouteClass, r: number, slo: SloQuery | null): Replica | null {
+    for (const g of this.costOrder[cls.index]) {
+      const h = this.heaps[g];
+      const m = h.min();
+      if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
+      const rep = this.replicas[this.topo.groups[g].firstReplica + m];
+      if (this.meets(rep, r, slo)) return rep;
+    }
+    return this.leastLoaded(cls);
+  }
+
+  /** The least-loaded replica of each group, the one with the smallest predicted TTFT among those meeting the TPOT target. */
+  private sloAware(cls: RouteClass, r: number, slo: SloQuery | null): Replica | null {
+    let best: Replica | null = null;
+    let bestTtft = Number.POSITIVE_INFINITY;
+    let fallback: Replica | null = null;
+    let fallbackTtft = Number.POSITIVE_INFINITY;
+    for (const g of cls.groups) {
+      const h = this.heaps[g];
+      const m = h.min();
+      if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
+      const rep = this.replicas[this.topo.groups[g].firstReplica + m];
+      const p = this.predict(rep, r);
+      if (p.ttft < fallbackTtft) {
+        fallbackTtft = p.ttft;
+        fallback = rep;
+      }
+      if ((slo === null || p.tpot <= slo.tpotS) && p.ttft < bestTtft) {
+        bestTtft = p.ttft;
+        best = rep;
+      }
+    }
+    return best ?? fallback;
+  }
+}

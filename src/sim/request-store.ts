@@ -1,0 +1,72 @@
+/**
+ * Requests in flight, as struct-of-arrays with a free list: no object per request, and the
+ * arrays only grow to the peak number of requests alive at once (memory independent of the
+ * number of requests simulated).
+ */
+export class RequestStore {
+  capacity = 0;
+  arrival = new Float64Array(0);
+  /** Time the request entered a replica's batch (admission), -1 before. */
+  admitted = new Float64Array(0);
+  /** Time of the first output token (end of prefill), -1 before. */
+  firstToken = new Float64Array(0);
+  prompt = new Int32Array(0);
+  output = new Int32Array(0);
+  /** Workload index (tenant x workload) that sent the request. */
+  workload = new Int32Array(0);
+  /** Position in the workload's route chain: 0 = the requested model, k = fallback k. */
+  chainPos = new Int32Array(0);
+  /** Route class that queued or placed it. */
+  routeClass = new Int32Array(0);
+  replica = new Int32Array(0);
+  /** KV-cache bytes reserved on the replica. */
+  kvBytes = new Float64Array(0);
+  private free = new Int32Array(0);
+  private freeTop = 0;
+  live = 0;
+
+  constructor(initial = 1024) {
+    this.grow(initial);
+  }
+
+  alloc(): number {
+    if (this.freeTop === 0) this.grow(this.capacity * 2);
+    this.live++;
+    return this.free[--this.freeTop];
+  }
+
+  release(r: number): void {
+    this.live--;
+    this.free[this.freeTop++] = r;
+  }
+
+  private grow(cap: number): void {
+    const old = this.capacity;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.arrival = f64(this.arrival);
+    this.admitted = f64(this.admitted);
+    this.firstToken = f64(this.firstToken);
+    this.prompt = i32(this.prompt);
+    this.output = i32(this.output);
+    this.workload = i32(this.workload);
+    this.chainPos = i32(this.chainPos);
+    this.routeClass = i32(this.routeClass);
+    this.replica = i32(this.replica);
+    this.kvBytes = f64(this.kvBytes);
+    const free = new Int32Array(cap);
+    free.set(this.free.subarray(0, this.freeTop));
+    // New slots are handed out lowest index first.
+    for (let i = cap - 1; i >= old; i--) free[this.freeTop++] = i;
+    this.free = free;
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * One request-level run: wires the scenario's workloads, router and replicas to the event engine
+ * and collects what the outputs need. Event kinds are the domain's; the engine only orders them.
+ */
+
+import { UsageLedger } from "../billing/usage-ledger.js";
+import { deriveStream } from "../engine/random.js";
+import { type EventHandler, Simulator } from "../engine/simulator.js";
+import { replicasPerNodes } from "../fleet/placement.js";
+import { IntervalGrid } from "../metrics/interval-grid.js";
+import { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { Scenario, Slo } from "../scenario/types.js";
+import { Replica } from "../scheduler/replica.js";
+import { FULL, NO_REPLICA, Router, type SloQuery } from "../scheduler/router.js";
+import { buildRoutes, type Routes } from "../scheduler/routes.js";
+import { createSource, estimateWorkload, type WorkloadEstimate } from "../workload/create-source.js";
+import type { LoadMultiplier, RequestDraw, RequestSource } from "../workload/source.js";
+import { groupEconomics } from "./economics.js";
+import { RequestStore } from "./request-store.js";
+import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
+import { buildTopology, type Topology } from "./topology.js";
+
+const K_ARRIVAL = 0;
+const K_REPLICA = 1;
+const K_REPORT = 2;
+const K_TIMELINE = 3;
+
+export interface RunOptions {
+  /** Called between slices of events with the simulated time reached. */
+  onProgress?: (simTime: number, completed: number) => void;
+  /** Polled between slices; returning true abandons the run (it then throws RunAborted). */
+  shouldStop?: () => boolean;
+  /** Events per slice (default 200,000). */
+  sliceEvents?: number;
+}
+
+export class RunAborted extends Error {
+  constructor() {
+    super("run interrupted");
+    this.name = "RunAborted";
+  }
+}
+
+/** Everything a run produced; billing and the output writers read it, never the live simulation. */
+export interface RunResult {
+  scenario: Scenario;
+  topology: Topology;
+  routes: Routes;
+  intervals: number;
+  stats: TenantModelStats[];
+  /** Stats row of each flat workload. */
+  statOfWorkload: Int32Array;
+  grid: IntervalGrid;
+  /** Node-seconds of each pool's nodes not assigned to any model, per interval x pool. */
+  unassignedNodeSeconds: Float64Array;
+  usage: UsageLedger;
+  /** Prices per model per epoch: [input, output] USD per million tokens. */
+  priceEpochs: Array<Array<{ input: number; output: number }>>;
+  estimates: WorkloadEstimate[];
+  /** Requests taken out of replicas by outages and re-routed. */
+  interrupted: number;
+  /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
+  inSystemSeconds: number;
+  events: number;
+  wallSeconds: number;
+}
+
+export async function simulate(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const run = await Run.create(s);
+  return run.execute(opts);
+}
+
+/** Everything a run checks before it starts (models fit their pools, references route), running nothing. */
+export async function checkScenario(s: Scenario): Promise<void> {
+  const run = await Run.create(s);
+  await Promise.all(run.sources.map((src) => src.close()));
+}
+
+class Run implements EventHandler, TimelineHost {
+  readonly sim = new Simulator();
+  readonly req = new RequestStore(4096);
+  readonly replicas: Replica[] = [];
+  readonly router: Router;
+  readonly stats: TenantModelStats[] = [];
+  readonly statOfWorkload: Int32Array;
+  readonly grid: IntervalGrid;
+  readonly usage: UsageLedger;
+  readonly intervals: number;
+  readonly unassignedNodeSeconds: Float64Array;
+  readonly kvPerToken: Float64Array;
+  readonly slo: Array<SloQuery | null>;
+  readonly pending: RequestDraw[];
+  readonly needRefill: number[] = [];
+  readonly priceEpochs: Array<Array<{ input: number; output: number }>>;
+  readonly modelEpoch: Int32Array;
+  readonly timeline: TimelineAction[];
+  /** Replicas per group that are present, and present and up, with the time they were last integrated. */
+  readonly presentCount: Int32Array;
+  readonly availableCount: Int32Array;
+  readonly clockAt: Float64Array;
+  interrupted = 0;
+  private inSystemArea = 0;
+  private lastRouted = -1;
+  private inSystemAt = 0;
+  private currentInterval = 0;
+  private completedCount = 0;
+
+  private constructor(
+    readonly s: Scenario,
+    readonly topo: Topology,
+    readonly routes: Routes,
+    readonly sources: RequestSource[],
+    readonly estimates: WorkloadEstimate[],
+  ) {
+    this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
+    const staticBatching = s.scheduler.batching === "static";
+    for (const g of topo.groups) {
+      const live = replicasAt(g, g.initialNodes);
+      for (let i = 0; i < g.slots; i++) {
+        const rep = new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, 0);
+        rep.present = i < live;
+        this.replicas.push(rep);
+      }
+    }
+    this.presentCount = Int32Array.from(topo.groups.map((g) => replicasAt(g, g.initialNodes)));
+    this.availableCount = Int32Array.from(this.presentCount);
+    this.clockAt = new Float64Array(topo.groups.length);
+    this.router = new Router(
+      s.scheduler.routing,
+      topo,
+      this.replicas,
+      routes,
+      this.req,
+      s.scheduler.maxQueuePerReplica,
+      deriveStream(s.seed, "router"),
+      groupEconomics(s, topo),
+    );
+    this.router.onAdmitted = (rep) => this.ensureScheduled(rep);
+    const rowOf = new Map<string, number>();
+    this.statOfWorkload = Int32Array.from(
+      routes.workloads.map((w) => {
+        const mi = routes.classes[w.chain[0]].modelIndex;
+        const key = `${w.tenantIndex}:${mi}`;
+        let row = rowOf.get(key);
+        if (row === undefined) {
+          row = this.stats.length;
+          rowOf.set(key, row);
+          this.stats.push(new TenantModelStats(w.tenantIndex, mi));
+        }
+        return row;
+      }),
+    );
+    this.grid = new IntervalGrid(this.intervals, topo.groups.length);
+    this.unassignedNodeSeconds = new Float64Array(this.intervals * s.fleet.pools.length);
+    this.usage = new UsageLedger(this.stats.length, topo.groups.length, this.intervals);
+    this.kvPerToken = Float64Array.from(s.models.map((m) => m.kvBytesPerToken));
+    this.slo = routes.workloads.map((w) => sloQuery(w.spec.slo));
+    this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0 }));
+    this.priceEpochs = s.models.map((m) => [
+      { input: m.price.inputUsdPerMtok, output: m.price.outputUsdPerMtok },
+    ]);
+    this.modelEpoch = new Int32Array(s.models.length);
+    this.timeline = buildTimeline(s, this);
+  }
+
+  static async create(s: Scenario): Promise<Run> {
+    const multipliers = tenantMultipliers(s);
+    const flat = s.tenants.flatMap((t) => t.workloads.map((w) => ({ t, w })));
+    const ctxOf = (t: { id: string }) => ({
+      seed: s.seed,
+      tenantId: t.id,
+      startMs: s.startMs,
+      horizon: s.horizon,
+      multipliers: multipliers.get(t.id) ?? [],
+    });
+    const estimates = await Promise.all(flat.map(({ t, w }) => estimateWorkload(w, ctxOf(t))));
+    const topo = buildTopology(s, contextByModel(flat, estimates));
+    const routes = buildRoutes(s, topo);
+    const sources = flat.map(({ t, w }) => createSource(w, ctxOf(t)));
+    return new Run(s, topo, routes, sources, estimates);
+  }
+
+  async execute(opts: RunOptions): Promise<RunResult> {
+    const started = performance.now();
+    const sim = this.sim;
+    for (let w = 0; w < this.sources.length; w++) {
+      const src = this.sources[w];
+      if (src.needsRefill) await src.refill();
+      this.fetchNext(w);
+    }
+    for (let k = 1; k < this.intervals; k++) sim.schedule(k * this.s.reportInterval, K_REPORT, k);
+    this.timeline.forEach((a, i) => {
+      if (a.at < this.s.horizon) sim.schedule(a.at, K_TIMELINE, i);
+    });
+    const slice = opts.sliceEvents ?? 200_000;
+    try {
+      for (;;) {
+        const finished = sim.runSlice(this.s.horizon, this, slice);
+        while (this.needRefill.length > 0) {
+          const w = this.needRefill.pop()!;
+          await this.sources[w].refill();
+          this.fetchNext(w);
+        }
+        if (finished && this.needRefill.length === 0 && sim.queue.peekTime() >= this.s.horizon) break;
+        opts.onProgress?.(sim.now, this.completedCount);
+        if (opts.shouldStop) {
+          // Let signal handlers run (an interrupt sets the flag shouldStop reads).
+          await new Promise((r) => setImmediate(r));
+          if (opts.shouldStop()) throw new RunAborted();
+        }
+      }
+    } finally {
+      await Promise.all(this.sources.map((src) => src.close()));
+    }
+    this.closeInterval(this.s.horizon);
+    this.sim.now = this.s.horizon;
+    this.integrateInSystem();
+    opts.onProgress?.(this.s.horizon, this.completedCount);
+    return {
+      scenario: this.s,
+      topology: this.topo,
+      routes: this.routes,
+      intervals: this.intervals,
+      stats: this.stats,
+      statOfWorkload: this.statOfWorkload,
+      grid: this.grid,
+      unassignedNodeSeconds: this.unassignedNodeSeconds,
+      usage: this.usage,
+      priceEpochs: this.priceEpochs,
+      estimates: this.estimates,
+      interrupted: this.interrupted,
+      inSystemSeconds: this.inSystemArea,
+      events: sim.events,
+      wallSeconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  handle(kind: number, id: number): void {
+    switch (kind) {
+      case K_ARRIVAL:
+        this.onArrival(id);
+        break;
+      case K_REPLICA:
+        this.onReplica(id);
+        break;
+      case K_REPORT:
+        this.closeInterval(id * this.s.reportInterval);
+        this.currentInterval = id;
+        break;
+      case K_TIMELINE:
+        this.timeline[id].apply(this.sim.now);
+        break;
+    }
+  }
+
+  private fetchNext(w: number): void {
+    const src = this.sources[w];
+    if (src.needsRefill) {
+      this.needRefill.push(w);
+      this.sim.yieldRequested = true;
+      return;
+    }
+    const d = this.pending[w];
+    if (src.next(d) && d.time < this.s.horizon) this.sim.schedule(d.time, K_ARRIVAL, w);
+  }
+
+  private onArrival(w: number): void {
+    const d = this.pending[w];
+    const req = this.req;
+    this.integrateInSystem();
+    const r = req.alloc();
+    req.arrival[r] = this.sim.now;
+    req.admitted[r] = -1;
+    req.firstToken[r] = -1;
+    req.prompt[r] = d.promptTokens;
+    req.output[r] = d.outputTokens;
+    req.workload[r] = w;
+    req.replica[r] = -1;
+    const st = this.stats[this.statOfWorkload[w]];
+    st.requests++;
+    this.route(r, 0);
+    if (this.lastRouted === r && req.admitted[r] < 0) st.waited++;
+    this.fetchNext(w);
+  }
+
+  /** Tries the route chain from position `from`; rejects the request when no class takes it. */
+  route(r: number, from: number): void {
+    const req = this.req;
+    const w = req.workload[r];
+    const chain = this.routes.workloads[w].chain;
+    for (let pos = from; pos < chain.length; pos++) {
+      const cls = this.routes.classes[chain[pos]];
+      req.kvBytes[r] = (req.prompt[r] + req.output[r]) * this.kvPerToken[cls.modelIndex];
+      req.chainPos[r] = pos;
+      req.routeClass[r] = cls.index;
+      const res = this.router.place(cls, r, this.sim.now, this.slo[w]);
+      if (res !== FULL && res !== NO_REPLICA) {
+        this.lastRouted = r;
+        return;
+      }
+    }
+    this.lastRouted = -1;
+    this.stats[this.statOfWorkload[w]].rejected++;
+    this.integrateInSystem();
+    req.release(r);
+  }
+
+  private onReplica(i: number): void {
+    const rep = this.replicas[i];
+    const now = this.sim.now;
+    if (now !== rep.nextEvent) return; // superseded by a later reschedule
+    rep.scheduledAt = Number.NaN;
+    rep.step(now, this.req);
+    for (let k = 0; k < rep.doneCount; k++) {
+      const r = rep.done[k];
+      rep.release(this.req.kvBytes[r]);
+      this.complete(r, rep);
+    }
+    if (rep.draining && rep.held === 0) this.retire(rep);
+    else this.router.refill(rep, now);
+    this.ensureScheduled(rep);
+  }
+
+  ensureScheduled(rep: Replica): void {
+    const t = rep.nextEvent;
+    if (t !== Number.POSITIVE_INFINITY && t !== rep.scheduledAt) {
+      rep.scheduledAt = t;
+      this.sim.schedule(t, K_REPLICA, rep.index);
+    }
+  }
+
+  private complete(r: number, rep: Replica): void {
+    const req = this.req;
+    const now = this.sim.now;
+    const w = req.workload[r];
+    const st = this.stats[this.statOfWorkload[w]];
+    const n = req.output[r];
+    const ttft = req.firstToken[r] - req.arrival[r];
+    const tpot = n > 1 ? (now - req.firstToken[r]) / (n - 1) : 0;
+    st.completed++;
+    st.inputTokens += req.prompt[r];
+    st.outputTokens += n;
+    st.ttftS.add(ttft);
+    if (n > 1) st.tpotS.add(tpot);
+    st.e2eS.add(now - req.arrival[r]);
+    const failedOver = req.chainPos[r] > 0;
+    if (failedOver) st.failedOver++;
+    const slo = this.slo[w];
+    if (slo === null || (ttft <= slo.ttftS && tpot <= slo.tpotS)) st.sloMet++;
+    const interval = this.currentInterval;
+    const g = rep.group;
+    this.grid.outputTokens[interval * this.grid.groups + g] += n;
+    const model = this.topo.groups[g].modelIndex;
+    this.usage.add(
+      interval,
+      this.routes.workloads[w].tenantIndex,
+      this.statOfWorkload[w],
+      g,
+      this.modelEpoch[model],
+      req.prompt[r],
+      n,
+      failedOver,
+    );
+    this.completedCount++;
+    this.integrateInSystem();
+    req.release(r);
+  }
+
+  private integrateInSystem(): void {
+    const now = this.sim.now;
+    this.inSystemArea += this.req.live * (now - this.inSystemAt);
+    this.inSystemAt = now;
+  }
+
+  /** Integrates group availability up to t (call before changing the counts, and at boundaries). */
+  integrateGroup(g: number, t: number): void {
+    const dt = t - this.clockAt[g];
+    if (dt > 0) {
+      const k = this.currentInterval * this.grid.groups + g;
+      this.grid.present[k] += this.presentCount[g] * dt;
+      this.grid.available[k] += this.availableCount[g] * dt;
+      this.clockAt[g] = t;
+    }
+  }
+
+  /** A drained replica leaves the fleet and stops costing. */
+  retire(rep: Replica): void {
+    this.integrateGroup(rep.group, this.sim.now);
+    rep.present = false;
+    rep.draining = false;
+    this.presentCount[rep.group]--;
+    if (rep.alive) this.availableCount[rep.group]--;
+    this.router.touch(rep);
+  }
+
+  private closeInterval(t: number): void {
+    const k = this.currentInterval;
+    const G = this.grid.groups;
+    for (const rep of this.replicas) {
+      rep.advance(t);
+      const idx = k * G + rep.group;
+      this.grid.busy[idx] += rep.busyAcc;
+      this.grid.held[idx] += rep.heldAcc;
+      rep.busyAcc = 0;
+      rep.heldAcc = 0;
+    }
+    for (let g = 0; g < G; g++) this.integrateGroup(g, t);
+    const start = k * this.s.reportInterval;
+    const span = Math.min(t, this.s.horizon) - start;
+    this.s.fleet.pools.forEach((pool, p) => {
+      const assigned = pool.serves.reduce((a, sv) => a + sv.nodes, 0);
+      this.unassignedNodeSeconds[k * this.s.fleet.pools.length + p] +=
+        Math.max(0, pool.nodes - assigned) * span;
+    });
+  }
+
+  /** Moves a model to its next price epoch (timeline price_change). */
+  changePrice(model: number, input: number | null, output: number | null): void {
+    const cur = this.priceEpochs[model][this.modelEpoch[model]];
+    this.priceEpochs[model].push({ input: input ?? cur.input, output: output ?? cur.output });
+    this.modelEpoch[model] = this.priceEpochs[model].length - 1;
+  }
+}
+
+export type RunState = Run;
+
+/** Replicas a group holds with `nodes` nodes (its slots cap it). */
+export function replicasAt(g: Topology["groups"][number], nodes: number): number {
+  return Math.min(g.slots, replicasPerNodes(g.profile, g.model, nodes));
+}
+
+function sloQuery(slo: Slo | null): SloQuery | null {
+  return slo === null ? null : { ttftS: slo.ttftS, tpotS: slo.tpotMs / 1000 };
+}
+
+/** tenant_shift and demand_change events as cumulative load multipliers per tenant. */
+function tenantMultipliers(s: Scenario): Map<string, LoadMultiplier[]> {
+  const out = new Map<string, LoadMultiplier[]>();
+  for (const e of s.events) {
+    if (e.type !== "tenant_shift" && e.type !== "demand_change") continue;
+    const factor = e.type === "tenant_shift" ? 1 - e.fraction : e.factor;
+    const list = out.get(e.tenant) ?? [];
+    list.push({ at: e.at, factor });
+    out.set(e.tenant, list);
+  }
+  return out;
+}
+
+/** Request-weighted mean context (prompt + output) of the workloads that ask for each model. */
+function contextByModel(
+  flat: Array<{ w: { model: string; fallback: string[] } }>,
+  est: WorkloadEstimate[],
+): Map<string, number> {
+  const sum = new Map<string, { tokens: number; weight: number }>();
+  flat.forEach(({ w }, i) => {
+    const e = est[i];
+    const weight = Math.max(e.expectedRequests, 1e-9);
+    for (const m of [w.model, ...w.fallback]) {
+      const acc = sum.get(m) ?? { tokens: 0, weight: 0 };
+      acc.tokens += (e.meanPromptTokens + e.meanOutputTokens) * weight;
+      acc.weight += weight;
+      sum.set(m, acc);
+    }
+  });
+  const out = new Map<string, number>();
+  for (const [m, { tokens, weight }] of sum) out.set(m, tokens / weight);
+  return out;
+}

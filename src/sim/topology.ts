@@ -1,0 +1,116 @@
+/**
+ * The fleet as the simulation sees it: replica groups (one per pool x model), their replicas laid
+ * out contiguously, and per group the service curve that sets the replicas' speed and memory.
+ */
+import { InputError } from "../errors.js";
+import { fitProblem, replicasPerNodes } from "../fleet/placement.js";
+import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
+import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
+
+export interface ReplicaGroup {
+  index: number;
+  pool: PoolSpec;
+  poolIndex: number;
+  profile: HardwareProfile;
+  model: ModelSpec;
+  modelIndex: number;
+  /** Nodes serving this model at the start. */
+  initialNodes: number;
+  /** Largest node count this group reaches over the build-out plan (sizes the replica slots). */
+  peakNodes: number;
+  /** First replica index of the group; replicas are firstReplica .. firstReplica + slots - 1. */
+  firstReplica: number;
+  slots: number;
+  /** Accelerators one replica spans (its share of a pool's cost follows this). */
+  acceleratorsPerReplica: number;
+  curve: ServiceCurve;
+}
+
+export interface Topology {
+  groups: ReplicaGroup[];
+  replicaCount: number;
+  /** Group indices per pool. */
+  groupsByPool: number[][];
+  /** Group indices per model. */
+  groupsByModel: number[][];
+}
+
+/** Mean context (prompt + output tokens) per model, from the workloads that send to it. */
+export type ContextByModel = Map<string, number>;
+
+const DEFAULT_CONTEXT_TOKENS = 1024 + 256;
+
+export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topology {
+  const profiles = new Map(s.profiles.map((p) => [p.id, p]));
+  const modelIndex = new Map(s.models.map((m, i) => [m.id, i]));
+  const groups: ReplicaGroup[] = [];
+  const groupsByPool: number[][] = s.fleet.pools.map(() => []);
+  const groupsByModel: number[][] = s.models.map(() => []);
+  const problems: InputError["problems"] = [];
+  let replicaCount = 0;
+
+  s.fleet.pools.forEach((pool, pi) => {
+    const profile = profiles.get(pool.profile);
+    if (!profile) throw new Error(`profile ${pool.profile} was not resolved by the loader`);
+    const models = new Map<string, { initial: number; path: string }>();
+    pool.serves.forEach((sv, si) => {
+      const prev = models.get(sv.model);
+      models.set(sv.model, {
+        initial: (prev?.initial ?? 0) + sv.nodes,
+        path: `fleet.pools.${pi}.serves.${si}.model`,
+      });
+    });
+    s.fleet.changes.forEach((c, ci) => {
+      if (c.pool === pool.id && !models.has(c.model)) {
+        models.set(c.model, { initial: 0, path: `fleet.changes.${ci}.model` });
+      }
+    });
+    for (const [modelId, { initial, path }] of models) {
+      const mi = modelIndex.get(modelId);
+      if (mi === undefined) throw new Error(`model ${modelId} was not resolved by the loader`);
+      const model = s.models[mi];
+      const why = fitProblem(profile, model);
+      if (why) {
+        problems.push({
+          file: s.file,
+          line: s.lines[path],
+          path,
+          message: `model ${model.id} does not fit on pool ${pool.id} (${profile.id}): ${why}`,
+        });
+        continue;
+      }
+      let nodes = initial;
+      let peak = initial;
+      for (const c of s.fleet.changes) {
+        if (c.pool !== pool.id || c.model !== modelId) continue;
+        nodes = Math.max(0, nodes + c.deltaNodes);
+        peak = Math.max(peak, nodes);
+      }
+      const slots = replicasPerNodes(profile, model, peak);
+      const curve = serviceCurve(profile, model, {
+        meanContextTokens: contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS,
+        maxBatchCap: s.scheduler.maxBatch,
+      });
+      const g: ReplicaGroup = {
+        index: groups.length,
+        pool,
+        poolIndex: pi,
+        profile,
+        model,
+        modelIndex: mi,
+        initialNodes: initial,
+        peakNodes: peak,
+        firstReplica: replicaCount,
+        slots,
+        acceleratorsPerReplica: model.acceleratorsPerReplica,
+        curve,
+      };
+      replicaCount += slots;
+      groups.push(g);
+      groupsByPool[pi].push(g.index);
+      groupsByModel[mi].push(g.index);
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return { groups, replicaCount, groupsByPool, groupsByModel };
+}

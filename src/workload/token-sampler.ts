@@ -1,0 +1,108 @@
+/**
+ * Draws token counts from a TokenDist. Every draw is rounded to whole tokens (Math.round), then
+ * held to at least 1 and at most the cap (`max`, taken down to a whole number). One object per
+ * workload and direction, no allocation per draw. Each draw uses a fixed number of uniforms
+ * (constant 0, exponential 1, lognormal 2, uniform 1, empirical 1), so the k-th request's tokens
+ * depend only on k and the distribution.
+ */
+import { exponential, type RandomStream, standardNormal } from "../engine/random.js";
+import type { TokenDist } from "../scenario/types.js";
+import { loadEmpiricalValues } from "./empirical-values.js";
+
+/** z of the 90th percentile of the standard normal. */
+export const Z90 = 1.2815515655446004;
+
+const CONSTANT = 0;
+const EXPONENTIAL = 1;
+const LOGNORMAL = 2;
+const UNIFORM = 3;
+const EMPIRICAL = 4;
+
+/** The cap a distribution's draws are held to (Infinity without one). */
+export function tokenCap(dist: TokenDist): number {
+  if (dist.dist === "uniform" || dist.max === null) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.floor(dist.max));
+}
+
+/** Whole-token range [lo, hi] of a uniform distribution: every integer in [min, max]. */
+export function uniformRange(dist: { min: number; max: number }): [lo: number, hi: number] {
+  const lo = Math.ceil(dist.min);
+  return [lo, Math.max(lo, Math.floor(dist.max))];
+}
+
+/** Lognormal parameters from the median and the 90th percentile. */
+export function lognormalParams(median: number, p90: number): { mu: number; sigma: number } {
+  return { mu: Math.log(median), sigma: Math.max(0, (Math.log(p90) - Math.log(median)) / Z90) };
+}
+
+export class TokenSampler {
+  private readonly kind: number;
+  private readonly rng: RandomStream;
+  private readonly cap: number;
+  /** constant: the value; exponential: mean; lognormal: mu; uniform: lowest value. */
+  private readonly p1: number;
+  /** lognormal: sigma; uniform: number of values. */
+  private readonly p2: number;
+  /** empirical: the sample, already rounded and held to [1, cap]. */
+  private readonly values: Float64Array;
+
+  constructor(dist: TokenDist, rng: RandomStream) {
+    this.rng = rng;
+    this.cap = tokenCap(dist);
+    this.values = new Float64Array(0);
+    this.p2 = 0;
+    switch (dist.dist) {
+      case "constant":
+        this.kind = CONSTANT;
+        this.p1 = this.clamp(dist.value);
+        break;
+      case "exponential":
+        this.kind = EXPONENTIAL;
+        this.p1 = dist.mean;
+        break;
+      case "lognormal": {
+        this.kind = LOGNORMAL;
+        const { mu, sigma } = lognormalParams(dist.median, dist.p90);
+        this.p1 = mu;
+        this.p2 = sigma;
+        break;
+      }
+      case "uniform": {
+        this.kind = UNIFORM;
+        const [lo, hi] = uniformRange(dist);
+        this.p1 = lo;
+        this.p2 = hi - lo + 1;
+        break;
+      }
+      case "empirical": {
+        this.kind = EMPIRICAL;
+        this.p1 = 0;
+        const raw = loadEmpiricalValues(dist.file, dist.column);
+        this.values = raw.map((v) => this.clamp(v));
+        break;
+      }
+    }
+  }
+
+  private clamp(x: number): number {
+    const r = Math.round(x);
+    return r < 1 ? 1 : Math.min(r, this.cap);
+  }
+
+  draw(): number {
+    switch (this.kind) {
+      case CONSTANT:
+        return this.p1;
+      case EXPONENTIAL:
+        return this.clamp(exponential(this.rng, this.p1));
+      case LOGNORMAL:
+        return this.clamp(Math.exp(this.p1 + this.p2 * standardNormal(this.rng)));
+      case UNIFORM: {
+        const v = this.p1 + Math.floor(this.rng.next() * this.p2);
+        return Math.max(v, 1);
+      }
+      default:
+        return this.values[Math.floor(this.rng.next() * this.values.length)];
+    }
+  }
+}

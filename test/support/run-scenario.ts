@@ -1,0 +1,18 @@
+/** Test support: run a scenario file (with overrides) in-process and return everything it produced. */
+import { resolve } from "node:path";
+import { computeFinancials } from "../../src/billing/financials.js";
+import { summarize } from "../../src/billing/summary.js";
+import { resultFiles } from "../../src/output/write-results.js";
+import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
+import { simulate } from "../../src/sim/simulation.js";
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+export const scenarioPath = (rel: string) => resolve(repoRoot, rel);
+
+export async function runScenario(file: string, opts: LoadOptions = {}) {
+  const scenario = await loadScenario(scenarioPath(file), opts);
+  const run = await simulate(scenario);
+  const fin = computeFinancials(run);
+  const summary = summarize(run, fin);
+  return { scenario, run, fin, summary, files: () => resultFiles(run, fin, summary) };
+}
