@@ -16,6 +16,8 @@ export interface UsageRow {
   failedOver: number;
   inputTokens: number;
   outputTokens: number;
+  /** The requests' share of their replicas' busy time, in replica-seconds (see Replica.shareClock). */
+  busyReplicaSeconds: number;
 }
 
 export class UsageLedger {
@@ -37,6 +39,7 @@ export class UsageLedger {
     input: number,
     output: number,
     failedOver: boolean,
+    busyReplicaSeconds: number,
   ): void {
     const key = ((epoch * this.intervals + interval) * this.statRows + statRow) * this.groups + group;
     let i = this.index.get(key);
@@ -53,6 +56,7 @@ export class UsageLedger {
         failedOver: 0,
         inputTokens: 0,
         outputTokens: 0,
+        busyReplicaSeconds: 0,
       });
     }
     const row = this.rows[i];
@@ -60,6 +64,7 @@ export class UsageLedger {
     if (failedOver) row.failedOver++;
     row.inputTokens += input;
     row.outputTokens += output;
+    row.busyReplicaSeconds += busyReplicaSeconds;
   }
 
   /** Rows in a canonical order (interval, stats row, group, epoch), independent of completion order. */

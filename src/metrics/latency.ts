@@ -17,12 +17,21 @@ export class LatencyStats {
     this.sketch.accept(Math.max(v, 0));
   }
 
+  /**
+   * Records `count` values known only by their sum (the fluid mode's estimates): the mean stays
+   * exact, the quantiles unknown (null) unless individual values were also recorded.
+   */
+  addAggregate(sum: number, count: number): void {
+    this.count += count;
+    this.sum += sum;
+  }
+
   /** Mean, or null when nothing was recorded. */
   mean(): number | null {
     return this.count > 0 ? this.sum / this.count : null;
   }
 
   quantile(q: number): number | null {
-    return this.count > 0 ? this.sketch.getValueAtQuantile(q) : null;
+    return this.sketch.count > 0 ? this.sketch.getValueAtQuantile(q) : null;
   }
 }

@@ -63,6 +63,12 @@ export class Replica {
   /** Accumulated since the last flush: seconds with at least one request held, and held x seconds. */
   busyAcc = 0;
   heldAcc = 0;
+  /**
+   * Share clock: the integral of 1 / held over busy time. A request's share of the replica's busy
+   * time is the difference between its value at leaving and at joining, so per-tenant busy
+   * replica-seconds add up exactly to the replica's busy seconds.
+   */
+  shareClock = 0;
 
   constructor(
     index: number,
@@ -118,6 +124,7 @@ export class Replica {
       if (this.held > 0) {
         this.busyAcc += dt;
         this.heldAcc += this.held * dt;
+        this.shareClock += dt / this.held;
       }
       if (this.pfSize === 0 && this.dn > 0) this.V += this.rate * dt;
       this.lastT = t;
@@ -128,6 +135,7 @@ export class Replica {
   admit(r: number, t: number, req: RequestStore): void {
     this.advance(t);
     req.admitted[r] = t;
+    req.shareAt[r] = this.shareClock;
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
     this.held++;

@@ -8,6 +8,8 @@ export class RequestStore {
   arrival = new Float64Array(0);
   /** Time the request entered a replica's batch (admission), -1 before. */
   admitted = new Float64Array(0);
+  /** The replica's share clock when the request joined its batch (see Replica.shareClock). */
+  shareAt = new Float64Array(0);
   /** Time of the first output token (end of prefill), -1 before. */
   firstToken = new Float64Array(0);
   prompt = new Int32Array(0);
@@ -54,6 +56,7 @@ export class RequestStore {
     };
     this.arrival = f64(this.arrival);
     this.admitted = f64(this.admitted);
+    this.shareAt = f64(this.shareAt);
     this.firstToken = f64(this.firstToken);
     this.prompt = i32(this.prompt);
     this.output = i32(this.output);

@@ -360,6 +360,7 @@ class Run implements EventHandler, TimelineHost {
       req.prompt[r],
       n,
       failedOver,
+      rep.shareClock - req.shareAt[r],
     );
     this.completedCount++;
     this.integrateInSystem();

@@ -26,6 +26,8 @@ export class ConstantSource implements RequestSource {
   /** Integrated rate from segStart to the next arrival. */
   private need: number;
   private last = 0;
+  /** Integrated rate from segStart to `last`. */
+  private lastLevel = 0;
 
   constructor(
     private readonly profile: RateProfile,
@@ -58,6 +60,7 @@ export class ConstantSource implements RequestSource {
     this.segEnd = Math.min(this.hourEnd, this.schedule.endOfStep(this.step), this.horizon);
     this.capacity = this.factor * this.profile.integral(s0, this.segEnd);
     this.last = s0;
+    this.lastLevel = 0;
   }
 
   next(out: RequestDraw): boolean {
@@ -66,6 +69,7 @@ export class ConstantSource implements RequestSource {
         const t = this.solve();
         if (t >= this.horizon) break;
         this.last = t;
+        this.lastLevel = this.need;
         this.need += 1;
         out.time = t;
         out.promptTokens = this.prompt.draw();
@@ -86,7 +90,8 @@ export class ConstantSource implements RequestSource {
     const m = this.factor;
     let lo = this.last;
     let hi = this.segEnd;
-    let x = s0 + ((hi - s0) * this.need) / this.capacity;
+    // First guess: one Newton step from the last arrival, where the level is known.
+    let x = lo + (this.need - this.lastLevel) / (m * this.profile.rate(lo));
     if (!(x >= lo && x <= hi)) x = (lo + hi) / 2;
     const tol = 1e-12 * Math.max(1, Math.abs(hi));
     for (let i = 0; i < 200; i++) {
@@ -95,9 +100,9 @@ export class ConstantSource implements RequestSource {
       if (g > 0) hi = x;
       else lo = x;
       const step = g / (m * this.profile.rate(x));
-      // Converged: the Newton step is below the resolution of t (it may not even move x).
-      if (Math.abs(step) <= tol) return x;
       let nx = x - step;
+      // Converged: the last Newton step is at the resolution of t (it may not even move x).
+      if (Math.abs(step) <= tol) return Math.min(hi, Math.max(lo, nx));
       if (!(nx > lo && nx < hi)) nx = (lo + hi) / 2;
       if (hi - lo <= tol) return nx;
       x = nx;

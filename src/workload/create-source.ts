@@ -34,7 +34,8 @@ export function createSource(w: WorkloadSpec, ctx: SourceContext): RequestSource
   if (a.process === "constant") {
     return new ConstantSource(profile, schedule, ctx.horizon, streams, prompt, output, ctx.startMs);
   }
-  const onOff = a.process === "mmpp" ? { onMean: a.onMean, offMean: a.offMean } : null;
+  // An MMPP that is never off is a Poisson process (and on = off = 0 would never switch).
+  const onOff = a.process === "mmpp" && a.offMean > 0 ? { onMean: a.onMean, offMean: a.offMean } : null;
   return new PoissonSource(profile, schedule, ctx.horizon, streams, prompt, output, onOff, ctx.startMs);
 }
 
@@ -53,7 +54,7 @@ export async function estimateWorkload(w: WorkloadSpec, ctx: SourceContext): Pro
   const schedule = new MultiplierSchedule(ctx.multipliers);
   const a = w.arrival;
   if (a.process === "trace") return estimateTrace(a.trace, ctx.horizon, schedule);
-  const onFraction = a.process === "mmpp" ? a.onMean / (a.onMean + a.offMean) : 1;
+  const onFraction = a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1;
   return {
     meanPromptTokens: tokenMean(tokens(w, "promptTokens")),
     meanOutputTokens: tokenMean(tokens(w, "outputTokens")),

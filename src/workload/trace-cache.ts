@@ -9,9 +9,9 @@ import type { TraceRow } from "./trace-rows.js";
 export const LOOP_CACHE_ROWS = 1 << 20;
 
 export class TraceRowCache {
-  private ticks = new Float64Array(1024);
-  private prompts = new Float64Array(1024);
-  private outputs = new Float64Array(1024);
+  private ticks: Float64Array = new Float64Array(1024);
+  private prompts: Float64Array = new Float64Array(1024);
+  private outputs: Float64Array = new Float64Array(1024);
   private size = 0;
   private overflowed = false;
   private cursor = 0;

@@ -9,7 +9,7 @@ import { InputError } from "../errors.js";
 import type { TraceOptions } from "../scenario/types.js";
 import type { MultiplierSchedule } from "./multiplier-schedule.js";
 import type { WorkloadEstimate } from "./source.js";
-import { loopPeriod, replayedTokens } from "./trace-period.js";
+import { checkTimeScale, loopPeriod, replayedTokens } from "./trace-period.js";
 import { type TraceRow, TraceRowReader, ticksPerSecond } from "./trace-rows.js";
 
 interface Totals {
@@ -81,6 +81,7 @@ export async function estimateTrace(
   horizon: number,
   schedule: MultiplierSchedule,
 ): Promise<WorkloadEstimate> {
+  checkTimeScale(opts.file, opts.timeScale);
   const shape = await readPass(opts);
   const sum: Totals = { requests: 0, prompt: 0, output: 0 };
   {

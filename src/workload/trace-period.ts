@@ -15,6 +15,12 @@ export function loopPeriod(file: string, rows: number, spanS: number): number {
   return spanS + spanS / (rows - 1);
 }
 
+/** A trace must move forward in time: time_scale > 0 (else a loop would never end). */
+export function checkTimeScale(file: string, timeScale: number): void {
+  if (!(timeScale > 0))
+    throw new InputError({ file, path: "time_scale", message: `must be > 0, got ${timeScale}` });
+}
+
 /** The replayed token count of a trace row: the floor of 1 token every request has. */
 export function replayedTokens(n: number): number {
   return Math.max(n, 1);

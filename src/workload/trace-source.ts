@@ -15,7 +15,7 @@ import type { TraceOptions } from "../scenario/types.js";
 import type { MultiplierSchedule } from "./multiplier-schedule.js";
 import type { RequestDraw, RequestSource } from "./source.js";
 import { LOOP_CACHE_ROWS, TraceRowCache } from "./trace-cache.js";
-import { loopPeriod, replayedTokens } from "./trace-period.js";
+import { checkTimeScale, loopPeriod, replayedTokens } from "./trace-period.js";
 import { type TraceRow, TraceRowReader, ticksPerSecond } from "./trace-rows.js";
 
 export const DEFAULT_TRACE_BUFFER_ROWS = 4096;
@@ -52,6 +52,7 @@ export class TraceSource implements RequestSource {
     loopCacheRows: number = LOOP_CACHE_ROWS,
   ) {
     if (!(capacity >= 1)) throw new Error(`trace buffer capacity must be >= 1, got ${capacity}`);
+    checkTimeScale(opts.file, opts.timeScale);
     this.times = new Float64Array(capacity);
     this.prompts = new Float64Array(capacity);
     this.outputs = new Float64Array(capacity);

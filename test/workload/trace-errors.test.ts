@@ -26,7 +26,11 @@ async function estimateError(opts: TraceOptions): Promise<InputError> {
 
 describe("trace errors are InputErrors naming file:line and the column", () => {
   const cases: Array<[string, Partial<TraceOptions>, string]> = [
-    ["bad-timestamp.csv", {}, ':4 TIMESTAMP: must be a date and time like 2023-11-16 18:15:46.680590, got "2023-11-16 18:0x:02.0000000"'],
+    [
+      "bad-timestamp.csv",
+      {},
+      ':4 TIMESTAMP: must be a date and time like 2023-11-16 18:15:46.680590, got "2023-11-16 18:0x:02.0000000"',
+    ],
     ["negative-tokens.csv", {}, ":3 GeneratedTokens: must be >= 0, got -5"],
     ["fractional-tokens.csv", {}, ":3 ContextTokens: must be a whole number of tokens, got 2.5"],
     ["non-numeric-tokens.csv", {}, ':3 ContextTokens: must be a number of tokens, got "many"'],
@@ -57,7 +61,9 @@ describe("trace errors are InputErrors naming file:line and the column", () => {
   it("a datetime trace read with a numeric unit reports the first row", async () => {
     const file = fixture("small.csv");
     const e = await replayError(traceOptions(file, { timestampUnit: "s" }));
-    expect(e.message).toContain(`${file}:2 TIMESTAMP: must be a number of s, got "2023-11-16 18:00:00.0000000"`);
+    expect(e.message).toContain(
+      `${file}:2 TIMESTAMP: must be a number of s, got "2023-11-16 18:00:00.0000000"`,
+    );
   });
 
   it("looping a trace whose rows share one time, or an empty trace, is refused", async () => {

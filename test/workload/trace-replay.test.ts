@@ -96,12 +96,13 @@ describe("trace options", () => {
   it("a looped trace replays the same from memory as from the file", async () => {
     const opts = traceOptions(fixture("small.csv"), { loop: true });
     const none = new MultiplierSchedule([{ at: 50, factor: 0.7 }]);
-    const fromMemory = await drain(new TraceSource(opts, 600_000, none, deriveStream(3, "c"), 16));
-    const fromFile = await drain(new TraceSource(opts, 600_000, none, deriveStream(3, "c"), 16, 2));
+    const fromMemory = await drain(new TraceSource(opts, 6000, none, deriveStream(3, "c"), 16));
+    const fromFile = await drain(new TraceSource(opts, 6000, none, deriveStream(3, "c"), 16, 2));
     expect(fromFile.times).toEqual(fromMemory.times);
     expect(fromFile.prompt).toEqual(fromMemory.prompt);
-    // 100,000 passes of 3 rows, thinned to 70 % after t = 50: binomial SE ~ 251; 4 SE ~ 1,000.
-    expect(Math.abs(fromMemory.times.length - (9 + 0.7 * (300_000 - 9)))).toBeLessThan(1000);
+    // 1,000 passes of 3 rows (26 before t = 50), the rest thinned to 70 %: binomial SE
+    // sqrt(2974 * 0.21) = 25; 4 SE = 100.
+    expect(Math.abs(fromMemory.times.length - (26 + 0.7 * (3000 - 26)))).toBeLessThan(100);
   });
 
   it("any CSV through the column and unit options (seconds)", async () => {
