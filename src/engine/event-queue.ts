@@ -1,14 +1,17 @@
 /**
  * A binary min-heap of events kept in flat typed arrays: times in a Float64Array, an insertion
- * sequence number for deterministic tie-breaking (earlier insertion first at equal times), and two
- * Int32 payload words (an event kind and an entity index, by convention). No object per event:
+ * sequence number for deterministic tie-breaking (earlier insertion first at equal times), and one
+ * Int32 payload packing an event kind (0..7) and an entity index (0..2^28-1). No object per event:
  * pushing and popping allocate nothing once the arrays have grown to the run's peak size.
  */
+const KIND_BITS = 3;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+export const MAX_EVENT_ID = (1 << (31 - KIND_BITS)) - 1;
+
 export class EventQueue {
   private times: Float64Array;
   private seqs: Float64Array;
-  private kinds: Int32Array;
-  private ids: Int32Array;
+  private payloads: Int32Array;
   private n = 0;
   private nextSeq = 0;
 
@@ -20,8 +23,7 @@ export class EventQueue {
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
-    this.kinds = new Int32Array(capacity);
-    this.ids = new Int32Array(capacity);
+    this.payloads = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -38,23 +40,21 @@ export class EventQueue {
     const seq = this.nextSeq++;
     const times = this.times;
     const seqs = this.seqs;
-    const kinds = this.kinds;
-    const ids = this.ids;
+    const payloads = this.payloads;
     let i = this.n++;
+    // A new event has the largest sequence number, so it only rises past strictly later times.
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = times[p];
-      if (pt < time || (pt === time && seqs[p] < seq)) break;
+      if (pt <= time) break;
       times[i] = pt;
       seqs[i] = seqs[p];
-      kinds[i] = kinds[p];
-      ids[i] = ids[p];
+      payloads[i] = payloads[p];
       i = p;
     }
     times[i] = time;
     seqs[i] = seq;
-    kinds[i] = kind;
-    ids[i] = id;
+    payloads[i] = (id << KIND_BITS) | kind;
   }
 
   /** Removes the earliest event and exposes it in `time`, `kind`, `id`. Returns false when empty. */
@@ -63,18 +63,17 @@ export class EventQueue {
     if (n === 0) return false;
     const times = this.times;
     const seqs = this.seqs;
-    const kinds = this.kinds;
-    const ids = this.ids;
+    const payloads = this.payloads;
     this.time = times[0];
-    this.kind = kinds[0];
-    this.id = ids[0];
+    const top = payloads[0];
+    this.kind = top & KIND_MASK;
+    this.id = top >> KIND_BITS;
     const last = n - 1;
     this.n = last;
     if (last === 0) return true;
     const t = times[last];
     const s = seqs[last];
-    const k = kinds[last];
-    const d = ids[last];
+    const d = payloads[last];
     let i = 0;
     const half = last >> 1;
     while (i < half) {
@@ -85,14 +84,12 @@ export class EventQueue {
       if (t < ct || (t === ct && s < seqs[c])) break;
       times[i] = ct;
       seqs[i] = seqs[c];
-      kinds[i] = kinds[c];
-      ids[i] = ids[c];
+      payloads[i] = payloads[c];
       i = c;
     }
     times[i] = t;
     seqs[i] = s;
-    kinds[i] = k;
-    ids[i] = d;
+    payloads[i] = d;
     return true;
   }
 
@@ -108,11 +105,8 @@ export class EventQueue {
     const s = new Float64Array(cap);
     s.set(this.seqs);
     this.seqs = s;
-    const k = new Int32Array(cap);
-    k.set(this.kinds);
-    this.kinds = k;
     const d = new Int32Array(cap);
-    d.set(this.ids);
-    this.ids = d;
+    d.set(this.payloads);
+    this.payloads = d;
   }
 }

@@ -49,6 +49,8 @@ export class Replica {
   private V = 0;
   private rate = 0;
   private locked = false;
+  /** The request held by a batch-1 replica. */
+  private single = -1;
   private lastT = 0;
 
   /** Time of the replica's pending event (stale queue entries are skipped by comparing to it). */
@@ -139,6 +141,16 @@ export class Replica {
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
     this.held++;
+    if (this.maxBatch === 1) {
+      // Batch of one: nothing can join before it leaves, so its first token and its end are known
+      // now; one event instead of two (the same times the general path computes).
+      const first = t + req.prompt[r] / this.prefillRate;
+      req.firstToken[r] = first;
+      this.single = r;
+      const remaining = req.output[r] - 1;
+      this.nextEvent = remaining > 0 ? first + remaining / this.decode[1] : first;
+      return;
+    }
     this.pf[(this.pfHead + this.pfSize) % this.maxBatch] = r;
     this.pfSize++;
     if (this.pfSize === 1) this.prefillEnd = t + req.prompt[r] / this.prefillRate;
@@ -152,6 +164,13 @@ export class Replica {
   step(t: number, req: RequestStore): number {
     this.advance(t);
     this.doneCount = 0;
+    if (this.maxBatch === 1) {
+      if (this.held === 1 && t >= this.nextEvent) {
+        this.finish(this.single);
+        this.nextEvent = Number.POSITIVE_INFINITY;
+      }
+      return this.nextEvent;
+    }
     // Finish every prefill due by t (each starts when the previous ends).
     while (this.pfSize > 0 && this.prefillEnd <= t) {
       const r = this.pf[this.pfHead];
@@ -195,6 +214,10 @@ export class Replica {
   evict(t: number, out: number[]): number {
     this.advance(t);
     let n = 0;
+    if (this.maxBatch === 1 && this.held === 1) {
+      out.push(this.single);
+      n++;
+    }
     for (let i = 0; i < this.pfSize; i++) {
       out.push(this.pf[(this.pfHead + i) % this.maxBatch]);
       n++;
