@@ -23,12 +23,18 @@ export interface UsageRow {
 export class UsageLedger {
   readonly rows: UsageRow[] = [];
   private readonly index = new Map<number, number>();
+  /** Last row used per (stats row, group) and its key: completions mostly repeat the last one. */
+  private readonly cacheKey: Float64Array;
+  private readonly cacheRow: Int32Array;
 
   constructor(
     private readonly statRows: number,
     private readonly groups: number,
     private readonly intervals: number,
-  ) {}
+  ) {
+    this.cacheKey = new Float64Array(statRows * groups).fill(-1);
+    this.cacheRow = new Int32Array(statRows * groups);
+  }
 
   add(
     interval: number,
@@ -41,8 +47,9 @@ export class UsageLedger {
     failedOver: boolean,
     busyReplicaSeconds: number,
   ): void {
+    const slot = statRow * this.groups + group;
     const key = ((epoch * this.intervals + interval) * this.statRows + statRow) * this.groups + group;
-    let i = this.index.get(key);
+    let i: number | undefined = this.cacheKey[slot] === key ? this.cacheRow[slot] : this.index.get(key);
     if (i === undefined) {
       i = this.rows.length;
       this.index.set(key, i);
@@ -59,6 +66,8 @@ export class UsageLedger {
         busyReplicaSeconds: 0,
       });
     }
+    this.cacheKey[slot] = key;
+    this.cacheRow[slot] = i;
     const row = this.rows[i];
     row.requests++;
     if (failedOver) row.failedOver++;

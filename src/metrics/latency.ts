@@ -1,20 +1,18 @@
 /**
  * A latency distribution kept in constant memory: count and exact sum for the mean, and a
- * DDSketch (log buckets, 1 % relative error on every quantile) for p50 and p99.
+ * log-linear histogram (0.78 % relative error on every quantile) for p50 and p99.
  */
-import { DDSketch } from "@datadog/sketches-js";
-
-export const RELATIVE_ACCURACY = 0.01;
+import { LogHistogram } from "./log-histogram.js";
 
 export class LatencyStats {
   count = 0;
   sum = 0;
-  private readonly sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  private readonly histogram = new LogHistogram();
 
   add(v: number): void {
     this.count++;
     this.sum += v;
-    this.sketch.accept(Math.max(v, 0));
+    this.histogram.add(v);
   }
 
   /**
@@ -32,6 +30,6 @@ export class LatencyStats {
   }
 
   quantile(q: number): number | null {
-    return this.sketch.count > 0 ? this.sketch.getValueAtQuantile(q) : null;
+    return this.histogram.quantile(q);
   }
 }

@@ -123,27 +123,33 @@ export class Router {
 
   /** Moves queued requests into a replica that has room (after completions, or when it comes up). */
   refill(rep: Replica, t: number): void {
+    const req = this.req;
     if (!this.shared) {
       const q = rep.queue;
-      while (q.size > 0 && rep.canAdmit(this.req.kvBytes[q.peek()])) this.admit(rep, q.shift(), t);
+      while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
+        rep.admit(q.shift(), t, req);
+        this.onAdmitted(rep);
+      }
       this.touch(rep);
       return;
     }
     const classes = this.routes.classesByGroup[rep.group];
+    const all = this.routes.classes;
     for (;;) {
       let pick: RouteClass | null = null;
       let earliest = Number.POSITIVE_INFINITY;
-      for (const c of classes) {
-        const cls = this.routes.classes[c];
+      for (let i = 0; i < classes.length; i++) {
+        const cls = all[classes[i]];
         if (cls.queue.size === 0) continue;
-        const a = this.req.arrival[cls.queue.peek()];
+        const a = req.arrival[cls.queue.peek()];
         if (a < earliest) {
           earliest = a;
           pick = cls;
         }
       }
-      if (pick === null || !rep.canAdmit(this.req.kvBytes[pick.queue.peek()])) break;
-      this.admit(rep, pick.queue.shift(), t);
+      if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) break;
+      rep.admit(pick.queue.shift(), t, req);
+      this.onAdmitted(rep);
     }
     this.touch(rep);
   }

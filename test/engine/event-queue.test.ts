@@ -7,13 +7,22 @@ describe("EventQueue", () => {
   it("pops in time order, equal times in insertion order, with kind and id intact", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: MAX_EVENT_ID })), {
-          maxLength: 3000,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 20 }),
+            fc.integer({ min: 0, max: 7 }),
+            fc.integer({ min: 0, max: MAX_EVENT_ID }),
+          ),
+          {
+            maxLength: 3000,
+          },
+        ),
         (events) => {
           const q = new EventQueue(4);
           events.forEach(([t, k, id]) => q.push(t, k, id));
-          const expected = events.map(([t, k, id], seq) => ({ t, k, id, seq })).sort((a, b) => a.t - b.t || a.seq - b.seq);
+          const expected = events
+            .map(([t, k, id], seq) => ({ t, k, id, seq }))
+            .sort((a, b) => a.t - b.t || a.seq - b.seq);
           const got: Array<{ t: number; k: number; id: number }> = [];
           while (q.pop()) got.push({ t: q.time, k: q.kind, id: q.id });
           expect(got).toEqual(expected.map(({ t, k, id }) => ({ t, k, id })));

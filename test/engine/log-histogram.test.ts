@@ -1,0 +1,40 @@
+/** The latency histogram's quantiles stay within their relative error bound of the exact ones. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LogHistogram, MAX_RELATIVE_ERROR } from "../../src/metrics/log-histogram.js";
+
+function exactQuantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
+}
+
+describe("LogHistogram", () => {
+  it("reports every quantile within 1/128 of the exact order statistic", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-9, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 2000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, q) => {
+          const h = new LogHistogram();
+          for (const v of values) h.add(v);
+          const exact = exactQuantile(
+            [...values].sort((a, b) => a - b),
+            q,
+          );
+          const got = h.quantile(q)!;
+          expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(MAX_RELATIVE_ERROR + 1e-12);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts zeros, and is empty until something is added", () => {
+    const h = new LogHistogram();
+    expect(h.quantile(0.5)).toBeNull();
+    h.add(0);
+    h.add(0);
+    h.add(3);
+    expect(h.quantile(0.5)).toBe(0);
+    expect(Math.abs(h.quantile(1)! - 3) / 3).toBeLessThanOrEqual(MAX_RELATIVE_ERROR);
+  });
+});
