@@ -1,24 +1,28 @@
 /**
- * What a pool costs per report interval: capex amortised over billing.amortization_years, opex per
- * node-hour, and energy = power at utilisation x PUE x price, where a node's power at utilisation u
- * is idle + (peak - idle) x u. Computed per accelerator so that pools split between models, nodes
- * added or removed mid-run, and nodes not assigned to any model are all costed exactly for the time
- * they are present.
+ * What a pool costs: capex amortised over billing.amortization_years, opex per node-hour, and
+ * energy = power at utilisation x PUE x price per kWh, where a node's power at utilisation u is
+ * idle + (peak - idle) x u. Everything is counted per accelerator-second present (replicas present,
+ * accelerators stranded beside them, nodes assigned to no model), so pools split between models and
+ * nodes added or removed mid-run cost exactly while they are present. Each of capex, opex and energy
+ * is turned into money once per pool over the whole run, then split over report intervals by its
+ * own driver (present accelerator-seconds; energy by joules), so the intervals add up exactly.
  */
 import type { HardwareProfile, Scenario } from "../scenario/types.js";
 import type { RunResult } from "../sim/simulation.js";
-import { type Micro, toMicro } from "./money.js";
+import { type Micro, splitMicro, toMicro } from "./money.js";
+import { strandedAcceleratorSeconds } from "./stranded-accelerators.js";
 
-const SECONDS_PER_YEAR = 365 * 24 * 3600;
+export const SECONDS_PER_YEAR = 365 * 24 * 3600;
 
 export interface PoolIntervalCost {
   interval: number;
   pool: number;
-  /** Node-seconds present (nodes x seconds). */
+  /** Node-seconds present (accelerator-seconds present / accelerators per node). */
   nodeSeconds: number;
-  /** Accelerator-seconds present, and busy (held at least one request), per group of the pool. */
+  /** Busy accelerator-seconds (replicas holding at least one request) per group of the pool, in groupsByPool order. */
   busyAcceleratorSeconds: number[];
   presentAcceleratorSeconds: number;
+  /** Energy drawn from the grid, PUE included. */
   energyKwh: number;
   capex: Micro;
   opex: Micro;
@@ -27,7 +31,7 @@ export interface PoolIntervalCost {
 }
 
 /** Per-accelerator-second rates of a profile. */
-function rates(p: HardwareProfile, s: Scenario) {
+export function acceleratorRates(p: HardwareProfile, s: Scenario) {
   const a = p.acceleratorsPerNode;
   return {
     capexUsd: p.capexUsd / (s.billing.amortizationYears * SECONDS_PER_YEAR) / a,
@@ -37,43 +41,61 @@ function rates(p: HardwareProfile, s: Scenario) {
   };
 }
 
+export function profileOf(s: Scenario, poolIndex: number): HardwareProfile {
+  const id = s.fleet.pools[poolIndex].profile;
+  const p = s.profiles.find((x) => x.id === id);
+  if (!p) throw new Error(`profile ${id} was not resolved by the loader`);
+  return p;
+}
+
+/** One row per report interval x pool, interval-major. */
 export function poolCosts(run: RunResult): PoolIntervalCost[] {
   const s = run.scenario;
   const { grid, topology } = run;
-  const out: PoolIntervalCost[] = [];
   const P = s.fleet.pools.length;
-  for (let k = 0; k < run.intervals; k++) {
-    s.fleet.pools.forEach((pool, p) => {
-      const profile = s.profiles.find((x) => x.id === pool.profile)!;
-      const r = rates(profile, s);
-      let present = run.unassignedNodeSeconds[k * P + p] * profile.acceleratorsPerNode;
-      let busyWeighted = 0;
+  const K = run.intervals;
+  const stranded = strandedAcceleratorSeconds(run);
+  const out: PoolIntervalCost[] = new Array(K * P);
+  s.fleet.pools.forEach((_, p) => {
+    const profile = profileOf(s, p);
+    const r = acceleratorRates(profile, s);
+    const present: number[] = [];
+    const busy: number[][] = [];
+    const joules: number[] = [];
+    for (let k = 0; k < K; k++) {
+      let acc = run.unassignedNodeSeconds[k * P + p] * profile.acceleratorsPerNode;
       const busyByGroup: number[] = [];
+      let busyAll = 0;
       for (const g of topology.groupsByPool[p]) {
-        const acc = topology.groups[g].acceleratorsPerReplica;
-        const idx = grid.at(k, g);
-        present += grid.present[idx] * acc;
-        busyByGroup.push(grid.busy[idx] * acc);
-        busyWeighted += grid.busy[idx] * acc;
+        const per = topology.groups[g].acceleratorsPerReplica;
+        const i = grid.at(k, g);
+        acc += grid.present[i] * per + stranded[i];
+        busyByGroup.push(grid.busy[i] * per);
+        busyAll += grid.busy[i] * per;
       }
-      const joules = r.idleW * present + r.dynamicW * busyWeighted;
-      const energyKwh = (joules / 3.6e6) * s.billing.pue;
-      const capex = toMicro(r.capexUsd * present);
-      const opex = toMicro(r.opexUsd * present);
-      const energy = toMicro(energyKwh * s.billing.energyUsdPerKwh);
-      out.push({
+      present.push(acc);
+      busy.push(busyByGroup);
+      joules.push(r.idleW * acc + r.dynamicW * busyAll);
+    }
+    const presentAll = present.reduce((a, b) => a + b, 0);
+    const kwhAll = (joules.reduce((a, b) => a + b, 0) / 3.6e6) * s.billing.pue;
+    const capex = splitMicro(toMicro(r.capexUsd * presentAll), present);
+    const opex = splitMicro(toMicro(r.opexUsd * presentAll), present);
+    const energy = splitMicro(toMicro(kwhAll * s.billing.energyUsdPerKwh), joules);
+    for (let k = 0; k < K; k++) {
+      out[k * P + p] = {
         interval: k,
         pool: p,
-        nodeSeconds: present / profile.acceleratorsPerNode,
-        busyAcceleratorSeconds: busyByGroup,
-        presentAcceleratorSeconds: present,
-        energyKwh,
-        capex,
-        opex,
-        energy,
-        total: capex + opex + energy,
-      });
-    });
-  }
+        nodeSeconds: present[k] / profile.acceleratorsPerNode,
+        busyAcceleratorSeconds: busy[k],
+        presentAcceleratorSeconds: present[k],
+        energyKwh: (joules[k] / 3.6e6) * s.billing.pue,
+        capex: capex[k],
+        opex: opex[k],
+        energy: energy[k],
+        total: capex[k] + opex[k] + energy[k],
+      };
+    }
+  });
   return out;
 }

@@ -1,7 +1,11 @@
 /** The run's headline figures, from the finished run and its financials. */
 import type { RunResult } from "../sim/simulation.js";
+import { hhi, jainIndex } from "./concentration.js";
 import type { Financials } from "./financials.js";
+import { IDLE } from "./lines.js";
 import { type Micro, sumMicro } from "./money.js";
+
+export { hhi, jainIndex } from "./concentration.js";
 
 export interface Summary {
   scenario: string;
@@ -24,18 +28,19 @@ export interface Summary {
   utilization: number | null;
   /** Completed requests meeting their SLO / all requests. */
   sloAttainment: number | null;
-  /** Herfindahl-Hirschman index of revenue shares by model owner (0..1). */
+  /** Herfindahl-Hirschman index of revenue shares by model owner (0..1); idle capacity revenue has no owner and is left out. */
   revenueHhi: number | null;
+  /** Jain's index of SLO attainment over tenants that sent requests (1 = all served alike). */
+  jainFairness: number | null;
   /** Requests re-routed after an outage took them out of a replica. */
   interrupted: number;
+  /** Spot requests taken out of a batch for other work and requeued (their lost progress is not billed). */
+  preempted: number;
+  /** Commitment shortfalls billed, and SLA credits given back (both >= 0; already in revenue). */
+  commitmentShortfall: Micro;
+  slaCredit: Micro;
   events: number;
   wallSeconds: number;
-}
-
-export function hhi(shares: number[]): number | null {
-  const total = shares.reduce((a, b) => a + b, 0);
-  if (total <= 0) return null;
-  return shares.reduce((a, v) => a + (v / total) ** 2, 0);
 }
 
 export function summarize(run: RunResult, fin: Financials): Summary {
@@ -68,9 +73,11 @@ export function summarize(run: RunResult, fin: Financials): Summary {
   }
   const byOwner = new Map<string, number>();
   for (const l of fin.revenue) {
-    const owner = l.model >= 0 ? s.models[l.model].owner : "(unattributed)";
+    if (l.model === IDLE) continue;
+    const owner = s.models[l.model].owner;
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + l.revenue);
   }
+  const attained = fin.tenants.flatMap((b) => (b.sloAttainment === null ? [] : [b.sloAttainment]));
   return {
     scenario: s.name,
     seed: s.seed,
@@ -90,7 +97,11 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     utilization: available > 0 ? busy / available : null,
     sloAttainment: requests > 0 ? sloMet / requests : null,
     revenueHhi: hhi([...byOwner.values()]),
+    jainFairness: jainIndex(attained),
     interrupted: run.interrupted,
+    preempted: run.preempted ?? 0,
+    commitmentShortfall: sumMicro(fin.tenants.map((b) => b.shortfall)),
+    slaCredit: sumMicro(fin.tenants.map((b) => b.slaCredit)),
     events: run.events,
     wallSeconds: run.wallSeconds,
   };

@@ -7,6 +7,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError } from "../errors.js";
 import { RunAborted } from "../sim/simulation.js";
+import { compareCommand } from "./commands/compare.js";
 import { profilesCommand } from "./commands/profiles-command.js";
 import { interrupt, runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -54,8 +55,40 @@ async function main(argv: string[]): Promise<void> {
           .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
           .option("quiet", { type: "boolean", default: false, describe: "no progress bar" })
           .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
-          .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" }),
+          .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" })
+          .option("force", {
+            type: "boolean",
+            default: false,
+            describe: "run even when the pre-flight estimate exceeds the event limit",
+          }),
       (a) => runCommand({ ...a, scenario: a.scenario as string }),
+    )
+    .command(
+      "compare <a> <b>",
+      "run two scenarios over the same seeds; each headline figure's mean, 95 % CI and difference",
+      (y) =>
+        y
+          .positional("a", { type: "string", demandOption: true, describe: "scenario A (the baseline)" })
+          .positional("b", { type: "string", demandOption: true, describe: "scenario B" })
+          .option("seeds", { type: "number", default: 5, describe: "runs per scenario, seeds 1..N" })
+          .option("out", { type: "string", describe: "output folder (default results/compare-<A>-vs-<B>)" })
+          .option("set", {
+            type: "string",
+            array: true,
+            describe: "PATH=VALUE override for both, repeatable",
+          })
+          .option("set-a", { type: "string", array: true, describe: "PATH=VALUE override for A only" })
+          .option("set-b", { type: "string", array: true, describe: "PATH=VALUE override for B only" })
+          .option("horizon", { type: "string", describe: "override both horizons (e.g. 6h)" })
+          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+      (a) =>
+        compareCommand({
+          ...a,
+          a: a.a as string,
+          b: a.b as string,
+          setA: a["set-a"],
+          setB: a["set-b"],
+        }),
     )
     .command(
       "validate <scenarios..>",

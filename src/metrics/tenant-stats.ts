@@ -12,6 +12,8 @@ export class TenantModelStats {
   sloMet = 0;
   /** Requests that waited in a queue on arrival instead of entering a batch at once. */
   waited = 0;
+  /** Times a request of this row was preempted (spot work evicted for others) and requeued. */
+  preempted = 0;
   readonly ttftS = new LatencyStats();
   readonly tpotS = new LatencyStats();
   readonly e2eS = new LatencyStats();

@@ -26,6 +26,12 @@ export const SUMMARY_COLUMNS = [
   "utilization",
   "slo_attainment",
   "revenue_hhi",
+  // Additions after the contract's columns (never reorder the ones above):
+  "jain_fairness",
+  "interrupted",
+  "commitment_shortfall_usd",
+  "sla_credit_usd",
+  "preempted",
 ];
 
 export function summaryRow(s: Summary): Cell[] {
@@ -48,6 +54,11 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.utilization),
     num(s.sloAttainment),
     num(s.revenueHhi),
+    num(s.jainFairness),
+    int(s.interrupted),
+    money(s.commitmentShortfall),
+    money(s.slaCredit),
+    int(s.preempted),
   ];
 }
 
@@ -57,8 +68,23 @@ export function summaryTable(s: Summary): Table {
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
+/** Revenue and owner share per report interval x pool (index interval x pools + pool), micro-dollars. */
+function revenueByPoolInterval(run: RunResult, fin: Financials) {
+  const n = run.intervals * run.scenario.fleet.pools.length;
+  const revenue = new Float64Array(n);
+  const share = new Float64Array(n);
+  for (const l of fin.revenue) {
+    const i = l.interval * run.scenario.fleet.pools.length + l.pool;
+    revenue[i] += l.revenue;
+    share[i] += l.ownerShare;
+  }
+  return { revenue, share };
+}
+
 export function timeseriesTable(run: RunResult, fin: Financials): Table {
   const s = run.scenario;
+  const P = s.fleet.pools.length;
+  const rev = revenueByPoolInterval(run, fin);
   const rows: Cell[][] = [];
   for (const c of fin.poolCosts) {
     const pool = s.fleet.pools[c.pool];
@@ -78,6 +104,7 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
     }
     const start = c.interval * s.reportInterval;
     const span = Math.min(s.reportInterval, s.horizon - start);
+    const i = c.interval * P + c.pool;
     rows.push([
       time(s.startMs + start * 1000),
       text(pool.id),
@@ -90,6 +117,12 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       int(tokens),
       num(c.energyKwh, 6),
       money(c.total),
+      money(c.capex),
+      money(c.opex),
+      money(c.energy),
+      money(rev.revenue[i]),
+      money(rev.share[i]),
+      money(rev.revenue[i] - rev.share[i] - c.total),
     ]);
   }
   return {
@@ -105,6 +138,13 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "output_tokens",
       "energy_kwh",
       "cost_usd",
+      // Additions after the contract's columns:
+      "capex_usd",
+      "opex_usd",
+      "energy_usd",
+      "revenue_usd",
+      "owner_share_usd",
+      "margin_usd",
     ],
     rows,
   };
@@ -181,39 +221,63 @@ export function revenueByModelTable(run: RunResult, fin: Financials): Table {
 
 export function tenantsTable(run: RunResult, fin: Financials): Table {
   const s = run.scenario;
-  // Charges tied to requests go on their tenant x requested-model row; charges of the tenant as a
-  // whole (statRow -1: capacity, commitments, credits) on the tenant's first row.
-  const billed = new Float64Array(run.stats.length);
-  const firstRow = new Map<number, number>();
+  // Every revenue line names the tenants.csv row it is billed on; -1 is the row of a tenant without
+  // workloads (listed with an empty model so that billed_usd still adds up to the revenue).
+  const R = run.stats.length;
+  const at = (l: { tenant: number; statRow: number }) => (l.statRow >= 0 ? l.statRow : R + l.tenant);
+  const billed = new Float64Array(R + s.tenants.length);
+  const shortfall = new Float64Array(R + s.tenants.length);
+  const credit = new Float64Array(R + s.tenants.length);
+  for (const l of fin.revenue) {
+    billed[at(l)] += l.revenue;
+    if (l.kind === "commitment") shortfall[at(l)] += l.revenue;
+    if (l.kind === "sla_credit") credit[at(l)] -= l.revenue;
+  }
+  const rowsOf = s.tenants.map((): number[] => []);
   run.stats.forEach((st, i) => {
-    if (!firstRow.has(st.tenantIndex)) firstRow.set(st.tenantIndex, i);
+    rowsOf[st.tenantIndex].push(i);
   });
-  for (const l of fin.revenue) billed[l.statRow >= 0 ? l.statRow : firstRow.get(l.tenant)!] += l.revenue;
-  const rows = run.stats.map((st, i) => {
-    const t = s.tenants[st.tenantIndex];
-    return [
-      text(t.id),
-      text(t.kind),
-      text(s.models[st.modelIndex].id),
-      int(st.requests),
-      int(st.completed),
-      int(st.rejected),
-      int(st.inFlight),
-      int(st.failedOver),
-      int(st.inputTokens),
-      int(st.outputTokens),
-      num(st.ttftS.mean()),
-      num(st.ttftS.quantile(0.5)),
-      num(st.ttftS.quantile(0.99)),
-      num(ms(st.tpotS.mean()), 4),
-      num(ms(st.tpotS.quantile(0.5)), 4),
-      num(ms(st.tpotS.quantile(0.99)), 4),
-      num(st.e2eS.mean()),
-      num(st.e2eS.quantile(0.5)),
-      num(st.e2eS.quantile(0.99)),
-      num(st.requests > 0 ? st.sloMet / st.requests : null),
+  const rows: Cell[][] = [];
+  s.tenants.forEach((t, ti) => {
+    const tail = (i: number) => [
       money(billed[i]),
+      text(t.contract.type),
+      money(shortfall[i]),
+      money(credit[i]),
+      int(i < R ? run.stats[i].preempted : 0),
     ];
+    if (rowsOf[ti].length === 0) {
+      const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
+      const latencies = Array.from({ length: 10 }, () => num(null)); // ttft_mean_s .. slo_attainment
+      rows.push([text(t.id), text(t.kind), text(""), ...counts, ...latencies, ...tail(R + ti)]);
+      return;
+    }
+    for (const i of rowsOf[ti]) {
+      const st = run.stats[i];
+      rows.push([
+        text(t.id),
+        text(t.kind),
+        text(s.models[st.modelIndex].id),
+        int(st.requests),
+        int(st.completed),
+        int(st.rejected),
+        int(st.inFlight),
+        int(st.failedOver),
+        int(st.inputTokens),
+        int(st.outputTokens),
+        num(st.ttftS.mean()),
+        num(st.ttftS.quantile(0.5)),
+        num(st.ttftS.quantile(0.99)),
+        num(ms(st.tpotS.mean()), 4),
+        num(ms(st.tpotS.quantile(0.5)), 4),
+        num(ms(st.tpotS.quantile(0.99)), 4),
+        num(st.e2eS.mean()),
+        num(st.e2eS.quantile(0.5)),
+        num(st.e2eS.quantile(0.99)),
+        num(st.requests > 0 ? st.sloMet / st.requests : null),
+        ...tail(i),
+      ]);
+    }
   });
   return {
     columns: [
@@ -238,6 +302,11 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "e2e_p99_s",
       "slo_attainment",
       "billed_usd",
+      // Additions after the contract's columns:
+      "contract",
+      "commitment_shortfall_usd",
+      "sla_credit_usd",
+      "preempted",
     ],
     rows,
   };
@@ -249,24 +318,27 @@ function ms(v: number | null): number | null {
 
 export function marginTable(run: RunResult, fin: Financials): Table {
   const s = run.scenario;
+  const P = s.fleet.pools.length;
+  const revenue = new Float64Array(P);
+  const share = new Float64Array(P);
+  for (const l of fin.revenue) {
+    revenue[l.pool] += l.revenue;
+    share[l.pool] += l.ownerShare;
+  }
   const rows = s.fleet.pools.map((pool, p) => {
     const profile = s.profiles.find((x) => x.id === pool.profile)!;
-    let revenue = 0;
-    let share = 0;
-    for (const l of fin.revenue) {
-      if (l.pool === p) {
-        revenue += l.revenue;
-        share += l.ownerShare;
-      }
-    }
     let capex = 0;
     let energy = 0;
     let opex = 0;
+    let nodeSeconds = 0;
+    let kwh = 0;
     for (const c of fin.poolCosts) {
       if (c.pool !== p) continue;
       capex += c.capex;
       energy += c.energy;
       opex += c.opex;
+      nodeSeconds += c.nodeSeconds;
+      kwh += c.energyKwh;
     }
     let busy = 0;
     let available = 0;
@@ -277,20 +349,23 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       }
     }
     const cost = capex + energy + opex;
-    const margin = revenue - share - cost;
+    const margin = revenue[p] - share[p] - cost;
     return [
       text(pool.id),
       text(profile.id),
       text(profile.kind),
       text(pool.region),
-      money(revenue),
+      money(revenue[p]),
       money(capex),
       money(energy),
       money(opex),
       money(cost),
       money(margin),
-      num(revenue !== 0 ? margin / revenue : null),
+      num(revenue[p] !== 0 ? margin / revenue[p] : null),
       num(ratio(busy, available)),
+      money(share[p]),
+      num(nodeSeconds / 3600, 6),
+      num(kwh, 6),
     ];
   });
   return {
@@ -307,6 +382,10 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       "margin_usd",
       "margin_pct",
       "utilization",
+      // Additions after the contract's columns:
+      "owner_share_usd",
+      "node_hours",
+      "energy_kwh",
     ],
     rows,
   };

@@ -31,7 +31,6 @@ export function summaryJson(summary: Summary, run: RunResult): Record<string, un
   });
   return {
     ...figures,
-    interrupted: summary.interrupted,
     events: summary.events,
     program_version: programVersion(),
     scenario_file: run.scenario.file ? relative(process.cwd(), run.scenario.file) : "",

@@ -64,6 +64,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     horizon: raw.horizon,
     reportInterval: raw.report_interval,
     fidelity: raw.fidelity,
+    fluid: { step: raw.fluid.step },
     regions: raw.regions,
     models: models.list(),
     profiles: input.profiles,

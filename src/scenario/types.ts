@@ -19,6 +19,8 @@ export interface Scenario {
   horizon: Seconds;
   reportInterval: Seconds;
   fidelity: "request" | "fluid" | "hybrid";
+  /** Fluid-mode settings; absent in scenarios built in code (then the defaults apply). */
+  fluid?: FluidSpec;
   regions: string[];
   models: ModelSpec[];
   /** Every hardware profile a pool references (by id). */
@@ -30,6 +32,11 @@ export interface Scenario {
   billing: BillingSpec;
   /** Dotted field path (e.g. "tenants.0.workloads.1.model") -> 1-based line in `file`, where known. */
   lines: Record<string, number>;
+}
+
+export interface FluidSpec {
+  /** Time step of the fluid model (default 60 s). */
+  step: Seconds;
 }
 
 export interface ModelSpec {

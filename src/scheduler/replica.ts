@@ -36,6 +36,8 @@ export class Replica {
 
   /** Requests held: prefilling + decoding. */
   held = 0;
+  /** Spot requests among those held (candidates for preemption). */
+  spotHeld = 0;
   kvUsed = 0;
 
   private readonly pf: Int32Array;
@@ -107,7 +109,11 @@ export class Replica {
     return this.dn;
   }
 
-  /** True when a request needing `kv` bytes may join the batch now. */
+  /**
+   * True when a request needing `kv` bytes may join the batch now. An empty replica takes any
+   * request (the router rejects requests larger than every replica of their class on arrival), so a
+   * request larger than this replica's free KV memory never blocks the queue behind it.
+   */
   canAdmit(kv: number): boolean {
     return (
       this.alive &&
@@ -115,7 +121,7 @@ export class Replica {
       this.present &&
       !this.locked &&
       this.held < this.maxBatch &&
-      this.kvUsed + kv <= this.kvCapacity
+      (this.held === 0 || this.kvUsed + kv <= this.kvCapacity)
     );
   }
 
@@ -141,6 +147,7 @@ export class Replica {
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
     this.held++;
+    this.spotHeld += req.spot[r];
     if (this.maxBatch === 1) {
       // Batch of one: nothing can join before it leaves, so its first token and its end are known
       // now; one event instead of two (the same times the general path computes).
@@ -201,8 +208,60 @@ export class Replica {
     this.held--;
   }
 
+  /**
+   * Takes one spot request out to make room for other work, losing its progress: the last one
+   * still waiting for prefill if any (nothing lost yet), else the decoding one with the most tokens
+   * left. Returns the request, or -1 when none is held. The caller frees nothing: the KV memory is
+   * released here and the request is re-routed by the caller.
+   */
+  preemptSpot(t: number, req: RequestStore): number {
+    if (this.spotHeld === 0) return -1;
+    this.advance(t);
+    let r = -1;
+    if (this.maxBatch === 1) {
+      r = this.single;
+      this.nextEvent = Number.POSITIVE_INFINITY;
+    } else {
+      for (let i = this.pfSize - 1; i >= 0 && r < 0; i--) {
+        const cand = this.pf[(this.pfHead + i) % this.maxBatch];
+        if (req.spot[cand] === 0) continue;
+        r = cand;
+        for (let j = i; j < this.pfSize - 1; j++) {
+          this.pf[(this.pfHead + j) % this.maxBatch] = this.pf[(this.pfHead + j + 1) % this.maxBatch];
+        }
+        this.pfSize--;
+        if (i === 0) {
+          // The request being prefilled: the next one starts now.
+          this.prefillEnd =
+            this.pfSize > 0
+              ? t + req.prompt[this.pf[this.pfHead]] / this.prefillRate
+              : Number.POSITIVE_INFINITY;
+        }
+      }
+      if (r < 0) {
+        let best = -1;
+        for (let i = 0; i < this.dn; i++) {
+          if (req.spot[this.ids[i]] === 1 && (best < 0 || this.marks[i] > this.marks[best])) best = i;
+        }
+        r = this.ids[best];
+        this.removeMarkAt(best);
+      }
+    }
+    this.held--;
+    this.spotHeld--;
+    this.kvUsed -= req.kvBytes[r];
+    if (this.held === 0) {
+      this.kvUsed = 0;
+      this.V = 0;
+      this.locked = false;
+    }
+    if (this.maxBatch !== 1) this.reschedule(t);
+    return r;
+  }
+
   /** Frees the KV memory of a request listed in `done` (after the caller read what it needs). */
-  release(kv: number): void {
+  release(kv: number, spot: number): void {
+    this.spotHeld -= spot;
     this.kvUsed -= kv;
     if (this.held === 0) this.kvUsed = 0; // no drift from float sums
   }
@@ -230,6 +289,7 @@ export class Replica {
     this.pfHead = 0;
     this.dn = 0;
     this.held = 0;
+    this.spotHeld = 0;
     this.kvUsed = 0;
     this.V = 0;
     this.locked = false;
@@ -269,6 +329,33 @@ export class Replica {
     }
     marks[i] = m;
     ids[i] = r;
+  }
+
+  /** Removes the finish mark at heap position i. */
+  private removeMarkAt(i: number): void {
+    const last = --this.dn;
+    if (i === last) return;
+    const m = this.marks[last];
+    const id = this.ids[last];
+    // Sift the last entry into position i, up or down.
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.marks[p] <= m) break;
+      this.marks[i] = this.marks[p];
+      this.ids[i] = this.ids[p];
+      i = p;
+    }
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && this.marks[c + 1] < this.marks[c]) c++;
+      if (this.marks[c] >= m) break;
+      this.marks[i] = this.marks[c];
+      this.ids[i] = this.ids[c];
+      i = c;
+    }
+    this.marks[i] = m;
+    this.ids[i] = id;
   }
 
   private popMark(): number {

@@ -38,6 +38,12 @@ export class Router {
   /** Classes' groups sorted by cost per token, for cost_aware. */
   private readonly costOrder: number[][];
   onAdmitted: (rep: Replica) => void = () => {};
+  /** Called with a spot request taken out of a batch to make room; the caller re-routes it. */
+  onPreempted: (r: number) => void = () => {};
+  /** Spot requests preempted for the request being placed, re-routed once it holds its slot. */
+  private readonly victims: number[] = [];
+  /** Spot requests held per group, to find one to preempt without scanning idle groups. */
+  private readonly spotByGroup: Int32Array;
 
   constructor(
     private readonly policy: RoutingPolicy,
@@ -58,6 +64,7 @@ export class Router {
       }
       return h;
     });
+    this.spotByGroup = new Int32Array(topo.groups.length);
     this.costOrder = routes.classes.map((c) =>
       [...c.groups].sort((a, b) => economics[a].costPerToken - economics[b].costPerToken || a - b),
     );
@@ -74,8 +81,51 @@ export class Router {
 
   private admit(rep: Replica, r: number, t: number): void {
     rep.admit(r, t, this.req);
+    this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
     this.onAdmitted(rep);
+  }
+
+  /** A held request left its replica (completed or evicted): keeps the spot counts right. */
+  released(rep: Replica, r: number): void {
+    this.spotByGroup[rep.group] -= this.req.spot[r];
+  }
+
+  /** Call before a replica's batch is emptied by an outage (Replica.evict). */
+  evicting(rep: Replica): void {
+    this.spotByGroup[rep.group] -= rep.spotHeld;
+  }
+
+  /** Hands the preempted spot requests back to the caller, after the request that displaced them is in. */
+  private flushVictims(): void {
+    while (this.victims.length > 0) this.onPreempted(this.victims.shift()!);
+  }
+
+  /**
+   * Makes room for non-spot request r by preempting spot work: on `preferred` if it holds some,
+   * else on the first replica of the class that does. Returns the replica now able to admit r.
+   */
+  private preemptFor(cls: RouteClass, r: number, t: number, preferred: Replica | null): Replica | null {
+    const kv = this.req.kvBytes[r];
+    const tryOn = (rep: Replica): boolean => {
+      while (rep.spotHeld > 0 && !rep.canAdmit(kv)) {
+        const victim = rep.preemptSpot(t, this.req);
+        this.spotByGroup[rep.group]--;
+        this.touch(rep);
+        this.victims.push(victim);
+      }
+      return rep.canAdmit(kv);
+    };
+    if (preferred !== null && preferred.spotHeld > 0 && tryOn(preferred)) return preferred;
+    for (const g of cls.groups) {
+      if (this.spotByGroup[g] === 0) continue;
+      const grp = this.topo.groups[g];
+      for (let i = 0; i < grp.slots; i++) {
+        const rep = this.replicas[grp.firstReplica + i];
+        if (rep.spotHeld > 0 && this.available(rep) && tryOn(rep)) return rep;
+      }
+    }
+    return null;
   }
 
   /** Least-loaded available replica of the class, or null. */
@@ -104,6 +154,15 @@ export class Router {
         this.admit(rep, r, t);
         return PLACED;
       }
+      if (this.req.spot[r] === 0) {
+        const freed = this.preemptFor(cls, r, t, rep);
+        if (freed !== null) {
+          this.admit(freed, r, t);
+          this.flushVictims();
+          return PLACED;
+        }
+        this.flushVictims();
+      }
       if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
       cls.queue.push(r);
       return QUEUED;
@@ -113,6 +172,15 @@ export class Router {
     if (rep.queue.size === 0 && rep.canAdmit(kv)) {
       this.admit(rep, r, t);
       return PLACED;
+    }
+    if (this.req.spot[r] === 0) {
+      const freed = this.preemptFor(cls, r, t, rep);
+      if (freed !== null && freed.queue.size === 0) {
+        this.admit(freed, r, t);
+        this.flushVictims();
+        return PLACED;
+      }
+      this.flushVictims();
     }
     if (rep.queue.size >= this.maxQueuePerReplica) return FULL;
     rep.queue.push(r);
@@ -127,7 +195,9 @@ export class Router {
     if (!this.shared) {
       const q = rep.queue;
       while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
-        rep.admit(q.shift(), t, req);
+        const r = q.shift();
+        rep.admit(r, t, req);
+        this.spotByGroup[rep.group] += req.spot[r];
         this.onAdmitted(rep);
       }
       this.touch(rep);
@@ -148,7 +218,9 @@ export class Router {
         }
       }
       if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) break;
-      rep.admit(pick.queue.shift(), t, req);
+      const r = pick.queue.shift();
+      rep.admit(r, t, req);
+      this.spotByGroup[rep.group] += req.spot[r];
       this.onAdmitted(rep);
     }
     this.touch(rep);

@@ -13,6 +13,8 @@ export interface RouteClass {
   groups: number[];
   /** Total replica slots over the class's groups. */
   slots: number;
+  /** Largest KV memory of a replica in the class: a request needing more cannot be served here. */
+  maxKvBytes: number;
   /** Shared FIFO (shared_queue policy only). */
   queue: IntFifo;
   /** Round-robin cursor. */
@@ -63,6 +65,7 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
         modelIndex: mi,
         groups,
         slots: groups.reduce((a, g) => a + topo.groups[g].slots, 0),
+        maxKvBytes: groups.reduce((a, g) => Math.max(a, topo.groups[g].curve.kvCapacityBytes), 0),
         queue: new IntFifo(64),
         cursor: 0,
       });

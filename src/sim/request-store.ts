@@ -21,6 +21,8 @@ export class RequestStore {
   /** Route class that queued or placed it. */
   routeClass = new Int32Array(0);
   replica = new Int32Array(0);
+  /** 1 for spot work: lowest priority, preempted when others need the capacity. */
+  spot = new Uint8Array(0);
   /** KV-cache bytes reserved on the replica. */
   kvBytes = new Float64Array(0);
   private free = new Int32Array(0);
@@ -65,6 +67,9 @@ export class RequestStore {
     this.routeClass = i32(this.routeClass);
     this.replica = i32(this.replica);
     this.kvBytes = f64(this.kvBytes);
+    const spot = new Uint8Array(cap);
+    spot.set(this.spot);
+    this.spot = spot;
     const free = new Int32Array(cap);
     free.set(this.free.subarray(0, this.freeTop));
     // New slots are handed out lowest index first.

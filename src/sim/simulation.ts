@@ -7,6 +7,7 @@ import { UsageLedger } from "../billing/usage-ledger.js";
 import { deriveStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { replicasPerNodes } from "../fleet/placement.js";
+import { simulateFluid } from "../fluid/simulate-fluid.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario, Slo } from "../scenario/types.js";
@@ -30,9 +31,24 @@ export interface RunOptions {
   onProgress?: (simTime: number, completed: number) => void;
   /** Polled between slices; returning true abandons the run (it then throws RunAborted). */
   shouldStop?: () => boolean;
+  /** Called with the pre-flight estimate before the first event; may throw to refuse the run. */
+  preflight?: (estimate: PreflightEstimate) => void;
   /** Events per slice (default 200,000). */
   sliceEvents?: number;
 }
+
+/** What a run is expected to cost before it starts (from the workloads' expected arrivals). */
+export interface PreflightEstimate {
+  requests: number;
+  events: number;
+}
+
+/**
+ * Events per request the request engine processes: an arrival and a completion, plus for batched
+ * replicas an end of prefill and the reschedules of batch changes (measured 3 to 4 on the shipped
+ * scenarios; 2 for batch-1 pools). The estimate uses the upper figure.
+ */
+export const EVENTS_PER_REQUEST = 4;
 
 export class RunAborted extends Error {
   constructor() {
@@ -59,6 +75,8 @@ export interface RunResult {
   estimates: WorkloadEstimate[];
   /** Requests taken out of replicas by outages and re-routed. */
   interrupted: number;
+  /** Spot requests preempted (taken out of a batch for other work and requeued); absent = 0. */
+  preempted?: number;
   /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
   inSystemSeconds: number;
   events: number;
@@ -66,7 +84,16 @@ export interface RunResult {
 }
 
 export async function simulate(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  if (s.fidelity !== "request") return simulateFluid(s, opts);
   const run = await Run.create(s);
+  if (opts.preflight) {
+    try {
+      opts.preflight(run.preflight());
+    } catch (e) {
+      await Promise.all(run.sources.map((src) => src.close()));
+      throw e;
+    }
+  }
   return run.execute(opts);
 }
 
@@ -89,6 +116,10 @@ class Run implements EventHandler, TimelineHost {
   readonly unassignedNodeSeconds: Float64Array;
   readonly kvPerToken: Float64Array;
   readonly slo: Array<SloQuery | null>;
+  /** 1 for workloads of spot-contract tenants. */
+  readonly spotWorkload: Uint8Array;
+  /** Spot requests taken out of batches for other work and requeued. */
+  preemptedCount = 0;
   readonly pending: RequestDraw[];
   readonly needRefill: number[] = [];
   readonly priceEpochs: Array<Array<{ input: number; output: number }>>;
@@ -136,6 +167,7 @@ class Run implements EventHandler, TimelineHost {
       groupEconomics(s, topo),
     );
     this.router.onAdmitted = (rep) => this.ensureScheduled(rep);
+    this.router.onPreempted = (r) => this.preempted(r);
     const rowOf = new Map<string, number>();
     this.statOfWorkload = Int32Array.from(
       routes.workloads.map((w) => {
@@ -155,6 +187,9 @@ class Run implements EventHandler, TimelineHost {
     this.usage = new UsageLedger(this.stats.length, topo.groups.length, this.intervals);
     this.kvPerToken = Float64Array.from(s.models.map((m) => m.kvBytesPerToken));
     this.slo = routes.workloads.map((w) => sloQuery(w.spec.slo));
+    this.spotWorkload = Uint8Array.from(
+      routes.workloads.map((w) => (w.tenant.contract.type === "spot" ? 1 : 0)),
+    );
     this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0 }));
     this.priceEpochs = s.models.map((m) => [
       { input: m.price.inputUsdPerMtok, output: m.price.outputUsdPerMtok },
@@ -178,6 +213,11 @@ class Run implements EventHandler, TimelineHost {
     const routes = buildRoutes(s, topo);
     const sources = flat.map(({ t, w }) => createSource(w, ctxOf(t)));
     return new Run(s, topo, routes, sources, estimates);
+  }
+
+  preflight(): PreflightEstimate {
+    const requests = this.estimates.reduce((a, e) => a + e.expectedRequests, 0);
+    return { requests, events: requests * EVENTS_PER_REQUEST + this.intervals + this.timeline.length };
   }
 
   async execute(opts: RunOptions): Promise<RunResult> {
@@ -229,6 +269,7 @@ class Run implements EventHandler, TimelineHost {
       priceEpochs: this.priceEpochs,
       estimates: this.estimates,
       interrupted: this.interrupted,
+      preempted: this.preemptedCount,
       inSystemSeconds: this.inSystemArea,
       events: sim.events,
       wallSeconds: (performance.now() - started) / 1000,
@@ -276,6 +317,7 @@ class Run implements EventHandler, TimelineHost {
     req.output[r] = d.outputTokens;
     req.workload[r] = w;
     req.replica[r] = -1;
+    req.spot[r] = this.spotWorkload[w];
     const st = this.stats[this.statOfWorkload[w]];
     st.requests++;
     this.route(r, 0);
@@ -290,7 +332,9 @@ class Run implements EventHandler, TimelineHost {
     const chain = this.routes.workloads[w].chain;
     for (let pos = from; pos < chain.length; pos++) {
       const cls = this.routes.classes[chain[pos]];
-      req.kvBytes[r] = (req.prompt[r] + req.output[r]) * this.kvPerToken[cls.modelIndex];
+      const kv = (req.prompt[r] + req.output[r]) * this.kvPerToken[cls.modelIndex];
+      if (kv > cls.maxKvBytes) continue; // longer than any replica of this model here can hold
+      req.kvBytes[r] = kv;
       req.chainPos[r] = pos;
       req.routeClass[r] = cls.index;
       const res = this.router.place(cls, r, this.sim.now, this.slo[w]);
@@ -313,7 +357,8 @@ class Run implements EventHandler, TimelineHost {
     rep.step(now, this.req);
     for (let k = 0; k < rep.doneCount; k++) {
       const r = rep.done[k];
-      rep.release(this.req.kvBytes[r]);
+      rep.release(this.req.kvBytes[r], this.req.spot[r]);
+      this.router.released(rep, r);
       this.complete(r, rep);
     }
     if (rep.draining && rep.held === 0) this.retire(rep);
@@ -371,6 +416,20 @@ class Run implements EventHandler, TimelineHost {
     const now = this.sim.now;
     this.inSystemArea += this.req.live * (now - this.inSystemAt);
     this.inSystemAt = now;
+  }
+
+  /**
+   * A spot request evicted for other work: its progress is lost and it is routed again from its
+   * current model (queued, or failed over, or rejected when nothing takes it).
+   */
+  private preempted(r: number): void {
+    const req = this.req;
+    this.preemptedCount++;
+    this.stats[this.statOfWorkload[req.workload[r]]].preempted++;
+    req.admitted[r] = -1;
+    req.firstToken[r] = -1;
+    req.replica[r] = -1;
+    this.route(r, req.chainPos[r]);
   }
 
   /** Integrates group availability up to t (call before changing the counts, and at boundaries). */
@@ -435,7 +494,7 @@ function sloQuery(slo: Slo | null): SloQuery | null {
 }
 
 /** tenant_shift and demand_change events as cumulative load multipliers per tenant. */
-function tenantMultipliers(s: Scenario): Map<string, LoadMultiplier[]> {
+export function tenantMultipliers(s: Scenario): Map<string, LoadMultiplier[]> {
   const out = new Map<string, LoadMultiplier[]>();
   for (const e of s.events) {
     if (e.type !== "tenant_shift" && e.type !== "demand_change") continue;
@@ -448,7 +507,7 @@ function tenantMultipliers(s: Scenario): Map<string, LoadMultiplier[]> {
 }
 
 /** Request-weighted mean context (prompt + output) of the workloads that ask for each model. */
-function contextByModel(
+export function contextByModel(
   flat: Array<{ w: { model: string; fallback: string[] } }>,
   est: WorkloadEstimate[],
 ): Map<string, number> {

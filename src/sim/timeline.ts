@@ -133,6 +133,7 @@ function setAlive(host: TimelineHost, reps: Replica[], alive: boolean, now: numb
     if (rep.present) host.availableCount[rep.group] += alive ? 1 : -1;
     host.router.touch(rep);
     if (!alive) {
+      host.router.evicting(rep);
       rep.evict(now, evicted);
       rep.queue.drain((r) => evicted.push(r));
       host.router.touch(rep);

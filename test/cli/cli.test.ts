@@ -25,9 +25,12 @@ describe("fleetsim run", () => {
       "timeseries.csv",
     ]);
     const summary = readFileSync(join(out, "summary.csv"), "utf8").split("\r\n");
-    expect(summary[0]).toBe(
-      "scenario,seed,horizon_s,requests,completed,rejected,in_flight,failed_over,input_tokens,output_tokens,revenue_usd,owner_share_usd,cost_usd,margin_usd,margin_pct,utilization,slo_attainment,revenue_hhi",
-    );
+    // The contract's columns first, in its order; additions only after them.
+    expect(
+      summary[0].startsWith(
+        "scenario,seed,horizon_s,requests,completed,rejected,in_flight,failed_over,input_tokens,output_tokens,revenue_usd,owner_share_usd,cost_usd,margin_usd,margin_pct,utilization,slo_attainment,revenue_hhi,",
+      ),
+    ).toBe(true);
     expect(summary[1]).toMatch(/^mmc-rho-0\.5,7,600\.000,\d+,/);
   });
 
@@ -106,5 +109,19 @@ describe("fleetsim validate", () => {
     const r = cli(["validate", bad]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown field "rate_per_sec", did you mean "rate_per_s"\?/);
+  });
+});
+
+describe("pre-flight estimate", () => {
+  it("refuses a run estimated above the event limit with exit 2 and the estimate, unless --force", () => {
+    const out = join(tmp(), "res");
+    // 4 requests/s for 5 years: about 630 M requests, far above the 500 M-event limit.
+    const r = cli(["run", MMC, "--out", out, "--horizon", "5y"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /estimated at \d+\.\d M events \(\d+\.\d M requests\), above the limit of 500\.0 M events/,
+    );
+    expect(r.stderr).toMatch(/--force/);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ describe("EventQueue", () => {
         ),
         (events) => {
           const q = new EventQueue(4);
-          events.forEach(([t, k, id]) => q.push(t, k, id));
+          for (const [t, k, id] of events) q.push(t, k, id);
           const expected = events
             .map(([t, k, id], seq) => ({ t, k, id, seq }))
             .sort((a, b) => a.t - b.t || a.seq - b.seq);

@@ -1,9 +1,10 @@
 /** `fleetsim run`: load, simulate, bill, write the outputs atomically, print the summary. */
 import { computeFinancials } from "../../billing/financials.js";
 import { summarize } from "../../billing/summary.js";
+import { InputError } from "../../errors.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
 import { loadScenario } from "../../scenario/load.js";
-import { simulate } from "../../sim/simulation.js";
+import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
 import { progressBar } from "../progress.js";
 import { summaryText } from "../summary-text.js";
 
@@ -17,6 +18,29 @@ export interface RunArgs {
   quiet?: boolean;
   json?: boolean;
   excel?: boolean;
+  force?: boolean;
+}
+
+/** Runs estimated above this many events are refused without --force (about 4 minutes at 2 M events/s). */
+export const MAX_EVENTS_WITHOUT_FORCE = 500_000_000;
+/** Runs estimated above this many events print their estimate before starting. */
+const ANNOUNCE_EVENTS = 20_000_000;
+
+const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+
+/** The pre-flight check: says what a long run will cost, and refuses a huge one unless forced. */
+export function preflightCheck(file: string, force: boolean, quiet: boolean) {
+  return (e: PreflightEstimate) => {
+    if (e.events > MAX_EVENTS_WITHOUT_FORCE && !force) {
+      throw new InputError({
+        file,
+        message: `this run is estimated at ${millions(e.events)} events (${millions(e.requests)} requests), above the limit of ${millions(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force to run it anyway`,
+      });
+    }
+    if (e.events > ANNOUNCE_EVENTS && !quiet) {
+      process.stderr.write(`estimated ${millions(e.requests)} requests, ${millions(e.events)} events\n`);
+    }
+  };
 }
 
 /** Set by the SIGINT handler: the run stops between slices and nothing is written. */
@@ -36,6 +60,7 @@ export async function runCommand(a: RunArgs): Promise<void> {
     run = await simulate(scenario, {
       onProgress: (t, done) => bar.update(t, done),
       shouldStop: () => interrupt.requested,
+      preflight: preflightCheck(a.scenario, a.force === true, a.quiet === true || a.json === true),
     });
   } finally {
     bar.stop();

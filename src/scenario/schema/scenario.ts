@@ -148,6 +148,12 @@ const billingSchema = z
   })
   .describe("Cost model");
 
+const fluidSchema = z
+  .strictObject({
+    step: duration("Time step of the fluid model. Default 1m", { positive: true }).prefault("1m"),
+  })
+  .describe("Settings of the fluid fidelity (docs/fluid-mode.md)");
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().describe("JSON Schema of this file (for editors); ignored").optional(),
@@ -174,6 +180,7 @@ export const scenarioSchema = z
       .describe(
         "request: every request simulated; fluid: time-stepped rates for long horizons; hybrid. Default request",
       ),
+    fluid: fluidSchema.prefault({}),
     hardware_profiles: z
       .array(text("Folder of profile files or one profile file, relative to the scenario file"))
       .default([])

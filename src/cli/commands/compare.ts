@@ -1,0 +1,46 @@
+/** `fleetsim compare A B`: both scenarios over the same seeds, each headline figure's mean, CI and difference. */
+import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison-table.js";
+import { runComparison } from "../../compare/run-comparison.js";
+import { writeDirAtomically } from "../../output/atomic-dir.js";
+import { toCsv } from "../../output/csv.js";
+import { interrupt } from "./run.js";
+
+export interface CompareArgs {
+  a: string;
+  b: string;
+  seeds: number;
+  out?: string;
+  set?: string[];
+  setA?: string[];
+  setB?: string[];
+  horizon?: string;
+  quiet?: boolean;
+}
+
+export async function compareCommand(args: CompareArgs): Promise<void> {
+  const progress = !args.quiet && process.stderr.isTTY;
+  const c = await runComparison(args.a, args.b, {
+    seeds: args.seeds,
+    set: args.set,
+    setA: args.setA,
+    setB: args.setB,
+    horizon: args.horizon,
+    shouldStop: () => interrupt.requested,
+    onRun: progress
+      ? (r) =>
+          process.stderr.write(
+            `\rrun ${r.index + 1}/${r.total}: ${r.side} ${r.scenario} seed ${r.seed}\x1b[K`,
+          )
+      : undefined,
+  });
+  if (progress) process.stderr.write("\r\x1b[K");
+  const out = args.out ?? `results/compare-${c.a.scenario.name}-vs-${c.b.scenario.name}`;
+  await writeDirAtomically(
+    out,
+    new Map([
+      ["compare.csv", toCsv(comparisonCsv(c))],
+      ["runs.csv", toCsv(runsCsv(c))],
+    ]),
+  );
+  process.stdout.write(comparisonText(c, out));
+}

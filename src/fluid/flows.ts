@@ -1,0 +1,107 @@
+/**
+ * Flows: the fluid model's unit of accounting, one per (workload, replica group it may reach
+ * through its route chain). A flow carries the workload's mean tokens, the chain position it is
+ * served at (> 0: failed over) and the ledger slot (stats row x group) its completions bill to.
+ */
+import type { Routes } from "../scheduler/routes.js";
+import type { Topology } from "../sim/topology.js";
+import type { WorkloadEstimate } from "../workload/create-source.js";
+import { fullRequestsPerS } from "./operating-point.js";
+import { tokenCv2 } from "./prompt-variability.js";
+
+export interface FlowLayout {
+  count: number;
+  workload: Int32Array;
+  group: Int32Array;
+  chainPos: Int32Array;
+  statRow: Int32Array;
+  /** Ledger slot: one per distinct (stats row, group). */
+  slot: Int32Array;
+  slotStatRow: Int32Array;
+  slotGroup: Int32Array;
+  slotFailedOver: Uint8Array;
+  prompt: Float64Array;
+  output: Float64Array;
+  /** Squared coefficient of variation of the workload's prompt tokens. */
+  promptCv2: Float64Array;
+  /** Seconds one replica of the group takes to prefill the workload's mean prompt. */
+  prefillS: Float64Array;
+  /** Requests/s one replica of the group completes when full of this workload's requests. */
+  fullRate: Float64Array;
+  /** Flows of workload w at chain position k: byChain[w][k]. */
+  byChain: Int32Array[][];
+  /** Flows of group g: groupFlows[groupStart[g] .. groupStart[g + 1]). */
+  groupStart: Int32Array;
+  groupFlows: Int32Array;
+  /** Longest route chain (size of the per-workload re-route buffer). */
+  maxChain: number;
+}
+
+export function buildFlows(
+  topo: Topology,
+  routes: Routes,
+  statOfWorkload: Int32Array,
+  estimates: WorkloadEstimate[],
+): FlowLayout {
+  const rows: Array<{ w: number; g: number; pos: number }> = [];
+  const byChain = routes.workloads.map((w) =>
+    Array.from(w.chain, (c, pos) =>
+      Int32Array.from(
+        routes.classes[c].groups.map((g) => {
+          rows.push({ w: w.index, g, pos });
+          return rows.length - 1;
+        }),
+      ),
+    ),
+  );
+  const n = rows.length;
+  const slotKey = new Map<string, number>();
+  const slotStat: number[] = [];
+  const slotGroup: number[] = [];
+  const slotFo: number[] = [];
+  const slot = Int32Array.from(rows, (r) => {
+    const key = `${statOfWorkload[r.w]}:${r.g}`;
+    let k = slotKey.get(key);
+    if (k === undefined) {
+      k = slotStat.length;
+      slotKey.set(key, k);
+      slotStat.push(statOfWorkload[r.w]);
+      slotGroup.push(r.g);
+      slotFo.push(r.pos > 0 ? 1 : 0);
+    }
+    return k;
+  });
+  const prompt = Float64Array.from(rows, (r) => estimates[r.w].meanPromptTokens);
+  const output = Float64Array.from(rows, (r) => estimates[r.w].meanOutputTokens);
+  const G = topo.groups.length;
+  const groupStart = new Int32Array(G + 1);
+  for (const r of rows) groupStart[r.g + 1]++;
+  for (let g = 0; g < G; g++) groupStart[g + 1] += groupStart[g];
+  const fill = groupStart.slice(0, G);
+  const groupFlows = new Int32Array(n);
+  rows.forEach((r, i) => {
+    groupFlows[fill[r.g]++] = i;
+  });
+  return {
+    count: n,
+    workload: Int32Array.from(rows, (r) => r.w),
+    group: Int32Array.from(rows, (r) => r.g),
+    chainPos: Int32Array.from(rows, (r) => r.pos),
+    statRow: Int32Array.from(rows, (r) => statOfWorkload[r.w]),
+    slot,
+    slotStatRow: Int32Array.from(slotStat),
+    slotGroup: Int32Array.from(slotGroup),
+    slotFailedOver: Uint8Array.from(slotFo),
+    prompt,
+    output,
+    promptCv2: Float64Array.from(rows, (r) => tokenCv2(routes.workloads[r.w].spec.promptTokens)),
+    prefillS: Float64Array.from(rows, (r, i) => prompt[i] / topo.groups[r.g].curve.prefillTokensPerS),
+    fullRate: Float64Array.from(rows, (r, i) =>
+      fullRequestsPerS(topo.groups[r.g].curve, prompt[i], output[i]),
+    ),
+    byChain,
+    groupStart,
+    groupFlows,
+    maxChain: Math.max(1, ...routes.workloads.map((w) => w.chain.length)),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The fluid fast-forward mode (fidelity: fluid): the same scenario stepped through time with
+ * expected flows instead of individual requests. Per step and replica group: the demand that
+ * arrives (the exact integral of each workload's rate), the backlog carried over, the operating
+ * point the demand sustains (src/fluid/operating-point.ts), rejections beyond the queue limit and
+ * latency estimates. It returns the same RunResult as the request engine, so billing and every
+ * output file work unchanged; latency percentiles stay empty (only means are known).
+ * Method, validity and validation: docs/fluid-mode.md.
+ */
+import { UsageLedger } from "../billing/usage-ledger.js";
+import { InputError } from "../errors.js";
+import { IntervalGrid } from "../metrics/interval-grid.js";
+import type { Scenario } from "../scenario/types.js";
+import { buildRoutes } from "../scheduler/routes.js";
+import {
+  contextByModel,
+  RunAborted,
+  type RunOptions,
+  type RunResult,
+  tenantMultipliers,
+} from "../sim/simulation.js";
+import { buildTopology } from "../sim/topology.js";
+import { estimateWorkload } from "../workload/create-source.js";
+import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
+import { RateProfile } from "../workload/rate-profile.js";
+import { FluidState } from "./fluid-state.js";
+import { statRows } from "./stat-rows.js";
+
+/** Default time step of the fluid model, seconds. */
+export const DEFAULT_FLUID_STEP = 60;
+
+/** Steps between progress reports (and interrupt checks). */
+const PROGRESS_STEPS = 8192;
+
+export async function simulateFluid(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  if (s.fidelity === "hybrid") {
+    const path = "fidelity";
+    throw new InputError({
+      file: s.file,
+      line: s.lines[path],
+      path,
+      message:
+        "hybrid (request-level windows inside a fluid run) is not available yet: use request or fluid, got hybrid",
+    });
+  }
+  const flat = s.tenants.flatMap((t, ti) => t.workloads.map((w, wi) => ({ t, ti, w, wi })));
+  const traces = flat.filter(({ w }) => w.arrival.process === "trace");
+  if (traces.length > 0) {
+    throw new InputError(
+      traces.map(({ ti, wi }) => {
+        const path = `tenants.${ti}.workloads.${wi}.arrival.process`;
+        return {
+          file: s.file,
+          line: s.lines[path],
+          path,
+          message: `trace arrivals run only with fidelity request (the fluid mode needs a rate), got fidelity ${s.fidelity}`,
+        };
+      }),
+    );
+  }
+  const multipliers = tenantMultipliers(s);
+  const ctxOf = (t: { id: string }) => ({
+    seed: s.seed,
+    tenantId: t.id,
+    startMs: s.startMs,
+    horizon: s.horizon,
+    multipliers: multipliers.get(t.id) ?? [],
+  });
+  const estimates = await Promise.all(flat.map(({ t, w }) => estimateWorkload(w, ctxOf(t))));
+  const topo = buildTopology(s, contextByModel(flat, estimates));
+  const routes = buildRoutes(s, topo);
+  const { stats, statOfWorkload } = statRows(routes);
+  const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
+  const grid = new IntervalGrid(intervals, topo.groups.length);
+  const usage = new UsageLedger(stats.length, topo.groups.length, intervals);
+  const demand = flat.map(({ t, w }) => {
+    const a = w.arrival;
+    if (a.process === "trace") throw new Error("unreachable: traces were refused above");
+    return {
+      profile: new RateProfile(a, s.startMs),
+      schedule: new MultiplierSchedule(multipliers.get(t.id) ?? []),
+      // An MMPP sends at its rate only while on: its mean rate is that times the on fraction.
+      onFraction: a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1,
+    };
+  });
+  const state = new FluidState(s, topo, routes, stats, statOfWorkload, estimates, grid);
+
+  const step = s.fluid?.step ?? DEFAULT_FLUID_STEP;
+  const breaks = state.timeline.times;
+  let nextBreak = 0;
+  let t = 0;
+  let steps = 0;
+  state.applyChangesAt(0);
+  while (t < s.horizon) {
+    while (nextBreak < breaks.length && breaks[nextBreak] <= t) {
+      state.applyChangesAt(breaks[nextBreak]);
+      nextBreak++;
+    }
+    const interval = Math.min(intervals - 1, Math.floor(t / s.reportInterval + 1e-9));
+    let end = Math.min(
+      s.horizon,
+      (Math.floor(t / step + 1e-9) + 1) * step,
+      (interval + 1) * s.reportInterval,
+    );
+    if (nextBreak < breaks.length && breaks[nextBreak] < end) end = breaks[nextBreak];
+    for (let w = 0; w < demand.length; w++) {
+      const d = demand[w];
+      state.arrivals[w] = d.onFraction * d.schedule.factorAt(t) * d.profile.integral(t, end);
+    }
+    state.step(t, end, interval);
+    steps++;
+    const reportEnd = (interval + 1) * s.reportInterval;
+    if (end >= reportEnd - 1e-9 || end >= s.horizon) state.closeInterval(interval, Math.min(end, reportEnd));
+    t = end;
+    if (steps % PROGRESS_STEPS === 0) {
+      opts.onProgress?.(t, Math.round(state.completedSoFar));
+      if (opts.shouldStop) {
+        await new Promise((r) => setImmediate(r));
+        if (opts.shouldStop()) throw new RunAborted();
+      }
+    }
+  }
+  state.finish(usage);
+  opts.onProgress?.(s.horizon, Math.round(state.completedSoFar));
+  return {
+    scenario: s,
+    topology: topo,
+    routes,
+    intervals,
+    stats,
+    statOfWorkload,
+    grid,
+    unassignedNodeSeconds: state.unassignedNodeSeconds(intervals),
+    usage,
+    priceEpochs: state.priceEpochs,
+    estimates,
+    interrupted: Math.round(state.interrupted),
+    inSystemSeconds: state.inSystemSeconds,
+    events: steps,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * model_outage: with a fallback, requests fail over and are billed at the fallback model's price;
+ * without one, every request of the outage window is rejected. Arrivals are evenly spaced
+ * (constant process) and requests identical, so the counts are exact up to one boundary arrival.
+ */
+import { describe, expect, it } from "vitest";
+import { runDoc, smallTokens } from "./support.js";
+
+const RATE = 2;
+const OUTAGE_START = 3600;
+const OUTAGE = 3600;
+
+function scenario(fallback: string[]) {
+  return {
+    name: "outage",
+    horizon: "3h",
+    report_interval: "1h",
+    fleet: {
+      pools: [
+        {
+          id: "h100",
+          profile: "nd-h100-v5",
+          nodes: 2,
+          serves: [
+            { model: "gpt-4o", nodes: 1 },
+            { model: "claude-3.5-sonnet", nodes: 1 },
+          ],
+        },
+      ],
+    },
+    tenants: [
+      {
+        id: "bank",
+        contract: { type: "token", discount: 0.1 },
+        workloads: [
+          { model: "gpt-4o", arrival: { process: "constant", rate_per_s: RATE }, ...smallTokens, fallback },
+        ],
+      },
+    ],
+    events: [{ at: OUTAGE_START, type: "model_outage", model: "gpt-4o", duration: OUTAGE }],
+  };
+}
+
+describe("model_outage", () => {
+  it("fails over to the fallback model, billed at the fallback's price", async () => {
+    const { scenario: s, run, fin, summary } = await runDoc(scenario(["claude-3.5-sonnet"]));
+    const claude = s.models.findIndex((m) => m.id === "claude-3.5-sonnet");
+    const claudeGroup = run.topology.groups.find((g) => g.modelIndex === claude)!.index;
+    expect(summary.rejected).toBe(0);
+    // Requests arriving in the window, plus those the outage took out of the gpt-4o replica.
+    expect(Math.abs(summary.failedOver - summary.interrupted - RATE * OUTAGE)).toBeLessThanOrEqual(1);
+    for (const u of run.usage.rows) {
+      if (u.failedOver > 0) expect(u.group).toBe(claudeGroup);
+      // Within the outage hour (interval 1) everything is served by the fallback.
+      if (u.interval === 1) expect(u.group).toBe(claudeGroup);
+    }
+    // Revenue of the rows served by claude: its list price (3 / 15 per M) less the 10 % discount.
+    const claudeRows = run.usage.rows.filter((u) => u.group === claudeGroup);
+    const input = claudeRows.reduce((a, u) => a + u.inputTokens, 0);
+    const output = claudeRows.reduce((a, u) => a + u.outputTokens, 0);
+    const expected = ((input * 3 + output * 15) / 1e6) * 0.9;
+    const billed = fin.revenue.filter((l) => l.model === claude).reduce((a, l) => a + l.revenue, 0) / 1e6;
+    expect(input).toBeGreaterThan(0);
+    // Each revenue line is rounded to the micro-dollar once.
+    expect(Math.abs(billed - expected)).toBeLessThanOrEqual(claudeRows.length * 1e-6);
+    const atGpt4oPrice = ((input * 2.5 + output * 10) / 1e6) * 0.9;
+    expect(Math.abs(billed - atGpt4oPrice)).toBeGreaterThan(1);
+  });
+
+  it("rejects the window's requests when there is no fallback, and recovers after it", async () => {
+    const { run, summary } = await runDoc(scenario([]));
+    expect(summary.failedOver).toBe(0);
+    expect(Math.abs(summary.rejected - summary.interrupted - RATE * OUTAGE)).toBeLessThanOrEqual(1);
+    const served = (k: number) =>
+      run.usage.rows.filter((u) => u.interval === k).reduce((a, u) => a + u.requests, 0);
+    expect(served(1)).toBe(0);
+    expect(served(0)).toBeGreaterThan(RATE * 3600 - 10);
+    expect(served(2)).toBeGreaterThan(RATE * 3600 - 10);
+  });
+});
+
+describe("pool_outage", () => {
+  it("takes a fraction of the pool down and re-routes the requests it held, counted as interrupted", async () => {
+    const doc = {
+      name: "pool-outage",
+      horizon: "1h",
+      report_interval: "10m",
+      fleet: {
+        pools: [{ id: "h100", profile: "nd-h100-v5", nodes: 2, serves: [{ model: "gpt-4o", nodes: 2 }] }],
+      },
+      tenants: [
+        {
+          id: "bank",
+          workloads: [
+            {
+              model: "gpt-4o",
+              arrival: { process: "constant", rate_per_s: 2 },
+              prompt_tokens: { dist: "constant", value: 500 },
+              output_tokens: { dist: "constant", value: 1000 },
+            },
+          ],
+        },
+      ],
+      events: [{ at: "20m", type: "pool_outage", pool: "h100", duration: "10m", fraction: 0.5 }],
+    };
+    const { run, summary } = await runDoc(doc);
+    expect(summary.interrupted).toBeGreaterThan(0);
+    expect(summary.rejected).toBe(0);
+    expect(summary.completed + summary.inFlight).toBe(summary.requests);
+    // One of the two replicas is available during the outage interval (20m-30m), both otherwise.
+    const g = run.topology.groups[0].index;
+    const available = (k: number) => run.grid.available[run.grid.at(k, g)];
+    expect(available(1)).toBeCloseTo(1200, 6);
+    expect(available(2)).toBeCloseTo(600, 6);
+    expect(available(3)).toBeCloseTo(1200, 6);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Test support: looks inside a run through spies on the router and the replicas (src/ is not
+ * changed). The router's replicas and request store are private fields, read here by name.
+ */
+import { vi } from "vitest";
+import type { Replica } from "../../src/scheduler/replica.js";
+import { Router } from "../../src/scheduler/router.js";
+import type { RequestStore } from "../../src/sim/request-store.js";
+
+interface RouterInside {
+  replicas: Replica[];
+  req: RequestStore;
+}
+
+export const inside = (router: Router) => router as unknown as RouterInside;
+
+/** A replica as the router saw it just before a request was routed. */
+export interface ReplicaView {
+  index: number;
+  group: number;
+  available: boolean;
+  load: number;
+  held: number;
+  queued: number;
+  maxBatch: number;
+  prefillRate: number;
+  decode: Float64Array;
+}
+
+/** One routing decision: the replicas before it, the request's prompt, and the replica it went to (-1: none). */
+export interface Decision {
+  time: number;
+  prompt: number;
+  before: ReplicaView[];
+  chosen: number;
+}
+
+function view(rep: Replica): ReplicaView {
+  return {
+    index: rep.index,
+    group: rep.group,
+    available: rep.present && rep.alive && !rep.draining,
+    load: rep.load,
+    held: rep.held,
+    queued: rep.queue.size,
+    maxBatch: rep.maxBatch,
+    prefillRate: rep.prefillRate,
+    decode: rep.decode,
+  };
+}
+
+/** Runs `body` recording every call of Router.place (every arrival routed, every fallback tried). */
+export async function recordDecisions<T>(
+  body: () => Promise<T>,
+): Promise<{ result: T; decisions: Decision[] }> {
+  const place = Router.prototype.place;
+  const decisions: Decision[] = [];
+  const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, t, slo) {
+    const { replicas, req } = inside(this);
+    const before = replicas.map(view);
+    const res = place.call(this, cls, r, t, slo);
+    // The router writes the replica a request was placed or queued on; shared_queue leaves -1.
+    decisions.push({ time: t, prompt: req.prompt[r], before, chosen: req.replica[r] });
+    return res;
+  });
+  try {
+    const result = await body();
+    return { result, decisions };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/**
+ * Mean over decisions of the spread of load between the most and the least loaded replica present.
+ * Arrivals are Poisson, so this is the time average of the spread (PASTA).
+ */
+export function meanLoadSpread(decisions: Decision[]): number {
+  let sum = 0;
+  for (const d of decisions) {
+    const loads = d.before.filter((v) => v.available).map((v) => v.load);
+    sum += Math.max(...loads) - Math.min(...loads);
+  }
+  return sum / decisions.length;
+}
