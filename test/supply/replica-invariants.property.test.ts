@@ -7,8 +7,8 @@
  *
  * The fixture server (test/fixtures/supply/profiles/small-server.yaml) has 0.8 GB of KV memory per
  * replica, so large kv_bytes_per_token make the KV limit bind. Requests are capped at 1,024 tokens of
- * context, the most a replica is guaranteed to hold (src/fleet/memory.ts); a request larger than a
- * replica's whole KV memory stalls its queue, a known bug (oversize-request.test.ts).
+ * context, the most a replica is guaranteed to hold (src/fleet/memory.ts). Larger requests are
+ * covered by oversize-request.test.ts (one replica size) and mixed-kv.test.ts (mixed sizes).
  * fast-check's seed is fixed so the 40 scenarios are the same on every run; the test also checks
  * that they reach a full batch, a nearly full KV cache and queue rejections, so it is not vacuous.
  */
