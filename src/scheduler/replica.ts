@@ -110,9 +110,9 @@ export class Replica {
   }
 
   /**
-   * True when a request needing `kv` bytes may join the batch now. An empty replica takes any
-   * request (the router rejects requests larger than every replica of their class on arrival), so a
-   * request larger than this replica's free KV memory never blocks the queue behind it.
+   * True when a request needing `kv` bytes may join the batch now. The router never sends a replica
+   * a request larger than its whole KV memory (and rejects on arrival one larger than every replica
+   * of its class), so a request waiting here always fits once the batch drains.
    */
   canAdmit(kv: number): boolean {
     return (
@@ -121,7 +121,7 @@ export class Replica {
       this.present &&
       !this.locked &&
       this.held < this.maxBatch &&
-      (this.held === 0 || this.kvUsed + kv <= this.kvCapacity)
+      this.kvUsed + kv <= this.kvCapacity
     );
   }
 

@@ -108,6 +108,7 @@ export class Router {
   private preemptFor(cls: RouteClass, r: number, t: number, preferred: Replica | null): Replica | null {
     const kv = this.req.kvBytes[r];
     const tryOn = (rep: Replica): boolean => {
+      if (rep.kvCapacity < kv) return false;
       while (rep.spotHeld > 0 && !rep.canAdmit(kv)) {
         const victim = rep.preemptSpot(t, this.req);
         this.spotByGroup[rep.group]--;
@@ -128,11 +129,12 @@ export class Router {
     return null;
   }
 
-  /** Least-loaded available replica of the class, or null. */
-  private leastLoaded(cls: RouteClass): Replica | null {
+  /** Least-loaded available replica of the class whose KV memory can hold `kv` bytes, or null. */
+  private leastLoaded(cls: RouteClass, kv: number): Replica | null {
     let best: Replica | null = null;
     let bestKey = UNAVAILABLE;
     for (const g of cls.groups) {
+      if (this.topo.groups[g].curve.kvCapacityBytes < kv) continue;
       const h = this.heaps[g];
       const m = h.min();
       if (m < 0) continue;
@@ -148,7 +150,7 @@ export class Router {
   place(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
     const kv = this.req.kvBytes[r];
     if (this.shared) {
-      const rep = this.leastLoaded(cls);
+      const rep = this.leastLoaded(cls, kv);
       if (rep === null) return NO_REPLICA;
       if (cls.queue.size === 0 && rep.canAdmit(kv)) {
         this.admit(rep, r, t);
@@ -167,7 +169,9 @@ export class Router {
       cls.queue.push(r);
       return QUEUED;
     }
-    const rep = this.choose(cls, r, slo);
+    let rep = this.choose(cls, r, slo);
+    // A policy may pick a replica too small for this request (mixed replica sizes in one class).
+    if (rep !== null && rep.kvCapacity < kv) rep = this.leastLoaded(cls, kv);
     if (rep === null) return NO_REPLICA;
     if (rep.queue.size === 0 && rep.canAdmit(kv)) {
       this.admit(rep, r, t);
@@ -231,13 +235,13 @@ export class Router {
       case "round_robin":
         return this.roundRobin(cls);
       case "power_of_two":
-        return this.powerOfTwo(cls);
+        return this.powerOfTwo(cls, this.req.kvBytes[r]);
       case "cost_aware":
         return this.costAware(cls, r, slo);
       case "slo_aware":
         return this.sloAware(cls, r, slo);
       default:
-        return this.leastLoaded(cls);
+        return this.leastLoaded(cls, this.req.kvBytes[r]);
     }
   }
 
@@ -264,7 +268,7 @@ export class Router {
     return null;
   }
 
-  private powerOfTwo(cls: RouteClass): Replica | null {
+  private powerOfTwo(cls: RouteClass, kv: number): Replica | null {
     if (cls.slots === 0) return null;
     const a = this.at(cls, Math.floor(this.rng.next() * cls.slots));
     const b = this.at(cls, Math.floor(this.rng.next() * cls.slots));
@@ -273,7 +277,7 @@ export class Router {
     if (aOk && bOk) return b.load < a.load ? b : a;
     if (aOk) return a;
     if (bOk) return b;
-    return this.leastLoaded(cls);
+    return this.leastLoaded(cls, kv);
   }
 
   /**
@@ -304,9 +308,9 @@ export class Router {
       const m = h.min();
       if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
       const rep = this.replicas[this.topo.groups[g].firstReplica + m];
-      if (this.meets(rep, r, slo)) return rep;
+      if (rep.kvCapacity >= this.req.kvBytes[r] && this.meets(rep, r, slo)) return rep;
     }
-    return this.leastLoaded(cls);
+    return this.leastLoaded(cls, this.req.kvBytes[r]);
   }
 
   /** The least-loaded replica of each group, the one with the smallest predicted TTFT among those meeting the TPOT target. */
@@ -320,6 +324,7 @@ export class Router {
       const m = h.min();
       if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
       const rep = this.replicas[this.topo.groups[g].firstReplica + m];
+      if (rep.kvCapacity < this.req.kvBytes[r]) continue;
       const p = this.predict(rep, r);
       if (p.ttft < fallbackTtft) {
         fallbackTtft = p.ttft;

@@ -4,14 +4,9 @@
  * and none fits a small-server replica's 0.8 GB. No request may be held by a replica whose whole KV
  * memory it exceeds: all of them must be served by the large pool, none rejected.
  *
- * KNOWN BUG, hence it.fails: Replica.canAdmit (src/scheduler/replica.ts) now admits any request
- * into an empty replica ("held === 0 ||"), relying on the router to reject requests larger than
- * every replica of their class (simulation.ts, `kv > cls.maxKvBytes`, the largest group's
- * capacity). In a class that mixes replica sizes a request that fits only the large replicas is
- * admitted alone into an empty small one: here the small pool serves about 466 of 562 requests,
- * each holding 0.86-1.64 GB in 0.8 GB. Expected: a replica takes a request only if it fits its
- * whole KV memory (kv <= kvCapacity), so such requests go to (or queue for) the large pool.
- * Remove `.fails` once fixed.
+ * (It once failed: an empty replica admitted any request, so the small pool served about 466 of
+ * 562 requests, each holding 0.86-1.64 GB in 0.8 GB. The router now only offers a request to
+ * replicas whose KV memory can hold it.)
  */
 import { describe, expect, it, vi } from "vitest";
 import { Replica } from "../../src/scheduler/replica.js";
@@ -19,7 +14,7 @@ import type { RequestStore } from "../../src/sim/request-store.js";
 import { runScenario } from "../support/run-scenario.js";
 
 describe("a model on replicas of different KV memory", () => {
-  it.fails("never holds a request on a replica whose KV memory it exceeds", async () => {
+  it("never holds a request on a replica whose KV memory it exceeds", async () => {
     const admit = Replica.prototype.admit;
     let overfull = 0;
     const spy = vi.spyOn(Replica.prototype, "admit").mockImplementation(function (
