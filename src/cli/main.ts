@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
           .option("set-a", { type: "string", array: true, describe: "PATH=VALUE override for A only" })
           .option("set-b", { type: "string", array: true, describe: "PATH=VALUE override for B only" })
           .option("horizon", { type: "string", describe: "override both horizons (e.g. 6h)" })
+          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const, describe: "for both" })
           .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
       (a) =>
         compareCommand({

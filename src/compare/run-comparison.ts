@@ -21,6 +21,8 @@ export interface CompareOptions {
   setB?: string[];
   /** Horizon applied to both, e.g. "6h". */
   horizon?: string;
+  /** Fidelity applied to both (request, fluid). */
+  fidelity?: "request" | "fluid" | "hybrid";
   /** Called before each run. */
   onRun?: (info: { index: number; total: number; side: "A" | "B"; scenario: string; seed: number }) => void;
   /** Polled between event slices; true abandons the comparison (simulate throws RunAborted). */
@@ -56,7 +58,11 @@ export async function runComparison(fileA: string, fileB: string, opts: CompareO
   const n = checkSeeds(opts.seeds);
   // Both files are loaded (and checked) before anything runs, so a mistake in B costs no time.
   const load = (file: string, extra: string[] | undefined) =>
-    loadScenario(file, { set: [...(opts.set ?? []), ...(extra ?? [])], horizon: opts.horizon });
+    loadScenario(file, {
+      set: [...(opts.set ?? []), ...(extra ?? [])],
+      horizon: opts.horizon,
+      fidelity: opts.fidelity,
+    });
   const [sa, sb] = await loadBoth(load(fileA, opts.setA), load(fileB, opts.setB));
   const seeds = Array.from({ length: n }, (_, i) => i + 1);
   const a: Summary[] = [];

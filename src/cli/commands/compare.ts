@@ -14,6 +14,7 @@ export interface CompareArgs {
   setA?: string[];
   setB?: string[];
   horizon?: string;
+  fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
 }
 
@@ -25,6 +26,7 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
     setA: args.setA,
     setB: args.setB,
     horizon: args.horizon,
+    fidelity: args.fidelity,
     shouldStop: () => interrupt.requested,
     onRun: progress
       ? (r) =>
