@@ -22,6 +22,31 @@ export function exponential(rng: RandomStream, mean: number): number {
   return -mean * Math.log(1 - rng.next());
 }
 
+/**
+ * Standard normal draws from a stream by Box-Muller, using both values of each pair (half the
+ * logarithms and uniforms of drawing one at a time).
+ */
+export class NormalSource {
+  private spare = 0;
+  private hasSpare = false;
+
+  constructor(private readonly rng: RandomStream) {}
+
+  next(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u = this.rng.next();
+    while (u <= 0) u = this.rng.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const a = 2 * Math.PI * this.rng.next();
+    this.spare = r * Math.sin(a);
+    this.hasSpare = true;
+    return r * Math.cos(a);
+  }
+}
+
 /** Standard normal draw (Box-Muller, one of the pair used; simple and stateless). */
 export function standardNormal(rng: RandomStream): number {
   let u = rng.next();

@@ -5,7 +5,7 @@
  * (constant 0, exponential 1, lognormal 2, uniform 1, empirical 1), so the k-th request's tokens
  * depend only on k and the distribution.
  */
-import { exponential, type RandomStream, standardNormal } from "../engine/random.js";
+import { exponential, NormalSource, type RandomStream } from "../engine/random.js";
 import type { TokenDist } from "../scenario/types.js";
 import { loadEmpiricalValues } from "./empirical-values.js";
 
@@ -38,6 +38,7 @@ export function lognormalParams(median: number, p90: number): { mu: number; sigm
 export class TokenSampler {
   private readonly kind: number;
   private readonly rng: RandomStream;
+  private readonly normal: NormalSource;
   private readonly cap: number;
   /** constant: the value; exponential: mean; lognormal: mu; uniform: lowest value. */
   private readonly p1: number;
@@ -48,6 +49,7 @@ export class TokenSampler {
 
   constructor(dist: TokenDist, rng: RandomStream) {
     this.rng = rng;
+    this.normal = new NormalSource(rng);
     this.cap = tokenCap(dist);
     this.values = new Float64Array(0);
     this.p2 = 0;
@@ -96,7 +98,7 @@ export class TokenSampler {
       case EXPONENTIAL:
         return this.clamp(exponential(this.rng, this.p1));
       case LOGNORMAL:
-        return this.clamp(Math.exp(this.p1 + this.p2 * standardNormal(this.rng)));
+        return this.clamp(Math.exp(this.p1 + this.p2 * this.normal.next()));
       case UNIFORM: {
         const v = this.p1 + Math.floor(this.rng.next() * this.p2);
         return Math.max(v, 1);
