@@ -13,8 +13,8 @@ export interface RandomStream {
 /** A stream keyed by the seed and names; uses seedrandom's fast xor4096 generator. */
 export function deriveStream(seed: number, ...names: string[]): RandomStream {
   const key = [String(seed), ...names].join("\u0000");
-  const rng = seedrandom.xor4096(key);
-  return { next: () => rng() };
+  // seedrandom's generator reads only its closure, so it can serve as the method itself.
+  return { next: seedrandom.xor4096(key) };
 }
 
 /** Exponential draw with the given mean, from a uniform in [0, 1). */

@@ -9,7 +9,7 @@ import type { RandomStream } from "../engine/random.js";
 import type { RoutingPolicy } from "../scenario/types.js";
 import type { RequestStore } from "../sim/request-store.js";
 import type { Topology } from "../sim/topology.js";
-import { LoadHeap } from "./load-heap.js";
+import { LoadBuckets, NO_KEY } from "./load-buckets.js";
 import type { Replica } from "./replica.js";
 import type { RouteClass, Routes } from "./routes.js";
 
@@ -18,8 +18,6 @@ export const QUEUED = 1;
 export const FULL = 2;
 export const NO_REPLICA = 3;
 
-/** Load key of a replica that cannot take work (absent, down, draining). */
-const UNAVAILABLE = 0x3fffffff;
 
 export interface GroupEconomics {
   /** Infrastructure cost of the group's replica per output token at full batch (USD). */
@@ -33,7 +31,7 @@ export interface SloQuery {
 }
 
 export class Router {
-  private readonly heaps: LoadHeap[];
+  private readonly heaps: LoadBuckets[];
   private readonly shared: boolean;
   /** Classes' groups sorted by cost per token, for cost_aware. */
   private readonly costOrder: number[][];
@@ -57,7 +55,7 @@ export class Router {
   ) {
     this.shared = policy === "shared_queue";
     this.heaps = topo.groups.map((g) => {
-      const h = new LoadHeap(g.slots, UNAVAILABLE);
+      const h = new LoadBuckets(g.slots);
       for (let i = 0; i < g.slots; i++) {
         const rep = replicas[g.firstReplica + i];
         h.set(i, this.keyOf(rep));
@@ -71,7 +69,7 @@ export class Router {
   }
 
   private keyOf(rep: Replica): number {
-    return rep.present && rep.alive && !rep.draining ? rep.load : UNAVAILABLE;
+    return rep.present && rep.alive && !rep.draining ? rep.load : NO_KEY;
   }
 
   /** Call after anything changes a replica's load or availability. */
@@ -132,7 +130,7 @@ export class Router {
   /** Least-loaded available replica of the class whose KV memory can hold `kv` bytes, or null. */
   private leastLoaded(cls: RouteClass, kv: number): Replica | null {
     let best: Replica | null = null;
-    let bestKey = UNAVAILABLE;
+    let bestKey = Number.POSITIVE_INFINITY;
     for (const g of cls.groups) {
       if (this.topo.groups[g].curve.kvCapacityBytes < kv) continue;
       const h = this.heaps[g];
@@ -306,7 +304,7 @@ export class Router {
     for (const g of this.costOrder[cls.index]) {
       const h = this.heaps[g];
       const m = h.min();
-      if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
+      if (m < 0) continue;
       const rep = this.replicas[this.topo.groups[g].firstReplica + m];
       if (rep.kvCapacity >= this.req.kvBytes[r] && this.meets(rep, r, slo)) return rep;
     }
@@ -322,7 +320,7 @@ export class Router {
     for (const g of cls.groups) {
       const h = this.heaps[g];
       const m = h.min();
-      if (m < 0 || h.key(m) >= UNAVAILABLE) continue;
+      if (m < 0) continue;
       const rep = this.replicas[this.topo.groups[g].firstReplica + m];
       if (rep.kvCapacity < this.req.kvBytes[r]) continue;
       const p = this.predict(rep, r);
