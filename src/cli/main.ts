@@ -8,9 +8,11 @@ import { hideBin } from "yargs/helpers";
 import { InputError } from "../errors.js";
 import { RunAborted } from "../sim/simulation.js";
 import { compareCommand } from "./commands/compare.js";
+import { mergeCommand } from "./commands/merge.js";
 import { profilesCommand } from "./commands/profiles-command.js";
 import { interrupt, runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 
 const EXIT_INPUT = 2;
@@ -92,6 +94,40 @@ async function main(argv: string[]): Promise<void> {
         }),
     )
     .command(
+      "sweep <scenario>",
+      "run the grid of --vary variants times seeds on worker threads; summary.csv and sweep.csv (mean, 95 % CI)",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
+          .option("vary", {
+            type: "string",
+            array: true,
+            demandOption: true,
+            describe: "PATH=V1,V2,… values of one axis, repeatable (the grid is their product)",
+          })
+          .option("seeds", { type: "number", default: 5, describe: "runs per variant, seeds 1..N" })
+          .option("workers", { type: "number", describe: "worker threads (default: CPUs; 1 = no threads)" })
+          .option("shard", {
+            type: "string",
+            describe: "I/N: run shard I of N (run i in shard i mod N); auto/N",
+          })
+          .option("out", { type: "string", demandOption: true, describe: "output folder" })
+          .option("set", { type: "string", array: true, describe: "PATH=VALUE override for every run" })
+          .option("horizon", { type: "string", describe: "override the horizon of every run (e.g. 6h)" })
+          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
+          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+      (a) => sweepCommand({ ...a, scenario: a.scenario as string }),
+    )
+    .command(
+      "merge <dirs..>",
+      "join the shard folders of one sweep into the files the unsharded sweep writes",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, demandOption: true, describe: "shard folders" })
+          .option("out", { type: "string", demandOption: true, describe: "output folder" }),
+      (a) => mergeCommand({ dirs: a.dirs as string[], out: a.out }),
+    )
+    .command(
       "validate <scenarios..>",
       "load and check scenario files; run nothing",
       (y) => y.positional("scenarios", { type: "string", array: true, demandOption: true }),
@@ -107,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
       (a) => profilesCommand(a.id, a.profiles ?? []),
     )
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
-    .demandCommand(1, "name a command: run, validate, profiles or schema")
+    .demandCommand(1, "name a command: run, validate, compare, sweep, merge, profiles or schema")
     .strict()
     .help()
     .version(false)

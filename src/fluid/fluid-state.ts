@@ -64,6 +64,8 @@ export class FluidState {
   private readonly usage = new ExpectedUsage();
   private readonly slo: Float64Array;
   private readonly op = emptyOperatingPoint();
+  /** False inside report intervals a hybrid run simulates request by request (nothing is recorded). */
+  private recording = true;
 
   constructor(
     private readonly s: Scenario,
@@ -73,6 +75,8 @@ export class FluidState {
     private readonly statOfWorkload: Int32Array,
     estimates: WorkloadEstimate[],
     private readonly grid: IntervalGrid,
+    /** Hybrid: 1 for report intervals the request engine covers; the state flows through them unrecorded. */
+    private readonly requestIntervals: Uint8Array | null = null,
   ) {
     const G = topo.groups.length;
     const W = routes.workloads.length;
@@ -121,6 +125,8 @@ export class FluidState {
   /** Applies every fleet change, outage and price change in force from time t on. */
   applyChangesAt(t: number): void {
     const prices = this.timeline.prices;
+    const tInterval = Math.min(this.grid.intervals - 1, Math.floor(t / this.s.reportInterval + 1e-9));
+    const recording = this.requestIntervals === null || this.requestIntervals[tInterval] === 0;
     while (this.nextPrice < prices.length && prices[this.nextPrice].at <= t) {
       const pc = prices[this.nextPrice++];
       if (pc.at >= this.s.horizon) break;
@@ -148,7 +154,7 @@ export class FluidState {
           this.q[j] -= share * this.q[j];
           this.h[j] -= share * this.h[j];
           this.reroute[f.workload[j] * f.maxChain + f.chainPos[j]] += moved;
-          this.interrupted += moved;
+          if (recording) this.interrupted += moved;
         }
       }
       this.present[g] = this.newPresent[g];
@@ -160,6 +166,7 @@ export class FluidState {
   /** One step [t0, t1) inside report interval `interval`; arrivals must be set. */
   step(t0: number, t1: number, interval: number): void {
     const dt = t1 - t0;
+    this.recording = this.requestIntervals === null || this.requestIntervals[interval] === 0;
     this.route();
     const G = this.topo.groups.length;
     for (let g = 0; g < G; g++) this.stepGroup(g, dt, interval);
@@ -172,7 +179,7 @@ export class FluidState {
     for (let w = 0; w < W; w++) {
       const arriving = this.arrivals[w];
       const st = this.statOfWorkload[w];
-      this.requests[st] += arriving;
+      if (this.recording) this.requests[st] += arriving;
       const chain = f.byChain[w];
       let carry = arriving;
       for (let pos = 0; pos < chain.length; pos++) {
@@ -193,7 +200,7 @@ export class FluidState {
         }
         carry = 0;
       }
-      if (carry > 0) this.rejected[st] += carry;
+      if (carry > 0 && this.recording) this.rejected[st] += carry;
     }
   }
 
@@ -281,8 +288,19 @@ export class FluidState {
     }
     this.grid.busy[gi] += busy * dt;
     this.grid.held[gi] += Hn * dt;
-    this.inSystemSeconds += (Qn + Hn) * dt;
     this.completedSoFar += C;
+    if (!this.recording) {
+      // The flows move on; the request engine's run of this interval replaces what they would record.
+      for (let k = from; k < to; k++) {
+        const j = f.groupFlows[k];
+        const inJ = this.q[j] + this.h[j] + this.a[j];
+        this.q[j] = (Qn / total) * inJ;
+        this.h[j] = (Hn / total) * inJ;
+        this.a[j] = 0;
+      }
+      return;
+    }
+    this.inSystemSeconds += (Qn + Hn) * dt;
     // Queueing before admission (Little on the queue), then the replica's prefill wait.
     const queueWait = C > 0 ? (0.5 * (Q + Qn) * dt) / C : 0;
     const tpot = op.tpotS;

@@ -24,6 +24,7 @@ import { estimateWorkload } from "../workload/create-source.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
+import { simulateHybrid } from "./hybrid-run.js";
 import { statRows } from "./stat-rows.js";
 
 /** Default time step of the fluid model, seconds. */
@@ -32,18 +33,23 @@ export const DEFAULT_FLUID_STEP = 60;
 /** Steps between progress reports (and interrupt checks). */
 const PROGRESS_STEPS = 8192;
 
+/** A fluid run (fidelity fluid), or a hybrid run (fidelity hybrid: src/fluid/hybrid-run.ts). */
 export async function simulateFluid(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  if (s.fidelity === "hybrid") return simulateHybrid(s, opts);
+  return runFluid(s, opts, null);
+}
+
+/**
+ * The fluid model over the whole horizon. `requestIntervals` (hybrid runs): report intervals
+ * marked 1 are left to the request engine: the flows pass through them and record nothing
+ * (no usage, statistics, in-system time or interruptions; the grid cells are overwritten later).
+ */
+export async function runFluid(
+  s: Scenario,
+  opts: RunOptions,
+  requestIntervals: Uint8Array | null,
+): Promise<RunResult> {
   const started = performance.now();
-  if (s.fidelity === "hybrid") {
-    const path = "fidelity";
-    throw new InputError({
-      file: s.file,
-      line: s.lines[path],
-      path,
-      message:
-        "hybrid (request-level windows inside a fluid run) is not available yet: use request or fluid, got hybrid",
-    });
-  }
   const flat = s.tenants.flatMap((t, ti) => t.workloads.map((w, wi) => ({ t, ti, w, wi })));
   const traces = flat.filter(({ w }) => w.arrival.process === "trace");
   if (traces.length > 0) {
@@ -84,7 +90,7 @@ export async function simulateFluid(s: Scenario, opts: RunOptions = {}): Promise
       onFraction: a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1,
     };
   });
-  const state = new FluidState(s, topo, routes, stats, statOfWorkload, estimates, grid);
+  const state = new FluidState(s, topo, routes, stats, statOfWorkload, estimates, grid, requestIntervals);
 
   const step = s.fluid?.step ?? DEFAULT_FLUID_STEP;
   const breaks = state.timeline.times;

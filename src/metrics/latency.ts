@@ -24,6 +24,13 @@ export class LatencyStats {
     this.sum += sum;
   }
 
+  /** Adds everything `other` recorded: counts, sums and the histogram behind the quantiles. */
+  merge(other: LatencyStats): void {
+    this.count += other.count;
+    this.sum += other.sum;
+    this.histogram.merge(other.histogram);
+  }
+
   /** Mean, or null when nothing was recorded. */
   mean(): number | null {
     return this.count > 0 ? this.sum / this.count : null;

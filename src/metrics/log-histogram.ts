@@ -38,6 +38,13 @@ export class LogHistogram {
     this.counts[b]++;
   }
 
+  /** Adds every value `other` recorded (the hybrid mode joins its request windows' histograms). */
+  merge(other: LogHistogram): void {
+    this.count += other.count;
+    this.zeros += other.zeros;
+    for (let b = 0; b < BUCKETS; b++) this.counts[b] += other.counts[b];
+  }
+
   /** The value at quantile q (0..1) within the relative error bound, or null when empty. */
   quantile(q: number): number | null {
     if (this.count === 0) return null;

@@ -1,4 +1,5 @@
 /** Validated raw scenario -> the resolved `Scenario`: defaults filled, ids checked and resolved. */
+import { resolveWindows } from "../fluid/hybrid-windows.js";
 import { checkUniqueIds, type ProblemList } from "./problems.js";
 import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";
@@ -54,6 +55,12 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     poolIds: new Set(pools.map((p) => p.id)),
   });
 
+  const windows = resolveWindows(
+    raw.fluid.windows,
+    { horizon: raw.horizon, reportInterval: raw.report_interval },
+    problems,
+  );
+
   return {
     name: raw.name,
     description: raw.description,
@@ -64,7 +71,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     horizon: raw.horizon,
     reportInterval: raw.report_interval,
     fidelity: raw.fidelity,
-    fluid: { step: raw.fluid.step },
+    fluid: { step: raw.fluid.step, windows },
     regions: raw.regions,
     models: models.list(),
     profiles: input.profiles,

@@ -37,6 +37,17 @@ export interface Scenario {
 export interface FluidSpec {
   /** Time step of the fluid model (default 60 s). */
   step: Seconds;
+  /**
+   * fidelity hybrid: the spans run request by request, sorted, disjoint (touching ones merged),
+   * aligned to report intervals and inside the horizon (the repeating form already expanded).
+   */
+  windows?: HybridWindow[];
+}
+
+/** A span of a hybrid run simulated request by request. */
+export interface HybridWindow {
+  at: Seconds;
+  duration: Seconds;
 }
 
 export interface ModelSpec {

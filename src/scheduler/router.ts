@@ -18,7 +18,6 @@ export const QUEUED = 1;
 export const FULL = 2;
 export const NO_REPLICA = 3;
 
-
 export interface GroupEconomics {
   /** Infrastructure cost of the group's replica per output token at full batch (USD). */
   costPerToken: number;

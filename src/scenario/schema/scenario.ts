@@ -148,9 +148,24 @@ const billingSchema = z
   })
   .describe("Cost model");
 
+const hybridWindowSchema = z
+  .strictObject({
+    at: duration("Start of one window, from the scenario start (give at or every)").optional(),
+    every: duration("A window repeating with this period (give at or every)", { positive: true }).optional(),
+    offset: duration("Start of the first repeating window, from the scenario start. Default 0").optional(),
+    duration: duration("Length of the window", { positive: true }),
+  })
+  .describe("A span run request by request: { at, duration } or { every, offset, duration }");
+
 const fluidSchema = z
   .strictObject({
     step: duration("Time step of the fluid model. Default 1m", { positive: true }).prefault("1m"),
+    windows: z
+      .array(hybridWindowSchema)
+      .default([])
+      .describe(
+        "fidelity hybrid: spans simulated request by request inside the fluid run (aligned to report_interval); latency percentiles come from these spans only",
+      ),
   })
   .describe("Settings of the fluid fidelity (docs/fluid-mode.md)");
 
@@ -178,7 +193,7 @@ export const scenarioSchema = z
       .enum(["request", "fluid", "hybrid"])
       .default("request")
       .describe(
-        "request: every request simulated; fluid: time-stepped rates for long horizons; hybrid. Default request",
+        "request: every request simulated; fluid: time-stepped rates for long horizons; hybrid: fluid except the fluid.windows, run request by request. Default request",
       ),
     fluid: fluidSchema.prefault({}),
     hardware_profiles: z

@@ -1,0 +1,55 @@
+/**
+ * Joins a request-level window run into the fluid run of a hybrid scenario. The fluid run left the
+ * window's report intervals unrecorded (src/fluid/fluid-state.ts), so the window's grid cells and
+ * usage rows are simply the request engine's (moved to the window's intervals), and its statistics
+ * are added: counts, token sums, latency sums and the latency histograms, which only windows fill,
+ * so every percentile of a hybrid run comes from its windows' requests. Money is computed later
+ * from the merged usage rows, so revenue and cost stay consistent with them.
+ */
+import type { RunResult } from "../sim/simulation.js";
+
+/** Adds `win` (a run of the window starting at report interval `firstInterval`) into `into`. */
+export function mergeWindow(into: RunResult, win: RunResult, firstInterval: number): void {
+  checkSameLayout(into, win);
+  const G = into.grid.groups;
+  const cells = win.intervals * G;
+  const offset = firstInterval * G;
+  if (offset + cells > into.grid.present.length) {
+    throw new Error(`window of ${win.intervals} intervals at ${firstInterval} passes the run's end`);
+  }
+  for (const key of ["present", "available", "busy", "held", "outputTokens"] as const) {
+    into.grid[key].set(win.grid[key].subarray(0, cells), offset);
+  }
+  for (const row of win.usage.rows) into.usage.rows.push({ ...row, interval: row.interval + firstInterval });
+  win.stats.forEach((w, i) => {
+    const st = into.stats[i];
+    st.requests += w.requests;
+    st.completed += w.completed;
+    st.rejected += w.rejected;
+    st.failedOver += w.failedOver;
+    st.inputTokens += w.inputTokens;
+    st.outputTokens += w.outputTokens;
+    st.sloMet += w.sloMet;
+    st.waited += w.waited;
+    st.preempted += w.preempted;
+    st.ttftS.merge(w.ttftS);
+    st.tpotS.merge(w.tpotS);
+    st.e2eS.merge(w.e2eS);
+  });
+  into.interrupted += win.interrupted;
+  into.preempted = (into.preempted ?? 0) + (win.preempted ?? 0);
+  into.inSystemSeconds += win.inSystemSeconds;
+  into.events += win.events;
+}
+
+/** The window run must lay out groups and statistics rows as the whole run does (same scenario). */
+function checkSameLayout(into: RunResult, win: RunResult): void {
+  const groups = (r: RunResult) => r.topology.groups.map((g) => `${g.pool.id}/${g.model.id}`).join(",");
+  const rows = (r: RunResult) => r.stats.map((st) => `${st.tenantIndex}/${st.modelIndex}`).join(",");
+  if (groups(into) !== groups(win) || rows(into) !== rows(win) || into.grid.groups !== win.grid.groups) {
+    throw new Error("hybrid: a window run laid out its replica groups or statistics rows differently");
+  }
+  if (into.statOfWorkload.join(",") !== win.statOfWorkload.join(",")) {
+    throw new Error("hybrid: a window run mapped its workloads to statistics rows differently");
+  }
+}
