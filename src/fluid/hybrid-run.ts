@@ -7,13 +7,8 @@
  */
 import { InputError } from "../errors.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
-import {
-  EVENTS_PER_REQUEST,
-  type RunOptions,
-  type RunResult,
-  simulate,
-  tenantMultipliers,
-} from "../sim/simulation.js";
+import { tenantMultipliers } from "../sim/plan.js";
+import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
 import { estimateWorkload } from "../workload/create-source.js";
 import { mergeWindow } from "./hybrid-merge.js";
 import { windowScenario } from "./hybrid-window-scenario.js";

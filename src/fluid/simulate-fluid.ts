@@ -11,16 +11,8 @@ import { UsageLedger } from "../billing/usage-ledger.js";
 import { InputError } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import type { Scenario } from "../scenario/types.js";
-import { buildRoutes } from "../scheduler/routes.js";
-import {
-  contextByModel,
-  RunAborted,
-  type RunOptions,
-  type RunResult,
-  tenantMultipliers,
-} from "../sim/simulation.js";
-import { buildTopology } from "../sim/topology.js";
-import { estimateWorkload } from "../workload/create-source.js";
+import { planRun } from "../sim/plan.js";
+import { RunAborted, type RunOptions, type RunResult } from "../sim/simulation.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
@@ -65,27 +57,17 @@ export async function runFluid(
       }),
     );
   }
-  const multipliers = tenantMultipliers(s);
-  const ctxOf = (t: { id: string }) => ({
-    seed: s.seed,
-    tenantId: t.id,
-    startMs: s.startMs,
-    horizon: s.horizon,
-    multipliers: multipliers.get(t.id) ?? [],
-  });
-  const estimates = await Promise.all(flat.map(({ t, w }) => estimateWorkload(w, ctxOf(t))));
-  const topo = buildTopology(s, contextByModel(flat, estimates));
-  const routes = buildRoutes(s, topo);
+  const { flat: planned, estimates, topology: topo, routes } = await planRun(s);
   const { stats, statOfWorkload } = statRows(routes);
   const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
   const grid = new IntervalGrid(intervals, topo.groups.length);
   const usage = new UsageLedger(stats.length, topo.groups.length, intervals);
-  const demand = flat.map(({ t, w }) => {
+  const demand = planned.map(({ w, ctx }) => {
     const a = w.arrival;
     if (a.process === "trace") throw new Error("unreachable: traces were refused above");
     return {
       profile: new RateProfile(a, s.startMs),
-      schedule: new MultiplierSchedule(multipliers.get(t.id) ?? []),
+      schedule: new MultiplierSchedule(ctx.multipliers),
       // An MMPP sends at its rate only while on: its mean rate is that times the on fraction.
       onFraction: a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1,
     };

@@ -13,13 +13,14 @@ import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
 import { FULL, NO_REPLICA, Router, type SloQuery } from "../scheduler/router.js";
-import { buildRoutes, type Routes } from "../scheduler/routes.js";
-import { createSource, estimateWorkload, type WorkloadEstimate } from "../workload/create-source.js";
-import type { LoadMultiplier, RequestDraw, RequestSource } from "../workload/source.js";
+import type { Routes } from "../scheduler/routes.js";
+import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
+import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
+import { planRun } from "./plan.js";
 import { RequestStore } from "./request-store.js";
 import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
-import { buildTopology, type Topology } from "./topology.js";
+import type { Topology } from "./topology.js";
 
 const K_ARRIVAL = 0;
 const K_REPLICA = 1;
@@ -199,19 +200,8 @@ class Run implements EventHandler, TimelineHost {
   }
 
   static async create(s: Scenario): Promise<Run> {
-    const multipliers = tenantMultipliers(s);
-    const flat = s.tenants.flatMap((t) => t.workloads.map((w) => ({ t, w })));
-    const ctxOf = (t: { id: string }) => ({
-      seed: s.seed,
-      tenantId: t.id,
-      startMs: s.startMs,
-      horizon: s.horizon,
-      multipliers: multipliers.get(t.id) ?? [],
-    });
-    const estimates = await Promise.all(flat.map(({ t, w }) => estimateWorkload(w, ctxOf(t))));
-    const topo = buildTopology(s, contextByModel(flat, estimates));
-    const routes = buildRoutes(s, topo);
-    const sources = flat.map(({ t, w }) => createSource(w, ctxOf(t)));
+    const { flat, estimates, topology: topo, routes } = await planRun(s);
+    const sources = flat.map(({ w, ctx }) => createSource(w, ctx));
     return new Run(s, topo, routes, sources, estimates);
   }
 
@@ -491,38 +481,4 @@ export function replicasAt(g: Topology["groups"][number], nodes: number): number
 
 function sloQuery(slo: Slo | null): SloQuery | null {
   return slo === null ? null : { ttftS: slo.ttftS, tpotS: slo.tpotMs / 1000 };
-}
-
-/** tenant_shift and demand_change events as cumulative load multipliers per tenant. */
-export function tenantMultipliers(s: Scenario): Map<string, LoadMultiplier[]> {
-  const out = new Map<string, LoadMultiplier[]>();
-  for (const e of s.events) {
-    if (e.type !== "tenant_shift" && e.type !== "demand_change") continue;
-    const factor = e.type === "tenant_shift" ? 1 - e.fraction : e.factor;
-    const list = out.get(e.tenant) ?? [];
-    list.push({ at: e.at, factor });
-    out.set(e.tenant, list);
-  }
-  return out;
-}
-
-/** Request-weighted mean context (prompt + output) of the workloads that ask for each model. */
-export function contextByModel(
-  flat: Array<{ w: { model: string; fallback: string[] } }>,
-  est: WorkloadEstimate[],
-): Map<string, number> {
-  const sum = new Map<string, { tokens: number; weight: number }>();
-  flat.forEach(({ w }, i) => {
-    const e = est[i];
-    const weight = Math.max(e.expectedRequests, 1e-9);
-    for (const m of [w.model, ...w.fallback]) {
-      const acc = sum.get(m) ?? { tokens: 0, weight: 0 };
-      acc.tokens += (e.meanPromptTokens + e.meanOutputTokens) * weight;
-      acc.weight += weight;
-      sum.set(m, acc);
-    }
-  });
-  const out = new Map<string, number>();
-  for (const [m, { tokens, weight }] of sum) out.set(m, tokens / weight);
-  return out;
 }
