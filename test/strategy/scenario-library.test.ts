@@ -32,7 +32,7 @@ describe("scenario library", () => {
   it("sets up each what-if as described", async () => {
     const shift = await load("tenant-shift");
     expect(shift.events).toContainEqual({
-      at: 6 * 86400,
+      at: 4380 * 3600,
       type: "tenant_shift",
       tenant: "openai",
       fraction: 0.4,
