@@ -1,8 +1,9 @@
 /**
- * A binary min-heap of events kept in flat typed arrays: times in a Float64Array, an insertion
- * sequence number for deterministic tie-breaking (earlier insertion first at equal times), and one
- * Int32 payload packing an event kind (0..7) and an entity index (0..2^28-1). No object per event:
- * pushing and popping allocate nothing once the arrays have grown to the run's peak size.
+ * A binary min-heap of events kept in flat typed arrays: times in a Float64Array and one Int32
+ * payload packing an event kind (0..7) and an entity index (0..2^28-1). Events at equal times pop
+ * in payload order (entity index, then kind): a deterministic tie-break that needs no third array.
+ * No object per event: pushing and popping allocate nothing once the arrays have grown to the
+ * run's peak size.
  */
 const KIND_BITS = 3;
 const KIND_MASK = (1 << KIND_BITS) - 1;
@@ -10,10 +11,8 @@ export const MAX_EVENT_ID = (1 << (31 - KIND_BITS)) - 1;
 
 export class EventQueue {
   private times: Float64Array;
-  private seqs: Float64Array;
   private payloads: Int32Array;
   private n = 0;
-  private nextSeq = 0;
 
   /** Payload of the event last returned by pop(). */
   kind = 0;
@@ -22,7 +21,6 @@ export class EventQueue {
 
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
-    this.seqs = new Float64Array(capacity);
     this.payloads = new Int32Array(capacity);
   }
 
@@ -37,24 +35,20 @@ export class EventQueue {
 
   push(time: number, kind: number, id: number): void {
     if (this.n === this.times.length) this.grow();
-    const seq = this.nextSeq++;
     const times = this.times;
-    const seqs = this.seqs;
     const payloads = this.payloads;
+    const payload = (id << KIND_BITS) | kind;
     let i = this.n++;
-    // A new event has the largest sequence number, so it only rises past strictly later times.
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = times[p];
-      if (pt <= time) break;
+      if (pt < time || (pt === time && payloads[p] <= payload)) break;
       times[i] = pt;
-      seqs[i] = seqs[p];
       payloads[i] = payloads[p];
       i = p;
     }
     times[i] = time;
-    seqs[i] = seq;
-    payloads[i] = (id << KIND_BITS) | kind;
+    payloads[i] = payload;
   }
 
   /** Removes the earliest event and exposes it in `time`, `kind`, `id`. Returns false when empty. */
@@ -62,7 +56,6 @@ export class EventQueue {
     const n = this.n;
     if (n === 0) return false;
     const times = this.times;
-    const seqs = this.seqs;
     const payloads = this.payloads;
     this.time = times[0];
     const top = payloads[0];
@@ -72,23 +65,20 @@ export class EventQueue {
     this.n = last;
     if (last === 0) return true;
     const t = times[last];
-    const s = seqs[last];
     const d = payloads[last];
     let i = 0;
     const half = last >> 1;
     while (i < half) {
       let c = 2 * i + 1;
       const r = c + 1;
-      if (r < last && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
+      if (r < last && (times[r] < times[c] || (times[r] === times[c] && payloads[r] < payloads[c]))) c = r;
       const ct = times[c];
-      if (t < ct || (t === ct && s < seqs[c])) break;
+      if (t < ct || (t === ct && d < payloads[c])) break;
       times[i] = ct;
-      seqs[i] = seqs[c];
       payloads[i] = payloads[c];
       i = c;
     }
     times[i] = t;
-    seqs[i] = s;
     payloads[i] = d;
     return true;
   }
@@ -102,9 +92,6 @@ export class EventQueue {
     const t = new Float64Array(cap);
     t.set(this.times);
     this.times = t;
-    const s = new Float64Array(cap);
-    s.set(this.seqs);
-    this.seqs = s;
     const d = new Int32Array(cap);
     d.set(this.payloads);
     this.payloads = d;

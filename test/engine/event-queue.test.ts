@@ -1,10 +1,10 @@
-/** The event queue: time order, FIFO among equal times, payloads intact, growth. */
+/** The event queue: time order, a deterministic order among equal times, payloads intact, growth. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventQueue, MAX_EVENT_ID } from "../../src/engine/event-queue.js";
 
 describe("EventQueue", () => {
-  it("pops in time order, equal times in insertion order, with kind and id intact", () => {
+  it("pops in time order, equal times by entity then kind, with kind and id intact", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -22,7 +22,7 @@ describe("EventQueue", () => {
           for (const [t, k, id] of events) q.push(t, k, id);
           const expected = events
             .map(([t, k, id], seq) => ({ t, k, id, seq }))
-            .sort((a, b) => a.t - b.t || a.seq - b.seq);
+            .sort((a, b) => a.t - b.t || a.id - b.id || a.k - b.k);
           const got: Array<{ t: number; k: number; id: number }> = [];
           while (q.pop()) got.push({ t: q.time, k: q.kind, id: q.id });
           expect(got).toEqual(expected.map(({ t, k, id }) => ({ t, k, id })));
