@@ -39,6 +39,9 @@ export class Router {
   onPreempted: (r: number) => void = () => {};
   /** Spot requests preempted for the request being placed, re-routed once it holds its slot. */
   private readonly victims: number[] = [];
+  /** Per group: its first replica index and a replica's KV memory (flat, for the hot path). */
+  private readonly groupFirst: Int32Array;
+  private readonly groupKv: Float64Array;
   /** Spot requests held per group, to find one to preempt without scanning idle groups. */
   private readonly spotByGroup: Int32Array;
 
@@ -62,6 +65,8 @@ export class Router {
       return h;
     });
     this.spotByGroup = new Int32Array(topo.groups.length);
+    this.groupFirst = Int32Array.from(topo.groups.map((g) => g.firstReplica));
+    this.groupKv = Float64Array.from(topo.groups.map((g) => g.curve.kvCapacityBytes));
     this.costOrder = routes.classes.map((c) =>
       [...c.groups].sort((a, b) => economics[a].costPerToken - economics[b].costPerToken || a - b),
     );
@@ -73,7 +78,7 @@ export class Router {
 
   /** Call after anything changes a replica's load or availability. */
   touch(rep: Replica): void {
-    this.heaps[rep.group].set(rep.index - this.topo.groups[rep.group].firstReplica, this.keyOf(rep));
+    this.heaps[rep.group].set(rep.index - this.groupFirst[rep.group], this.keyOf(rep));
   }
 
   private admit(rep: Replica, r: number, t: number): void {
@@ -131,14 +136,14 @@ export class Router {
     let best: Replica | null = null;
     let bestKey = Number.POSITIVE_INFINITY;
     for (const g of cls.groups) {
-      if (this.topo.groups[g].curve.kvCapacityBytes < kv) continue;
+      if (this.groupKv[g] < kv) continue;
       const h = this.heaps[g];
       const m = h.min();
       if (m < 0) continue;
       const k = h.key(m);
       if (k < bestKey) {
         bestKey = k;
-        best = this.replicas[this.topo.groups[g].firstReplica + m];
+        best = this.replicas[this.groupFirst[g] + m];
       }
     }
     return best;
