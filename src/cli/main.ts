@@ -10,6 +10,7 @@ import { RunAborted } from "../sim/simulation.js";
 import { compareCommand } from "./commands/compare.js";
 import { mergeCommand } from "./commands/merge.js";
 import { profilesCommand } from "./commands/profiles-command.js";
+import { reportCommand } from "./commands/report.js";
 import { interrupt, runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
@@ -141,6 +142,12 @@ async function main(argv: string[]): Promise<void> {
           .positional("id", { type: "string" })
           .option("profiles", { type: "string", array: true, describe: "extra profile folders or files" }),
       (a) => profilesCommand(a.id, a.profiles ?? []),
+    )
+    .command(
+      "report <dir>",
+      "write DIR/report.html: one self-contained page with the charts of a run's output folder",
+      (y) => y.positional("dir", { type: "string", demandOption: true, describe: "run output folder" }),
+      (a) => reportCommand(a.dir as string),
     )
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
     .demandCommand(1, "name a command: run, validate, compare, sweep, merge, profiles or schema")

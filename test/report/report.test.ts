@@ -1,0 +1,118 @@
+/** `fleetsim report`: a real run folder in, one self-contained, escaped HTML page out. */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { buildReport } from "../../src/report/page.js";
+import { readRun } from "../../src/report/read-run.js";
+import { cli } from "../support/cli.js";
+import { runScenario } from "../support/run-scenario.js";
+
+let root: string;
+let runDir: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "fleetsim-report-"));
+  runDir = join(root, "run");
+  await mkdir(runDir);
+  const r = await runScenario("scenarios/validation/mmc-rho-0.5.yaml", { horizon: "2h" });
+  for (const [name, content] of r.files()) await writeFile(join(runDir, name), content);
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const CHARTS = [
+  "Utilisation per pool",
+  "Cost per pool per interval",
+  "Revenue and margin by model",
+  "SLO attainment",
+  "Time to first token",
+  "Time per output token",
+];
+
+describe("buildReport on a real run", () => {
+  it("has one <svg> per chart, with axis labels and a legend", async () => {
+    const html = buildReport(await readRun(runDir));
+    const charts = [...html.matchAll(/<svg [^>]*role="img" aria-label="([^"]*)"/g)].map((m) => m[1]);
+    expect(charts).toEqual(CHARTS);
+    for (const label of ["utilisation (%)", "cost per interval (USD)", "USD per interval", "TTFT (s)"]) {
+      expect(html).toContain(`>${label}</text>`);
+    }
+    expect((html.match(/<ul class="legend">/g) ?? []).length).toBe(CHARTS.length);
+    // Dates from period_start: the 2 h run starts 2025-01-01T00:00Z, ticks on whole hours.
+    expect(html).toContain(">00:00</text>");
+  });
+
+  it("shows the summary figures of summary.csv", async () => {
+    const t = await readRun(runDir);
+    const html = buildReport(t);
+    const requests = Number(t.summary.requests).toLocaleString("en-US");
+    const revenue = `$${Number(t.summary.revenue_usd).toFixed(2)}`;
+    const margin = `${(Number(t.summary.margin_pct) * 100).toFixed(2)} %`;
+    expect(Number(t.summary.requests)).toBeGreaterThan(1000);
+    for (const figure of [requests, revenue, margin, "mmc-rho-0.5"]) expect(html).toContain(figure);
+  });
+
+  it("references nothing on the network and loads no script", async () => {
+    const html = buildReport(await readRun(runDir));
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+  });
+
+  it("escapes hostile names from the CSVs", async () => {
+    const dir = join(root, "hostile");
+    await mkdir(dir);
+    for (const f of ["summary.csv", "timeseries.csv", "revenue_by_model.csv", "margin.csv", "tenants.csv"]) {
+      await writeFile(join(dir, f), await readFile(join(runDir, f)));
+    }
+    const rows = (await readRun(runDir)).tenants.map((r) => ({ ...r, tenant: "<script>alert(1)</script>" }));
+    await writeFile(join(dir, "tenants.csv"), stringify(rows, { header: true }));
+    const html = buildReport(await readRun(dir));
+    expect(html).not.toContain("<script");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});
+
+describe("readRun errors", () => {
+  it("names the missing file", async () => {
+    const dir = join(root, "partial");
+    await mkdir(dir);
+    await writeFile(join(dir, "summary.csv"), await readFile(join(runDir, "summary.csv")));
+    const err = await readRun(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toContain(join(dir, "timeseries.csv"));
+  });
+});
+
+describe("fleetsim report (CLI)", () => {
+  it("writes DIR/report.html and prints its path", async () => {
+    const r = cli(["report", runDir]);
+    expect(r.status, r.stderr).toBe(0);
+    const path = join(runDir, "report.html");
+    expect(r.stdout.trim()).toBe(path);
+    expect(await readFile(path, "utf8")).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+  });
+
+  it("exits 2 on a missing folder, naming it, writing nothing", () => {
+    const missing = join(root, "no-such-run");
+    const r = cli(["report", missing]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(missing);
+    expect(r.stderr).not.toContain("internal error");
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("exits 2 on a folder without the run files, leaving no report", async () => {
+    const empty = join(root, "empty");
+    await mkdir(empty);
+    const r = cli(["report", empty]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(join(empty, "summary.csv"));
+    expect(existsSync(join(empty, "report.html"))).toBe(false);
+  });
+});
