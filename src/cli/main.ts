@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
       (a) => reportCommand(a.dir as string),
     )
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
-    .demandCommand(1, "name a command: run, validate, compare, sweep, merge, profiles or schema")
+    .demandCommand(1, "name a command: run, validate, compare, sweep, merge, report, profiles or schema")
     .strict()
     .help()
     .version(false)
