@@ -97,7 +97,7 @@ async function main() {
   const check = process.argv.includes("--check");
   const baselinePath = join(benchDir, "baseline.json");
   if (check) {
-    const hot = await hotLoop(1_000_000, 2);
+    const hot = await hotLoop(1_000_000, 3);
     const baseline = JSON.parse(readFileSync(baselinePath, "utf8")).hotLoopRatio as number;
     const verdict = checkRegression(hot.ratio, baseline);
     console.log(
