@@ -46,11 +46,3 @@ export class NormalSource {
     return r * Math.cos(a);
   }
 }
-
-/** Standard normal draw (Box-Muller, one of the pair used; simple and stateless). */
-export function standardNormal(rng: RandomStream): number {
-  let u = rng.next();
-  while (u <= 0) u = rng.next();
-  const v = rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}

@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
-import { tenantMultipliers } from "../sim/plan.js";
+import { workloadContexts } from "../sim/plan.js";
 import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
 import { estimateWorkload } from "../workload/create-source.js";
 import { mergeWindow } from "./hybrid-merge.js";
@@ -87,19 +87,9 @@ function checkedWindows(s: Scenario): HybridWindow[] {
 async function windowsEstimate(subs: Scenario[]): Promise<{ requests: number; events: number }> {
   let requests = 0;
   for (const sub of subs) {
-    const multipliers = tenantMultipliers(sub);
-    for (const t of sub.tenants) {
-      for (const w of t.workloads) {
-        if (w.arrival.process === "trace") continue; // refused by the fluid run
-        const e = await estimateWorkload(w, {
-          seed: sub.seed,
-          tenantId: t.id,
-          startMs: sub.startMs,
-          horizon: sub.horizon,
-          multipliers: multipliers.get(t.id) ?? [],
-        });
-        requests += e.expectedRequests;
-      }
+    for (const { w, ctx } of workloadContexts(sub)) {
+      if (w.arrival.process === "trace") continue; // refused by the fluid run
+      requests += (await estimateWorkload(w, ctx)).expectedRequests;
     }
   }
   return { requests, events: requests * EVENTS_PER_REQUEST };

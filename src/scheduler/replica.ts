@@ -105,10 +105,6 @@ export class Replica {
     return this.held + this.queue.size;
   }
 
-  get decoding(): number {
-    return this.dn;
-  }
-
   /**
    * True when a request needing `kv` bytes may join the batch now. The router never sends a replica
    * a request larger than its whole KV memory (and rejects on arrival one larger than every replica

@@ -1,22 +1,19 @@
 /** Per-group cost figures the router's cost_aware policy ranks replicas by. */
-import type { HardwareProfile, Scenario } from "../scenario/types.js";
+import { acceleratorRates } from "../billing/infrastructure-cost.js";
+import type { Scenario } from "../scenario/types.js";
 import type { GroupEconomics } from "../scheduler/router.js";
 import type { Topology } from "./topology.js";
 
-const HOURS_PER_YEAR = 8760;
-
-/** Infrastructure cost of one node per hour at full power: amortised capex + opex + energy. */
-export function nodeCostPerHourAtPeak(p: HardwareProfile, s: Scenario): number {
-  const capex = p.capexUsd / (s.billing.amortizationYears * HOURS_PER_YEAR);
-  const energy = (p.powerW.peak / 1000) * s.billing.pue * s.billing.energyUsdPerKwh;
-  return capex + p.opexUsdPerHour + energy;
-}
-
+/**
+ * Infrastructure cost per output token of a group's replica at full batch and full power: the
+ * billing's own per-accelerator rates (amortised capex, opex, energy at peak with PUE), times the
+ * accelerators a replica spans, over its decode throughput.
+ */
 export function groupEconomics(s: Scenario, topo: Topology): GroupEconomics[] {
   return topo.groups.map((g) => {
-    const share = g.acceleratorsPerReplica / g.profile.acceleratorsPerNode;
-    const perHour = nodeCostPerHourAtPeak(g.profile, s) * share;
-    const tokensPerS = g.curve.decodeTokensPerS[g.curve.maxBatch];
-    return { costPerToken: perHour / 3600 / tokensPerS };
+    const r = acceleratorRates(g.profile, s);
+    const energyUsdPerS = ((r.idleW + r.dynamicW) / 3.6e6) * s.billing.pue * s.billing.energyUsdPerKwh;
+    const perReplicaS = (r.capexUsd + r.opexUsd + energyUsdPerS) * g.acceleratorsPerReplica;
+    return { costPerToken: perReplicaS / g.curve.decodeTokensPerS[g.curve.maxBatch] };
   });
 }

@@ -24,9 +24,10 @@ export interface RunPlan {
   routes: Routes;
 }
 
-export async function planRun(s: Scenario): Promise<RunPlan> {
+/** Every tenant's workloads in scenario order, each with the context of its streams and loads. */
+export function workloadContexts(s: Scenario): PlannedWorkload[] {
   const multipliers = tenantMultipliers(s);
-  const flat = s.tenants.flatMap((t) =>
+  return s.tenants.flatMap((t) =>
     t.workloads.map((w) => ({
       t,
       w,
@@ -39,6 +40,10 @@ export async function planRun(s: Scenario): Promise<RunPlan> {
       },
     })),
   );
+}
+
+export async function planRun(s: Scenario): Promise<RunPlan> {
+  const flat = workloadContexts(s);
   const estimates = await Promise.all(flat.map(({ w, ctx }) => estimateWorkload(w, ctx)));
   const topology = buildTopology(s, contextByModel(flat, estimates));
   return { flat, estimates, topology, routes: buildRoutes(s, topology) };

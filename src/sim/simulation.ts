@@ -472,8 +472,6 @@ class Run implements EventHandler, TimelineHost {
   }
 }
 
-export type RunState = Run;
-
 /** Replicas a group holds with `nodes` nodes (its slots cap it). */
 export function replicasAt(g: Topology["groups"][number], nodes: number): number {
   return Math.min(g.slots, replicasPerNodes(g.profile, g.model, nodes));

@@ -1,19 +1,9 @@
 /** --vary parsing, the grid's order and its stable run indexes. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { expandGrid, runOf, variantCount } from "../../src/sweep/grid.js";
 import { parseVaryAxes, splitTopLevel } from "../../src/sweep/vary.js";
-
-const inputMessage = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).message;
-  }
-  throw new Error("expected an InputError");
-};
+import { inputErrorMessage } from "../support/input-error.js";
 
 describe("--vary", () => {
   it("splits values on top-level commas only", () => {
@@ -36,15 +26,15 @@ describe("--vary", () => {
   });
 
   it("refuses malformed entries with a message naming --vary", () => {
-    expect(inputMessage(() => parseVaryAxes(["scheduler.max_batch"]))).toMatch(
+    expect(inputErrorMessage(() => parseVaryAxes(["scheduler.max_batch"]))).toMatch(
       /^--vary: expected PATH=V1,V2/,
     );
-    expect(inputMessage(() => parseVaryAxes(["a..b=1"]))).toMatch(/empty segment/);
-    expect(inputMessage(() => parseVaryAxes(["a=1,,2"]))).toMatch(/value 2 is empty/);
-    expect(inputMessage(() => parseVaryAxes(["a=[1"]))).toMatch(/value 1 is not valid YAML/);
-    expect(inputMessage(() => parseVaryAxes(["a=1,1"]))).toMatch(/listed twice/);
-    expect(inputMessage(() => parseVaryAxes(["a=1", "a=2"]))).toMatch(/a is varied twice/);
-    expect(inputMessage(() => parseVaryAxes(["seed=1,2"]))).toMatch(/--seeds/);
+    expect(inputErrorMessage(() => parseVaryAxes(["a..b=1"]))).toMatch(/empty segment/);
+    expect(inputErrorMessage(() => parseVaryAxes(["a=1,,2"]))).toMatch(/value 2 is empty/);
+    expect(inputErrorMessage(() => parseVaryAxes(["a=[1"]))).toMatch(/value 1 is not valid YAML/);
+    expect(inputErrorMessage(() => parseVaryAxes(["a=1,1"]))).toMatch(/listed twice/);
+    expect(inputErrorMessage(() => parseVaryAxes(["a=1", "a=2"]))).toMatch(/a is varied twice/);
+    expect(inputErrorMessage(() => parseVaryAxes(["seed=1,2"]))).toMatch(/--seeds/);
   });
 });
 

@@ -1,18 +1,8 @@
 /** --shard I/N and auto/N: parsing, the environment variables, and the assignment of runs. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
-
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as InputError).message;
-  }
-  throw new Error("expected an InputError");
-};
+import { inputErrorMessage } from "../support/input-error.js";
 
 describe("--shard", () => {
   it("is the whole sweep when absent, and I of N when given", () => {
@@ -22,10 +12,12 @@ describe("--shard", () => {
   });
 
   it("refuses malformed or out-of-range shards", () => {
-    expect(message(() => parseShard("5/5", {}))).toBe("--shard: the shard index must be from 0 to 4, got 5");
-    expect(message(() => parseShard("0/0", {}))).toMatch(/at least 1/);
-    expect(message(() => parseShard("1", {}))).toMatch(/expected I\/N/);
-    expect(message(() => parseShard("-1/2", {}))).toMatch(/expected I\/N/);
+    expect(inputErrorMessage(() => parseShard("5/5", {}))).toBe(
+      "--shard: the shard index must be from 0 to 4, got 5",
+    );
+    expect(inputErrorMessage(() => parseShard("0/0", {}))).toMatch(/at least 1/);
+    expect(inputErrorMessage(() => parseShard("1", {}))).toMatch(/expected I\/N/);
+    expect(inputErrorMessage(() => parseShard("-1/2", {}))).toMatch(/expected I\/N/);
   });
 
   it("auto reads JOB_COMPLETION_INDEX, else SLURM_ARRAY_TASK_ID", () => {
@@ -43,13 +35,13 @@ describe("--shard", () => {
   });
 
   it("auto says clearly when the variables are absent, malformed or out of range", () => {
-    expect(message(() => parseShard("auto/4", {}))).toMatch(
+    expect(inputErrorMessage(() => parseShard("auto/4", {}))).toMatch(
       /^--shard: auto needs JOB_COMPLETION_INDEX .* or SLURM_ARRAY_TASK_ID .*neither is set$/,
     );
-    expect(message(() => parseShard("auto/4", { SLURM_ARRAY_TASK_ID: "4" }))).toBe(
+    expect(inputErrorMessage(() => parseShard("auto/4", { SLURM_ARRAY_TASK_ID: "4" }))).toBe(
       "--shard: SLURM_ARRAY_TASK_ID=4 is out of range for 4 shards (must be 0 to 3; a Slurm array needs --array=0-3)",
     );
-    expect(message(() => parseShard("auto/4", { JOB_COMPLETION_INDEX: "x" }))).toMatch(
+    expect(inputErrorMessage(() => parseShard("auto/4", { JOB_COMPLETION_INDEX: "x" }))).toMatch(
       /JOB_COMPLETION_INDEX must be a whole number from 0 to 3, got "x"/,
     );
   });
