@@ -22,58 +22,78 @@ export interface UsageRow {
 
 export class UsageLedger {
   readonly rows: UsageRow[] = [];
-  private readonly index = new Map<number, number>();
-  /** Last row used per (stats row, group) and its key: completions mostly repeat the last one. */
-  private readonly cacheKey: Float64Array;
-  private readonly cacheRow: Int32Array;
+  /**
+   * The open accumulation per slot (stats row x group), for the current report interval and the
+   * price epoch in force: completions add to typed arrays (no object, no key lookup per request)
+   * and each slot becomes one row when its interval closes or its model's price changes. Every row
+   * is one uninterrupted run of additions, so its float sums do not depend on when it is flushed.
+   */
+  private readonly requests: Float64Array;
+  private readonly failedOver: Float64Array;
+  private readonly inputTokens: Float64Array;
+  private readonly outputTokens: Float64Array;
+  private readonly busy: Float64Array;
 
   constructor(
     private readonly statRows: number,
     private readonly groups: number,
-    private readonly intervals: number,
   ) {
-    this.cacheKey = new Float64Array(statRows * groups).fill(-1);
-    this.cacheRow = new Int32Array(statRows * groups);
+    const n = statRows * groups;
+    this.requests = new Float64Array(n);
+    this.failedOver = new Float64Array(n);
+    this.inputTokens = new Float64Array(n);
+    this.outputTokens = new Float64Array(n);
+    this.busy = new Float64Array(n);
   }
 
-  add(
+  /** The accumulator slot of (stats row, serving group). */
+  slot(statRow: number, group: number): number {
+    return statRow * this.groups + group;
+  }
+
+  /** One completed request served by the slot's group. */
+  add(slot: number, input: number, output: number, failedOver: boolean, busyReplicaSeconds: number): void {
+    this.requests[slot]++;
+    if (failedOver) this.failedOver[slot]++;
+    this.inputTokens[slot] += input;
+    this.outputTokens[slot] += output;
+    this.busy[slot] += busyReplicaSeconds;
+  }
+
+  /**
+   * Closes the open accumulations of the groups for which `groupSelected` is true (all when it is
+   * null) into rows of `interval`, each at its group's price epoch `epochOfGroup(g)`.
+   */
+  flush(
     interval: number,
-    tenant: number,
-    statRow: number,
-    group: number,
-    epoch: number,
-    input: number,
-    output: number,
-    failedOver: boolean,
-    busyReplicaSeconds: number,
+    tenantOfStatRow: ArrayLike<number>,
+    epochOfGroup: (g: number) => number,
+    groupSelected: ((g: number) => boolean) | null = null,
   ): void {
-    const slot = statRow * this.groups + group;
-    const key = ((epoch * this.intervals + interval) * this.statRows + statRow) * this.groups + group;
-    let i: number | undefined = this.cacheKey[slot] === key ? this.cacheRow[slot] : this.index.get(key);
-    if (i === undefined) {
-      i = this.rows.length;
-      this.index.set(key, i);
-      this.rows.push({
-        interval,
-        tenant,
-        statRow,
-        group,
-        epoch,
-        requests: 0,
-        failedOver: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        busyReplicaSeconds: 0,
-      });
+    for (let g = 0; g < this.groups; g++) {
+      if (groupSelected !== null && !groupSelected(g)) continue;
+      for (let st = 0; st < this.statRows; st++) {
+        const k = st * this.groups + g;
+        if (this.requests[k] === 0) continue;
+        this.rows.push({
+          interval,
+          tenant: tenantOfStatRow[st],
+          statRow: st,
+          group: g,
+          epoch: epochOfGroup(g),
+          requests: this.requests[k],
+          failedOver: this.failedOver[k],
+          inputTokens: this.inputTokens[k],
+          outputTokens: this.outputTokens[k],
+          busyReplicaSeconds: this.busy[k],
+        });
+        this.requests[k] = 0;
+        this.failedOver[k] = 0;
+        this.inputTokens[k] = 0;
+        this.outputTokens[k] = 0;
+        this.busy[k] = 0;
+      }
     }
-    this.cacheKey[slot] = key;
-    this.cacheRow[slot] = i;
-    const row = this.rows[i];
-    row.requests++;
-    if (failedOver) row.failedOver++;
-    row.inputTokens += input;
-    row.outputTokens += output;
-    row.busyReplicaSeconds += busyReplicaSeconds;
   }
 
   /** Rows in a canonical order (interval, stats row, group, epoch), independent of completion order. */

@@ -61,7 +61,7 @@ export async function runFluid(
   const { stats, statOfWorkload } = statRows(routes);
   const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
   const grid = new IntervalGrid(intervals, topo.groups.length);
-  const usage = new UsageLedger(stats.length, topo.groups.length, intervals);
+  const usage = new UsageLedger(stats.length, topo.groups.length);
   const demand = planned.map(({ w, ctx }) => {
     const a = w.arrival;
     if (a.process === "trace") throw new Error("unreachable: traces were refused above");

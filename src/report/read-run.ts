@@ -54,8 +54,17 @@ export async function readRun(dir: string): Promise<RunTables> {
     () => false,
   );
   if (!isDir) throw new InputError({ file: dir, message: "no such folder" });
-  const [summary, timeseries, revenueByModel, tenants, margin] = await Promise.all(
-    RUN_FILES.map((f) => readTable(dir, f)),
+  // Every file is read before any problem is reported, so the message lists each missing or bad
+  // file in a fixed order (not whichever read happened to fail first).
+  const settled = await Promise.allSettled(RUN_FILES.map((f) => readTable(dir, f)));
+  const problems = settled.flatMap((r) =>
+    r.status === "rejected" && r.reason instanceof InputError ? r.reason.problems : [],
+  );
+  if (problems.length > 0) throw new InputError(problems);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const [summary, timeseries, revenueByModel, tenants, margin] = settled.map((r) =>
+    r.status === "fulfilled" ? r.value : [],
   );
   if (summary!.length !== 1) {
     throw new InputError({

@@ -117,6 +117,11 @@ class Run implements EventHandler, TimelineHost {
   readonly unassignedNodeSeconds: Float64Array;
   readonly kvPerToken: Float64Array;
   readonly slo: Array<SloQuery | null>;
+  /** Per workload, flat for the completion path: its SLO targets (Infinity when none). */
+  private readonly sloTtft: Float64Array;
+  private readonly sloTpot: Float64Array;
+  private readonly modelOfGroup: Int32Array;
+  private readonly tenantOfStatRow: Int32Array;
   /** 1 for workloads of spot-contract tenants. */
   readonly spotWorkload: Uint8Array;
   /** Spot requests taken out of batches for other work and requeued. */
@@ -131,9 +136,10 @@ class Run implements EventHandler, TimelineHost {
   readonly availableCount: Int32Array;
   readonly clockAt: Float64Array;
   interrupted = 0;
+  /** Request-seconds in the system of requests that have left, and the arrival times of those still in. */
   private inSystemArea = 0;
+  private liveArrivalSum = 0;
   private lastRouted = -1;
-  private inSystemAt = 0;
   private currentInterval = 0;
   private completedCount = 0;
 
@@ -185,9 +191,13 @@ class Run implements EventHandler, TimelineHost {
     );
     this.grid = new IntervalGrid(this.intervals, topo.groups.length);
     this.unassignedNodeSeconds = new Float64Array(this.intervals * s.fleet.pools.length);
-    this.usage = new UsageLedger(this.stats.length, topo.groups.length, this.intervals);
+    this.usage = new UsageLedger(this.stats.length, topo.groups.length);
+    this.modelOfGroup = Int32Array.from(topo.groups.map((g) => g.modelIndex));
+    this.tenantOfStatRow = Int32Array.from(this.stats.map((st) => st.tenantIndex));
     this.kvPerToken = Float64Array.from(s.models.map((m) => m.kvBytesPerToken));
     this.slo = routes.workloads.map((w) => sloQuery(w.spec.slo));
+    this.sloTtft = Float64Array.from(this.slo.map((q) => q?.ttftS ?? Number.POSITIVE_INFINITY));
+    this.sloTpot = Float64Array.from(this.slo.map((q) => q?.tpotS ?? Number.POSITIVE_INFINITY));
     this.spotWorkload = Uint8Array.from(
       routes.workloads.map((w) => (w.tenant.contract.type === "spot" ? 1 : 0)),
     );
@@ -244,7 +254,8 @@ class Run implements EventHandler, TimelineHost {
     }
     this.closeInterval(this.s.horizon);
     this.sim.now = this.s.horizon;
-    this.integrateInSystem();
+    // Requests still in the system count up to the horizon.
+    this.inSystemArea += this.req.live * this.s.horizon - this.liveArrivalSum;
     opts.onProgress?.(this.s.horizon, this.completedCount);
     return {
       scenario: this.s,
@@ -298,9 +309,10 @@ class Run implements EventHandler, TimelineHost {
   private onArrival(w: number): void {
     const d = this.pending[w];
     const req = this.req;
-    this.integrateInSystem();
     const r = req.alloc();
-    req.arrival[r] = this.sim.now;
+    const now = this.sim.now;
+    this.liveArrivalSum += now;
+    req.arrival[r] = now;
     req.admitted[r] = -1;
     req.firstToken[r] = -1;
     req.prompt[r] = d.promptTokens;
@@ -335,8 +347,7 @@ class Run implements EventHandler, TimelineHost {
     }
     this.lastRouted = -1;
     this.stats[this.statOfWorkload[w]].rejected++;
-    this.integrateInSystem();
-    req.release(r);
+    this.leave(r);
   }
 
   private onReplica(i: number): void {
@@ -368,44 +379,51 @@ class Run implements EventHandler, TimelineHost {
     const req = this.req;
     const now = this.sim.now;
     const w = req.workload[r];
-    const st = this.stats[this.statOfWorkload[w]];
+    const row = this.statOfWorkload[w];
+    const st = this.stats[row];
     const n = req.output[r];
-    const ttft = req.firstToken[r] - req.arrival[r];
-    const tpot = n > 1 ? (now - req.firstToken[r]) / (n - 1) : 0;
+    const first = req.firstToken[r];
+    const arrival = req.arrival[r];
+    const ttft = first - arrival;
+    const tpot = n > 1 ? (now - first) / (n - 1) : 0;
     st.completed++;
     st.inputTokens += req.prompt[r];
     st.outputTokens += n;
     st.ttftS.add(ttft);
     if (n > 1) st.tpotS.add(tpot);
-    st.e2eS.add(now - req.arrival[r]);
+    st.e2eS.add(now - arrival);
     const failedOver = req.chainPos[r] > 0;
     if (failedOver) st.failedOver++;
-    const slo = this.slo[w];
-    if (slo === null || (ttft <= slo.ttftS && tpot <= slo.tpotS)) st.sloMet++;
-    const interval = this.currentInterval;
+    if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) st.sloMet++;
     const g = rep.group;
-    this.grid.outputTokens[interval * this.grid.groups + g] += n;
-    const model = this.topo.groups[g].modelIndex;
+    this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
     this.usage.add(
-      interval,
-      this.routes.workloads[w].tenantIndex,
-      this.statOfWorkload[w],
-      g,
-      this.modelEpoch[model],
+      this.usage.slot(row, g),
       req.prompt[r],
       n,
       failedOver,
       rep.shareClock - req.shareAt[r],
     );
     this.completedCount++;
-    this.integrateInSystem();
-    req.release(r);
+    this.leave(r);
   }
 
-  private integrateInSystem(): void {
-    const now = this.sim.now;
-    this.inSystemArea += this.req.live * (now - this.inSystemAt);
-    this.inSystemAt = now;
+  /** Request r leaves the system (completed or rejected). */
+  private leave(r: number): void {
+    const a = this.req.arrival[r];
+    this.inSystemArea += this.sim.now - a;
+    this.liveArrivalSum -= a;
+    this.req.release(r);
+  }
+
+  /** Closes the open usage of the groups selected (all when null) into rows of the current interval. */
+  private flushUsage(selected: ((g: number) => boolean) | null): void {
+    this.usage.flush(
+      this.currentInterval,
+      this.tenantOfStatRow,
+      (g) => this.modelEpoch[this.modelOfGroup[g]],
+      selected,
+    );
   }
 
   /**
@@ -444,6 +462,7 @@ class Run implements EventHandler, TimelineHost {
   }
 
   private closeInterval(t: number): void {
+    this.flushUsage(null);
     const k = this.currentInterval;
     const G = this.grid.groups;
     for (const rep of this.replicas) {
@@ -466,6 +485,7 @@ class Run implements EventHandler, TimelineHost {
 
   /** Moves a model to its next price epoch (timeline price_change). */
   changePrice(model: number, input: number | null, output: number | null): void {
+    this.flushUsage((g) => this.modelOfGroup[g] === model);
     const cur = this.priceEpochs[model][this.modelEpoch[model]];
     this.priceEpochs[model].push({ input: input ?? cur.input, output: output ?? cur.output });
     this.modelEpoch[model] = this.priceEpochs[model].length - 1;

@@ -26,6 +26,11 @@ export class MultiplierSchedule {
     this.factors = Float64Array.from(factors);
   }
 
+  /** Number of steps (1 when no multiplier applies). */
+  get steps(): number {
+    return this.starts.length;
+  }
+
   /** Index of the step holding time t. */
   stepAt(t: number): number {
     let lo = 0;

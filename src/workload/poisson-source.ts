@@ -37,6 +37,13 @@ export class PoissonSource implements RequestSource {
   private stepEnd = 0;
   private on = true;
   private switchAt = Number.POSITIVE_INFINITY;
+  /**
+   * A constant base rate and no multiplier: every candidate is kept (u * B < B for every u < 1), so
+   * no thinning uniform is drawn and no rate evaluated. The arrivals are exactly those of the
+   * general path, and the thinning stream is never used, so a variant of the scenario that adds a
+   * multiplier keeps a subset of these arrivals (common random numbers still hold).
+   */
+  private readonly flat: boolean;
 
   constructor(
     private readonly profile: RateProfile,
@@ -58,6 +65,7 @@ export class PoissonSource implements RequestSource {
       this.on = this.onOffRng.next() < onOff.onMean / (onOff.onMean + onOff.offMean);
       this.switchAt = this.periodLength();
     }
+    this.flat = profile.amplitude === 0 && profile.kappa === 0 && schedule.steps === 1;
     this.step = schedule.stepAt(0);
     this.stepEnd = schedule.endOfStep(this.step);
     this.startSegment();
@@ -105,6 +113,12 @@ export class PoissonSource implements RequestSource {
         continue;
       }
       this.t = t;
+      if (this.flat) {
+        out.time = t;
+        out.promptTokens = this.prompt.draw();
+        out.outputTokens = this.output.draw();
+        return true;
+      }
       while (this.stepEnd <= t) this.stepEnd = this.schedule.endOfStep(++this.step);
       const rate = this.profile.rate(t) * this.schedule.factorOfStep(this.step);
       if (this.thinning.next() * this.bound < rate) {

@@ -112,7 +112,11 @@ describe("fleetsim report (CLI)", () => {
     await mkdir(empty);
     const r = cli(["report", empty]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(join(empty, "summary.csv"));
+    // Every missing file, one line each, in a fixed order (not whichever read failed first).
+    const files = ["summary.csv", "timeseries.csv", "revenue_by_model.csv", "tenants.csv", "margin.csv"];
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(files.length);
+    files.forEach((f, i) => expect(lines[i]).toContain(join(empty, f)));
     expect(existsSync(join(empty, "report.html"))).toBe(false);
   });
 });
