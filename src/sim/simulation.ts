@@ -397,13 +397,7 @@ class Run implements EventHandler, TimelineHost {
     if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) st.sloMet++;
     const g = rep.group;
     this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
-    this.usage.add(
-      this.usage.slot(row, g),
-      req.prompt[r],
-      n,
-      failedOver,
-      rep.shareClock - req.shareAt[r],
-    );
+    this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
     this.completedCount++;
     this.leave(r);
   }

@@ -116,7 +116,7 @@ describe("fleetsim report (CLI)", () => {
     const files = ["summary.csv", "timeseries.csv", "revenue_by_model.csv", "tenants.csv", "margin.csv"];
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(files.length);
-    files.forEach((f, i) => expect(lines[i]).toContain(join(empty, f)));
+    for (const [i, f] of files.entries()) expect(lines[i]).toContain(join(empty, f));
     expect(existsSync(join(empty, "report.html"))).toBe(false);
   });
 });
