@@ -27,6 +27,14 @@ export class InputError extends Error {
   }
 }
 
+/** A run abandoned between slices because the user interrupted it (exit 130, nothing written). */
+export class RunAborted extends Error {
+  constructor() {
+    super("run interrupted");
+    this.name = "RunAborted";
+  }
+}
+
 /** A value shown in an error message: short, and quoted when it is a string. */
 export function showValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);

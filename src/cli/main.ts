@@ -5,16 +5,25 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { InputError } from "../errors.js";
-import { RunAborted } from "../sim/simulation.js";
-import { compareCommand } from "./commands/compare.js";
-import { mergeCommand } from "./commands/merge.js";
-import { profilesCommand } from "./commands/profiles-command.js";
-import { reportCommand } from "./commands/report.js";
-import { interrupt, runCommand } from "./commands/run.js";
-import { schemaCommand } from "./commands/schema.js";
-import { sweepCommand } from "./commands/sweep.js";
-import { validateCommand } from "./commands/validate.js";
+import { InputError, RunAborted } from "../errors.js";
+import { interrupt } from "./interrupt.js";
+
+// Each command's modules load only when it runs: `fleetsim run` does not pay for compiling the
+// sweep, comparison or report code (start-up is a visible share of a short run).
+const runCommand = async (a: import("./commands/run.js").RunArgs) =>
+  (await import("./commands/run.js")).runCommand(a);
+const compareCommand = async (a: Parameters<typeof import("./commands/compare.js").compareCommand>[0]) =>
+  (await import("./commands/compare.js")).compareCommand(a);
+const sweepCommand = async (a: Parameters<typeof import("./commands/sweep.js").sweepCommand>[0]) =>
+  (await import("./commands/sweep.js")).sweepCommand(a);
+const mergeCommand = async (a: Parameters<typeof import("./commands/merge.js").mergeCommand>[0]) =>
+  (await import("./commands/merge.js")).mergeCommand(a);
+const validateCommand = async (files: string[]) =>
+  (await import("./commands/validate.js")).validateCommand(files);
+const profilesCommand = async (id: string | undefined, dirs: string[]) =>
+  (await import("./commands/profiles-command.js")).profilesCommand(id, dirs);
+const reportCommand = async (dir: string) => (await import("./commands/report.js")).reportCommand(dir);
+const schemaCommand = async () => (await import("./commands/schema.js")).schemaCommand();
 
 const EXIT_INPUT = 2;
 const EXIT_INTERNAL = 1;

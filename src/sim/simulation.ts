@@ -4,6 +4,7 @@
  */
 
 import { UsageLedger } from "../billing/usage-ledger.js";
+import { RunAborted } from "../errors.js";
 import { deriveStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { replicasPerNodes } from "../fleet/placement.js";
@@ -51,12 +52,8 @@ export interface PreflightEstimate {
  */
 export const EVENTS_PER_REQUEST = 4;
 
-export class RunAborted extends Error {
-  constructor() {
-    super("run interrupted");
-    this.name = "RunAborted";
-  }
-}
+export { RunAborted };
+
 
 /** Everything a run produced; billing and the output writers read it, never the live simulation. */
 export interface RunResult {

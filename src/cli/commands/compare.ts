@@ -3,7 +3,7 @@ import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison
 import { runComparison } from "../../compare/run-comparison.js";
 import { writeDirAtomically } from "../../output/atomic-dir.js";
 import { toCsv } from "../../output/csv.js";
-import { interrupt } from "./run.js";
+import { interrupt } from "../interrupt.js";
 
 export interface CompareArgs {
   a: string;

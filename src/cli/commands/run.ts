@@ -5,6 +5,7 @@ import { InputError } from "../../errors.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
 import { loadScenario } from "../../scenario/load.js";
 import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
+import { interrupt } from "../interrupt.js";
 import { progressBar } from "../progress.js";
 import { summaryText } from "../summary-text.js";
 
@@ -43,8 +44,6 @@ export function preflightCheck(file: string, force: boolean, quiet: boolean) {
   };
 }
 
-/** Set by the SIGINT handler: the run stops between slices and nothing is written. */
-export const interrupt = { requested: false };
 
 export async function runCommand(a: RunArgs): Promise<void> {
   const scenario = await loadScenario(a.scenario, {

@@ -1,7 +1,7 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
 import { writeDirAtomically } from "../../output/atomic-dir.js";
 import { runSweep } from "../../sweep/run-sweep.js";
-import { interrupt } from "./run.js";
+import { interrupt } from "../interrupt.js";
 
 export interface SweepArgs {
   scenario: string;
