@@ -4,9 +4,9 @@
  */
 
 import { UsageLedger } from "../billing/usage-ledger.js";
-import { RunAborted } from "../errors.js";
 import { deriveStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
+import { RunAborted } from "../errors.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import { simulateFluid } from "../fluid/simulate-fluid.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
@@ -53,7 +53,6 @@ export interface PreflightEstimate {
 export const EVENTS_PER_REQUEST = 4;
 
 export { RunAborted };
-
 
 /** Everything a run produced; billing and the output writers read it, never the live simulation. */
 export interface RunResult {

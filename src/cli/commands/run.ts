@@ -44,7 +44,6 @@ export function preflightCheck(file: string, force: boolean, quiet: boolean) {
   };
 }
 
-
 export async function runCommand(a: RunArgs): Promise<void> {
   const scenario = await loadScenario(a.scenario, {
     set: a.set,
