@@ -68,6 +68,11 @@ async function main(argv: string[]): Promise<void> {
           .option("quiet", { type: "boolean", default: false, describe: "no progress bar" })
           .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
           .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" })
+          .option("workers", {
+            type: "number",
+            describe:
+              "threads for a fleet of independent parts (default: CPUs, for runs above 2 M events); same results for any number",
+          })
           .option("force", {
             type: "boolean",
             default: false,

@@ -21,21 +21,7 @@ export function mergeWindow(into: RunResult, win: RunResult, firstInterval: numb
     into.grid[key].set(win.grid[key].subarray(0, cells), offset);
   }
   for (const row of win.usage.rows) into.usage.rows.push({ ...row, interval: row.interval + firstInterval });
-  win.stats.forEach((w, i) => {
-    const st = into.stats[i];
-    st.requests += w.requests;
-    st.completed += w.completed;
-    st.rejected += w.rejected;
-    st.failedOver += w.failedOver;
-    st.inputTokens += w.inputTokens;
-    st.outputTokens += w.outputTokens;
-    st.sloMet += w.sloMet;
-    st.waited += w.waited;
-    st.preempted += w.preempted;
-    st.ttftS.merge(w.ttftS);
-    st.tpotS.merge(w.tpotS);
-    st.e2eS.merge(w.e2eS);
-  });
+  win.stats.forEach((w, i) => into.stats[i].add(w));
   into.interrupted += win.interrupted;
   into.preempted = (into.preempted ?? 0) + (win.preempted ?? 0);
   into.inSystemSeconds += win.inSystemSeconds;

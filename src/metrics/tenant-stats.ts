@@ -23,6 +23,22 @@ export class TenantModelStats {
     readonly modelIndex: number,
   ) {}
 
+  /** Adds everything `other` (a row of the same tenant and model from another run) recorded. */
+  add(other: TenantModelStats): void {
+    this.requests += other.requests;
+    this.completed += other.completed;
+    this.rejected += other.rejected;
+    this.failedOver += other.failedOver;
+    this.inputTokens += other.inputTokens;
+    this.outputTokens += other.outputTokens;
+    this.sloMet += other.sloMet;
+    this.waited += other.waited;
+    this.preempted += other.preempted;
+    this.ttftS.merge(other.ttftS);
+    this.tpotS.merge(other.tpotS);
+    this.e2eS.merge(other.e2eS);
+  }
+
   get inFlight(): number {
     return this.requests - this.completed - this.rejected;
   }

@@ -18,7 +18,9 @@ import type { Routes } from "../scheduler/routes.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
-import { planRun } from "./plan.js";
+import { independentParts } from "./parts.js";
+import { simulateParts } from "./parts-run.js";
+import { planRun, type RunPlan } from "./plan.js";
 import { RequestStore } from "./request-store.js";
 import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
 import type { Topology } from "./topology.js";
@@ -37,6 +39,12 @@ export interface RunOptions {
   preflight?: (estimate: PreflightEstimate) => void;
   /** Events per slice (default 200,000). */
   sliceEvents?: number;
+  /**
+   * Threads for a fleet of independent parts (see parts.ts), this one included (default 1); "auto":
+   * one per CPU when the run is estimated above AUTO_PARALLEL_EVENTS. The results are the same for
+   * any number.
+   */
+  workers?: number | "auto";
 }
 
 /** What a run is expected to cost before it starts (from the workloads' expected arrivals). */
@@ -82,25 +90,45 @@ export interface RunResult {
 
 export async function simulate(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   if (s.fidelity !== "request") return simulateFluid(s, opts);
-  const run = await Run.create(s);
+  const plan = await planRun(s);
+  const parts = independentParts(plan.routes, plan.topology.groups.length);
+  if (parts.length > 1) return simulateParts(s, plan, parts, opts);
+  const run = Run.create(s, plan, null);
   if (opts.preflight) {
     try {
       opts.preflight(run.preflight());
     } catch (e) {
-      await Promise.all(run.sources.map((src) => src.close()));
+      await run.closeSources();
       throw e;
     }
   }
   return run.execute(opts);
 }
 
-/** Everything a run checks before it starts (models fit their pools, references route), running nothing. */
-export async function checkScenario(s: Scenario): Promise<void> {
-  const run = await Run.create(s);
-  await Promise.all(run.sources.map((src) => src.close()));
+/**
+ * The request engine on the workloads `only` (all when null): the others send nothing, so a run
+ * of one independent part of the fleet (see parts.ts) leaves every other part idle.
+ */
+export function createRun(s: Scenario, plan: RunPlan, only: readonly number[] | null): RequestRun {
+  return Run.create(s, plan, only);
 }
 
-class Run implements EventHandler, TimelineHost {
+/** A request-engine run, created but not started. */
+export interface RequestRun {
+  preflight(): PreflightEstimate;
+  /** Events every part processes whatever its load: report boundaries and timeline actions. */
+  readonly sharedEvents: number;
+  execute(opts: RunOptions): Promise<RunResult>;
+  closeSources(): Promise<void>;
+}
+
+/** Everything a run checks before it starts (models fit their pools, references route), running nothing. */
+export async function checkScenario(s: Scenario): Promise<void> {
+  const run = Run.create(s, await planRun(s), null);
+  await run.closeSources();
+}
+
+class Run implements EventHandler, TimelineHost, RequestRun {
   readonly sim = new Simulator();
   readonly req = new RequestStore(4096);
   readonly replicas: Replica[] = [];
@@ -143,7 +171,8 @@ class Run implements EventHandler, TimelineHost {
     readonly s: Scenario,
     readonly topo: Topology,
     readonly routes: Routes,
-    readonly sources: RequestSource[],
+    /** Per workload; null for a workload outside the part being run (it sends nothing). */
+    readonly sources: Array<RequestSource | null>,
     readonly estimates: WorkloadEstimate[],
   ) {
     this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
@@ -166,7 +195,7 @@ class Run implements EventHandler, TimelineHost {
       routes,
       this.req,
       s.scheduler.maxQueuePerReplica,
-      deriveStream(s.seed, "router"),
+      routerStream(s.seed, routes, sources),
       groupEconomics(s, topo),
     );
     this.router.onAdmitted = (rep) => this.ensureScheduled(rep);
@@ -205,10 +234,21 @@ class Run implements EventHandler, TimelineHost {
     this.timeline = buildTimeline(s, this);
   }
 
-  static async create(s: Scenario): Promise<Run> {
-    const { flat, estimates, topology: topo, routes } = await planRun(s);
-    const sources = flat.map(({ w, ctx }) => createSource(w, ctx));
+  static create(s: Scenario, plan: RunPlan, only: readonly number[] | null): Run {
+    const { flat, estimates, topology: topo, routes } = plan;
+    const active = only === null ? null : new Set(only);
+    const sources = flat.map(({ w, ctx }, i) =>
+      active === null || active.has(i) ? createSource(w, ctx) : null,
+    );
     return new Run(s, topo, routes, sources, estimates);
+  }
+
+  get sharedEvents(): number {
+    return this.intervals - 1 + this.timeline.filter((a) => a.at < this.s.horizon).length;
+  }
+
+  async closeSources(): Promise<void> {
+    await Promise.all(this.sources.map((src) => src?.close()));
   }
 
   preflight(): PreflightEstimate {
@@ -221,6 +261,7 @@ class Run implements EventHandler, TimelineHost {
     const sim = this.sim;
     for (let w = 0; w < this.sources.length; w++) {
       const src = this.sources[w];
+      if (src === null) continue;
       if (src.needsRefill) await src.refill();
       this.fetchNext(w);
     }
@@ -234,7 +275,7 @@ class Run implements EventHandler, TimelineHost {
         const finished = sim.runSlice(this.s.horizon, this, slice);
         while (this.needRefill.length > 0) {
           const w = this.needRefill.pop()!;
-          await this.sources[w].refill();
+          await this.sources[w]!.refill();
           this.fetchNext(w);
         }
         if (finished && this.needRefill.length === 0 && sim.queue.peekTime() >= this.s.horizon) break;
@@ -246,7 +287,7 @@ class Run implements EventHandler, TimelineHost {
         }
       }
     } finally {
-      await Promise.all(this.sources.map((src) => src.close()));
+      await this.closeSources();
     }
     this.closeInterval(this.s.horizon);
     this.sim.now = this.s.horizon;
@@ -292,7 +333,7 @@ class Run implements EventHandler, TimelineHost {
   }
 
   private fetchNext(w: number): void {
-    const src = this.sources[w];
+    const src = this.sources[w]!;
     if (src.needsRefill) {
       this.needRefill.push(w);
       this.sim.yieldRequested = true;
@@ -485,6 +526,19 @@ class Run implements EventHandler, TimelineHost {
 /** Replicas a group holds with `nodes` nodes (its slots cap it). */
 export function replicasAt(g: Topology["groups"][number], nodes: number): number {
   return Math.min(g.slots, replicasPerNodes(g.profile, g.model, nodes));
+}
+
+/**
+ * The router's random stream (power_of_two draws), keyed by the first workload of the part being
+ * run, so the parts of a fleet draw independently and adding an unrelated model or tenant leaves
+ * a part's draws alone.
+ */
+function routerStream(seed: number, routes: Routes, sources: Array<RequestSource | null>) {
+  const first = sources.findIndex((src) => src !== null);
+  const w = routes.workloads[first < 0 ? 0 : first];
+  return w === undefined
+    ? deriveStream(seed, "router")
+    : deriveStream(seed, "router", w.tenant.id, w.spec.id);
 }
 
 function sloQuery(slo: Slo | null): SloQuery | null {

@@ -6,12 +6,9 @@
  * The worker file sits next to this module: run-worker.js when running from dist/, run-worker.ts
  * under tsx or vitest, where the worker first registers tsx to load TypeScript.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { InputError } from "../errors.js";
-import { RunAborted } from "../sim/simulation.js";
+import { InputError, RunAborted } from "../errors.js";
+import { workerEntry } from "../worker-entry.js";
 import { type RunTask, runOne } from "./run-one.js";
 import type { WorkerReply } from "./worker-messages.js";
 
@@ -41,24 +38,8 @@ async function runInThread(tasks: readonly RunTask[], opts: PoolOptions): Promis
   return rows;
 }
 
-/** How to start a worker: from dist/ the compiled run-worker.js; from source a bootstrap that loads tsx first. */
-export function workerEntry(): { script: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts"))
-    return { script: new URL("./run-worker.js", import.meta.url), eval: false };
-  // Node 20 ignores --import in a worker's execArgv, so the worker registers tsx's hooks itself
-  // (tsx's ESM API, found through this package's own dependency, whatever the working folder).
-  const require = createRequire(import.meta.url);
-  const tsxDir = dirname(require.resolve("tsx/package.json"));
-  const api = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
-  const worker = new URL("./run-worker.ts", import.meta.url).href;
-  return {
-    script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`,
-    eval: true,
-  };
-}
-
 function runOnWorkers(tasks: readonly RunTask[], count: number, opts: PoolOptions): Promise<string[][]> {
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, "run-worker");
   const rows: string[][] = new Array(tasks.length);
   const position = new Map(tasks.map((t, i) => [t.run, i]));
   const pool: Worker[] = [];

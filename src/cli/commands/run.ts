@@ -20,6 +20,7 @@ export interface RunArgs {
   json?: boolean;
   excel?: boolean;
   force?: boolean;
+  workers?: number;
 }
 
 /** Runs estimated above this many events are refused without --force (about 4 minutes at 2 M events/s). */
@@ -45,6 +46,9 @@ export function preflightCheck(file: string, force: boolean, quiet: boolean) {
 }
 
 export async function runCommand(a: RunArgs): Promise<void> {
+  if (a.workers !== undefined && !(Number.isInteger(a.workers) && a.workers >= 1)) {
+    throw new InputError({ file: "--workers", message: `must be a whole number >= 1, got ${a.workers}` });
+  }
   const scenario = await loadScenario(a.scenario, {
     set: a.set,
     seed: a.seed,
@@ -59,6 +63,7 @@ export async function runCommand(a: RunArgs): Promise<void> {
       onProgress: (t, done) => bar.update(t, done),
       shouldStop: () => interrupt.requested,
       preflight: preflightCheck(a.scenario, a.force === true, a.quiet === true || a.json === true),
+      workers: a.workers ?? "auto",
     });
   } finally {
     bar.stop();

@@ -1,0 +1,39 @@
+/** What the parent sends a simulation worker and what the worker posts back (see parts-run.ts). */
+import type { UsageRow } from "../billing/usage-ledger.js";
+import type { InputProblem } from "../errors.js";
+import type { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { Scenario } from "../scenario/types.js";
+
+export interface PartTask {
+  scenario: Scenario;
+  /** The parts this worker runs, in order: each part's index and its workloads. */
+  parts: Array<{ part: number; workloads: number[] }>;
+}
+
+/** One part's run, as plain data (it crosses threads by structured clone). */
+export interface PartResult {
+  stats: TenantModelStats[];
+  statOfWorkload: Int32Array;
+  grid: {
+    present: Float64Array;
+    available: Float64Array;
+    busy: Float64Array;
+    held: Float64Array;
+    outputTokens: Float64Array;
+  };
+  unassignedNodeSeconds: Float64Array;
+  usageRows: UsageRow[];
+  priceEpochs: Array<Array<{ input: number; output: number }>>;
+  interrupted: number;
+  preempted: number;
+  inSystemSeconds: number;
+  events: number;
+  /** Report boundaries and timeline actions, which every part processes. */
+  sharedEvents: number;
+}
+
+export type PartMessage =
+  | { kind: "progress"; part: number; time: number; completed: number }
+  | { kind: "result"; part: number; result: PartResult }
+  | { kind: "done" }
+  | { kind: "error"; problems?: InputProblem[]; message: string; stack?: string };

@@ -1,0 +1,263 @@
+/**
+ * A request-level run of a fleet with independent parts (see parts.ts): each part is simulated on
+ * its own, on this thread or on worker threads, and the results are added up in part order.
+ *
+ * The results do not depend on the number of threads: a part's run is the same wherever it runs,
+ * and the merge reads each replica group's figures from the part that owns it and adds the
+ * statistics rows, usage rows and counters part by part, in a fixed order.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { UsageLedger } from "../billing/usage-ledger.js";
+import { InputError, RunAborted } from "../errors.js";
+import { IntervalGrid } from "../metrics/interval-grid.js";
+import { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { Scenario } from "../scenario/types.js";
+import { workerEntry } from "../worker-entry.js";
+import type { PartMessage, PartResult, PartTask } from "./part-messages.js";
+import type { RunPlan } from "./plan.js";
+import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
+
+const STOP_POLL_MS = 100;
+
+/**
+ * Runs estimated above this many events use a thread per CPU under workers "auto": about a second
+ * of simulation, well above the cost of starting a worker (about 0.1 s).
+ */
+export const AUTO_PARALLEL_EVENTS = 2_000_000;
+
+function threadCount(plan: RunPlan, workers: number | "auto" | undefined): number {
+  if (workers === undefined) return 1;
+  if (workers !== "auto") return workers;
+  const requests = plan.estimates.reduce((a, e) => a + e.expectedRequests, 0);
+  return requests * EVENTS_PER_REQUEST >= AUTO_PARALLEL_EVENTS ? availableParallelism() : 1;
+}
+
+/** One thread's share of the parts: longest first onto the least-loaded thread (thread 0 is this one). */
+export function assignParts(cost: readonly number[], threads: number): number[][] {
+  const order = cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+  const load = new Float64Array(threads);
+  const out: number[][] = Array.from({ length: threads }, () => []);
+  for (const i of order) {
+    let t = 0;
+    for (let k = 1; k < threads; k++) if (load[k] < load[t]) t = k;
+    out[t].push(i);
+    load[t] += cost[i];
+  }
+  return out.filter((list) => list.length > 0);
+}
+
+export function partResult(r: RunResult, sharedEvents: number): PartResult {
+  return {
+    stats: r.stats,
+    statOfWorkload: r.statOfWorkload,
+    grid: {
+      present: r.grid.present,
+      available: r.grid.available,
+      busy: r.grid.busy,
+      held: r.grid.held,
+      outputTokens: r.grid.outputTokens,
+    },
+    unassignedNodeSeconds: r.unassignedNodeSeconds,
+    usageRows: r.usage.rows,
+    priceEpochs: r.priceEpochs,
+    interrupted: r.interrupted,
+    preempted: r.preempted ?? 0,
+    inSystemSeconds: r.inSystemSeconds,
+    events: r.events,
+    sharedEvents,
+  };
+}
+
+export async function simulateParts(
+  s: Scenario,
+  plan: RunPlan,
+  parts: number[][],
+  opts: RunOptions,
+): Promise<RunResult> {
+  const started = performance.now();
+  const cost = parts.map((p) => p.reduce((a, w) => a + plan.estimates[w].expectedRequests, 0) + 1);
+  const shares = assignParts(cost, Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length)));
+  const results: Array<PartResult | null> = parts.map(() => null);
+  const partTime = new Float64Array(parts.length);
+  const partDone = new Float64Array(parts.length);
+  const totalCost = cost.reduce((a, c) => a + c, 0);
+  const progress = () => {
+    let t = 0;
+    let done = 0;
+    for (let i = 0; i < parts.length; i++) {
+      t += (cost[i] / totalCost) * partTime[i];
+      done += partDone[i];
+    }
+    opts.onProgress?.(t, done);
+  };
+
+  // The pre-flight estimate covers every workload; it is checked before any thread starts.
+  const first = createRun(s, plan, parts[shares[0][0]]);
+  if (opts.preflight) {
+    try {
+      opts.preflight(first.preflight());
+    } catch (e) {
+      await first.closeSources();
+      throw e;
+    }
+  }
+
+  const workers = shares.slice(1).map((share) =>
+    startWorker(
+      s,
+      share.map((i) => ({ part: i, workloads: parts[i] })),
+    ),
+  );
+  let failure: unknown = null;
+  const workerDone = workers.map(
+    (w) =>
+      new Promise<void>((resolve) => {
+        let finished = false;
+        w.on("message", (m: PartMessage) => {
+          if (m.kind === "progress") {
+            partTime[m.part] = m.time;
+            partDone[m.part] = m.completed;
+          } else if (m.kind === "result") {
+            results[m.part] = m.result;
+            partTime[m.part] = s.horizon;
+          } else if (m.kind === "done") {
+            finished = true;
+            resolve();
+          } else {
+            failure ??= m.problems ? new InputError(m.problems) : workerError(m.message, m.stack);
+            resolve();
+          }
+        });
+        w.on("error", (e) => {
+          failure ??= e;
+          resolve();
+        });
+        w.on("exit", (code) => {
+          if (!finished)
+            failure ??= new Error(`a simulation worker stopped (exit code ${code}) before its parts ended`);
+          resolve();
+        });
+      }),
+  );
+  const stopAll = () => Promise.all(workers.map((w) => w.terminate()));
+
+  try {
+    let run = first;
+    for (let k = 0; k < shares[0].length; k++) {
+      const i = shares[0][k];
+      if (k > 0) run = createRun(s, plan, parts[i]);
+      const r = await run.execute({
+        sliceEvents: opts.sliceEvents,
+        shouldStop: () => failure !== null || (opts.shouldStop?.() ?? false),
+        onProgress: (t, completed) => {
+          partTime[i] = t;
+          partDone[i] = completed;
+          progress();
+        },
+      });
+      results[i] = partResult(r, run.sharedEvents);
+    }
+    // This thread's share is done: wait for the workers, still answering an interrupt.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        progress();
+        if (opts.shouldStop?.()) {
+          clearInterval(timer);
+          reject(new RunAborted());
+        }
+      }, STOP_POLL_MS);
+      Promise.all(workerDone).then(() => {
+        clearInterval(timer);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await stopAll();
+    // A worker's failure stopped this thread's run (shouldStop above): report the cause.
+    throw e instanceof RunAborted && failure !== null ? failure : e;
+  }
+  await stopAll();
+  if (failure !== null) throw failure;
+  const merged = mergeParts(s, plan, parts, results as PartResult[]);
+  opts.onProgress?.(
+    s.horizon,
+    merged.stats.reduce((a, st) => a + st.completed, 0),
+  );
+  merged.wallSeconds = (performance.now() - started) / 1000;
+  return merged;
+}
+
+function startWorker(s: Scenario, parts: PartTask["parts"]): Worker {
+  const entry = workerEntry(import.meta.url, "parts-worker");
+  const task: PartTask = { scenario: s, parts };
+  return new Worker(entry.script, { eval: entry.eval, workerData: task });
+}
+
+function workerError(message: string, stack?: string): Error {
+  const e = new Error(message);
+  if (stack) e.stack = `${message}\n(in a simulation worker) ${stack}`;
+  return e;
+}
+
+/** The part that owns each replica group (the one whose requests it serves); idle groups: part 0. */
+function groupOwners(plan: RunPlan, parts: number[][]): Int32Array {
+  const owner = new Int32Array(plan.topology.groups.length);
+  parts.forEach((p, i) => {
+    for (const w of p) {
+      for (const c of plan.routes.workloads[w].chain) {
+        for (const g of plan.routes.classes[c].groups) owner[g] = i;
+      }
+    }
+  });
+  return owner;
+}
+
+/** The whole run's result from its parts' results, added up in part order. */
+export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], results: PartResult[]): RunResult {
+  const base = results[0];
+  const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
+  const G = plan.topology.groups.length;
+  const grid = new IntervalGrid(intervals, G);
+  const owner = groupOwners(plan, parts);
+  for (const key of ["present", "available", "busy", "held", "outputTokens"] as const) {
+    for (let g = 0; g < G; g++) {
+      const from = results[owner[g]].grid[key];
+      for (let k = 0; k < intervals; k++) grid[key][k * G + g] = from[k * G + g];
+    }
+  }
+  const stats = base.stats.map((st) => new TenantModelStats(st.tenantIndex, st.modelIndex));
+  const usage = new UsageLedger(stats.length, G);
+  let interrupted = 0;
+  let preempted = 0;
+  let inSystemSeconds = 0;
+  let events = 0;
+  for (const r of results) {
+    r.stats.forEach((st, i) => stats[i].add(st));
+    for (const row of r.usageRows) usage.rows.push(row);
+    interrupted += r.interrupted;
+    preempted += r.preempted;
+    inSystemSeconds += r.inSystemSeconds;
+    events += r.events;
+  }
+  // Every part processed the report boundaries and timeline actions; count them once.
+  events -= (results.length - 1) * base.sharedEvents;
+  return {
+    scenario: s,
+    topology: plan.topology,
+    routes: plan.routes,
+    intervals,
+    stats,
+    statOfWorkload: Int32Array.from(base.statOfWorkload),
+    grid,
+    unassignedNodeSeconds: Float64Array.from(base.unassignedNodeSeconds),
+    usage,
+    priceEpochs: base.priceEpochs,
+    estimates: plan.estimates,
+    interrupted,
+    preempted,
+    inSystemSeconds,
+    events,
+    wallSeconds: 0,
+  };
+}

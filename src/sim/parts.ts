@@ -1,0 +1,57 @@
+/**
+ * Independent parts of a request-level run: workloads whose route chains (requested model, then
+ * fallbacks) share no replica group. Requests of one part never meet another part's replicas,
+ * queues or preemptions, so each part can be simulated on its own, on any thread, and the parts'
+ * results added up (see parts-run.ts). Common on real fleets: a pool serves each model on its own
+ * nodes, so models without fallbacks between them are independent.
+ */
+import type { Routes } from "../scheduler/routes.js";
+
+/**
+ * The workloads of each part, each list ascending, parts ordered by their first workload. A
+ * workload with no replica group at all (everything it sends is rejected) joins the first part.
+ */
+export function independentParts(routes: Routes, groups: number): number[][] {
+  const W = routes.workloads.length;
+  // Union-find over workloads (0..W-1) and groups (W..W+groups-1).
+  const parent = Int32Array.from({ length: W + groups }, (_, i) => i);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const grouped = new Uint8Array(W);
+  for (const w of routes.workloads) {
+    for (const c of w.chain) {
+      for (const g of routes.classes[c].groups) {
+        union(w.index, W + g);
+        grouped[w.index] = 1;
+      }
+    }
+  }
+  const byRoot = new Map<number, number[]>();
+  const loose: number[] = [];
+  for (let w = 0; w < W; w++) {
+    if (!grouped[w]) {
+      loose.push(w);
+      continue;
+    }
+    const r = find(w);
+    const list = byRoot.get(r) ?? [];
+    list.push(w);
+    byRoot.set(r, list);
+  }
+  const parts = [...byRoot.values()].sort((a, b) => a[0] - b[0]);
+  if (loose.length > 0) {
+    if (parts.length === 0) parts.push(loose);
+    else parts[0] = [...parts[0], ...loose].sort((a, b) => a - b);
+  }
+  return parts;
+}

@@ -1,0 +1,111 @@
+/**
+ * Independent parts (src/sim/parts.ts): a fleet whose models share no replicas and no fallback is
+ * run part by part, on any number of threads, with exactly the files of one run over everything.
+ */
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { computeFinancials } from "../../src/billing/financials.js";
+import { summarize } from "../../src/billing/summary.js";
+import { resultFiles } from "../../src/output/write-results.js";
+import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
+import { independentParts } from "../../src/sim/parts.js";
+import { assignParts } from "../../src/sim/parts-run.js";
+import { planRun } from "../../src/sim/plan.js";
+import { createRun, type RunResult, simulate } from "../../src/sim/simulation.js";
+import { cli } from "../support/cli.js";
+import { scenarioPath } from "../support/run-scenario.js";
+
+const WALL_CLOCK = /"(wall_seconds|events_per_second)": [^,\n]+/g;
+
+function files(run: RunResult): Map<string, string> {
+  const fin = computeFinancials(run);
+  const out = resultFiles(run, fin, summarize(run, fin));
+  out.set("summary.json", out.get("summary.json")!.replace(WALL_CLOCK, '"$1": 0'));
+  return out;
+}
+
+async function load(file: string, opts: LoadOptions = {}) {
+  return loadScenario(scenarioPath(file), opts);
+}
+
+function expectSameFiles(a: Map<string, string>, b: Map<string, string>) {
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  for (const [name, content] of a) expect(b.get(name), name).toBe(content);
+}
+
+describe("independent parts", () => {
+  it("splits a fleet by the replica groups its workloads' route chains reach", async () => {
+    const fleet = await planRun(await load("bench/scenarios/fleet.yaml"));
+    // Five models on their own nodes, no fallbacks: one part per workload.
+    expect(independentParts(fleet.routes, fleet.topology.groups.length)).toEqual([[0], [1], [2], [3], [4]]);
+    // gpt-4o falls back to claude-3.5-sonnet: those workloads form one part.
+    const outage = await load("scenarios/model-outage-failover.yaml");
+    const plan = await planRun(outage);
+    const parts = independentParts(plan.routes, plan.topology.groups.length);
+    const models = parts.map((p) => [...new Set(p.map((w) => plan.flat[w].w.model))].sort());
+    const withFallback = models.find((m) => m.includes("gpt-4o"));
+    expect(withFallback).toContain("claude-3.5-sonnet");
+    expect(parts.flat().sort((a, b) => a - b)).toEqual(plan.flat.map((_, i) => i));
+  });
+
+  it("assigns the largest parts first, each to the least-loaded thread", () => {
+    // 5 to thread 0, 4 to thread 1, 3 to thread 1 (4 < 5), 1 to thread 0 (5 < 7).
+    expect(assignParts([5, 1, 4, 3], 2)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(assignParts([1, 1], 4)).toEqual([[0], [1]]);
+  });
+
+  for (const file of [
+    "test/fixtures/billing/conservation.yaml",
+    "scenarios/multi-model-2025.yaml",
+    "scenarios/price-war.yaml",
+    "scenarios/azure-trace-replay.yaml",
+  ]) {
+    it(`${file}: the parts' merged files equal one run over every workload`, async () => {
+      const s = await load(file, { horizon: "4h" });
+      const plan = await planRun(s);
+      expect(independentParts(plan.routes, plan.topology.groups.length).length).toBeGreaterThan(1);
+      const whole = await createRun(s, plan, null).execute({});
+      const split = await simulate(s);
+      expect(split.events).toBe(whole.events);
+      expectSameFiles(files(whole), files(split));
+    });
+  }
+
+  it("gives the same files on 1, 2 and 3 threads (power_of_two draws included)", async () => {
+    const s = await load("test/fixtures/billing/conservation.yaml", {
+      horizon: "3h",
+      set: ["scheduler.routing=power_of_two"],
+    });
+    const one = files(await simulate(s, { workers: 1 }));
+    expectSameFiles(one, files(await simulate(s, { workers: 2 })));
+    expectSameFiles(one, files(await simulate(s, { workers: 3 })));
+  });
+
+  it("reports an input error found on a worker thread like one found here: exit 2, file:line, nothing written", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "fleetsim-parts-")), "out");
+    const r = cli([
+      "run",
+      "test/fixtures/demand/trace-error-two-parts.yaml",
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--quiet",
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/late-negative-tokens\.csv:5501 GeneratedTokens: must be >= 0, got -7/);
+    expect(r.stderr).not.toContain("internal error");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses --workers below 1 with exit 2", () => {
+    const r = cli(["run", "scenarios/multi-model-2025.yaml", "--workers", "0", "--quiet"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--workers: must be a whole number >= 1, got 0");
+  });
+});
