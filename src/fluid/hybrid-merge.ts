@@ -21,7 +21,7 @@ export function mergeWindow(into: RunResult, win: RunResult, firstInterval: numb
     into.grid[key].set(win.grid[key].subarray(0, cells), offset);
   }
   for (const row of win.usage.rows) into.usage.rows.push({ ...row, interval: row.interval + firstInterval });
-  win.stats.forEach((w, i) => into.stats[i].add(w));
+  for (const [i, w] of win.stats.entries()) into.stats[i].add(w);
   into.interrupted += win.interrupted;
   into.preempted = (into.preempted ?? 0) + (win.preempted ?? 0);
   into.inSystemSeconds += win.inSystemSeconds;

@@ -233,7 +233,7 @@ export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], result
   let inSystemSeconds = 0;
   let events = 0;
   for (const r of results) {
-    r.stats.forEach((st, i) => stats[i].add(st));
+    for (const [i, st] of r.stats.entries()) stats[i].add(st);
     for (const row of r.usageRows) usage.rows.push(row);
     interrupted += r.interrupted;
     preempted += r.preempted;

@@ -535,7 +535,7 @@ export function replicasAt(g: Topology["groups"][number], nodes: number): number
  */
 function routerStream(seed: number, routes: Routes, sources: Array<RequestSource | null>) {
   const first = sources.findIndex((src) => src !== null);
-  const w = routes.workloads[first < 0 ? 0 : first];
+  const w = routes.workloads[Math.max(first, 0)];
   return w === undefined
     ? deriveStream(seed, "router")
     : deriveStream(seed, "router", w.tenant.id, w.spec.id);
