@@ -53,9 +53,18 @@ export class EventQueue {
 
   /** Removes the earliest event and exposes it in `time`, `kind`, `id`. Returns false when empty. */
   pop(): boolean {
+    return this.popBefore(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Removes the earliest event if its time is below `limit` and exposes it in `time`, `kind`, `id`;
+   * returns false (removing nothing) when there is none (one look at the top, not two).
+   */
+  popBefore(limit: number): boolean {
     const n = this.n;
     if (n === 0) return false;
     const times = this.times;
+    if (times[0] >= limit) return false;
     const payloads = this.payloads;
     this.time = times[0];
     const top = payloads[0];

@@ -32,11 +32,10 @@ export class Simulator {
     this.yieldRequested = false;
     let n = 0;
     while (n < maxEvents) {
-      if (q.peekTime() >= limit) {
+      if (!q.popBefore(limit)) {
         this.events += n;
         return true;
       }
-      q.pop();
       this.now = q.time;
       handler.handle(q.kind, q.id);
       n++;

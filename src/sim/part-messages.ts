@@ -6,8 +6,11 @@ import type { Scenario } from "../scenario/types.js";
 
 export interface PartTask {
   scenario: Scenario;
-  /** The parts this worker runs, in order: each part's index and its workloads. */
-  parts: Array<{ part: number; workloads: number[] }>;
+  /** Every part's workloads. */
+  parts: number[][];
+  /** The order parts are taken in, and the shared counter of the next position (see claimPart). */
+  order: number[];
+  counter: Int32Array;
 }
 
 /** One part's run, as plain data (it crosses threads by structured clone). */

@@ -33,18 +33,21 @@ function threadCount(plan: RunPlan, workers: number | "auto" | undefined): numbe
   return requests * EVENTS_PER_REQUEST >= AUTO_PARALLEL_EVENTS ? availableParallelism() : 1;
 }
 
-/** One thread's share of the parts: longest first onto the least-loaded thread (thread 0 is this one). */
-export function assignParts(cost: readonly number[], threads: number): number[][] {
-  const order = cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
-  const load = new Float64Array(threads);
-  const out: number[][] = Array.from({ length: threads }, () => []);
-  for (const i of order) {
-    let t = 0;
-    for (let k = 1; k < threads; k++) if (load[k] < load[t]) t = k;
-    out[t].push(i);
-    load[t] += cost[i];
-  }
-  return out.filter((list) => list.length > 0);
+/**
+ * The order threads take parts in: largest expected demand first (ties by index), so the longest
+ * parts start early and short ones fill in at the end.
+ */
+export function claimOrder(cost: readonly number[]): number[] {
+  return cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+}
+
+/**
+ * The next part for a thread to run, or -1: every thread (this one and the workers) takes the next
+ * index of `order` from one shared counter, so a thread that finishes early takes more parts.
+ */
+export function claimPart(counter: Int32Array, order: readonly number[]): number {
+  const k = Atomics.add(counter, 0, 1);
+  return k < order.length ? order[k] : -1;
 }
 
 export function partResult(r: RunResult, sharedEvents: number): PartResult {
@@ -77,7 +80,9 @@ export async function simulateParts(
 ): Promise<RunResult> {
   const started = performance.now();
   const cost = parts.map((p) => p.reduce((a, w) => a + plan.estimates[w].expectedRequests, 0) + 1);
-  const shares = assignParts(cost, Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length)));
+  const threads = Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length));
+  const order = claimOrder(cost);
+  const counter = new Int32Array(new SharedArrayBuffer(4));
   const results: Array<PartResult | null> = parts.map(() => null);
   const partTime = new Float64Array(parts.length);
   const partDone = new Float64Array(parts.length);
@@ -93,7 +98,8 @@ export async function simulateParts(
   };
 
   // The pre-flight estimate covers every workload; it is checked before any thread starts.
-  const first = createRun(s, plan, parts[shares[0][0]]);
+  const firstPart = claimPart(counter, order);
+  const first = createRun(s, plan, parts[firstPart]);
   if (opts.preflight) {
     try {
       opts.preflight(first.preflight());
@@ -103,11 +109,8 @@ export async function simulateParts(
     }
   }
 
-  const workers = shares.slice(1).map((share) =>
-    startWorker(
-      s,
-      share.map((i) => ({ part: i, workloads: parts[i] })),
-    ),
+  const workers = Array.from({ length: threads - 1 }, () =>
+    startWorker({ scenario: s, parts, order, counter }),
   );
   let failure: unknown = null;
   const workerDone = workers.map(
@@ -144,9 +147,8 @@ export async function simulateParts(
 
   try {
     let run = first;
-    for (let k = 0; k < shares[0].length; k++) {
-      const i = shares[0][k];
-      if (k > 0) run = createRun(s, plan, parts[i]);
+    for (let i = firstPart; i >= 0; i = claimPart(counter, order)) {
+      if (i !== firstPart) run = createRun(s, plan, parts[i]);
       const r = await run.execute({
         sliceEvents: opts.sliceEvents,
         shouldStop: () => failure !== null || (opts.shouldStop?.() ?? false),
@@ -188,9 +190,8 @@ export async function simulateParts(
   return merged;
 }
 
-function startWorker(s: Scenario, parts: PartTask["parts"]): Worker {
+function startWorker(task: PartTask): Worker {
   const entry = workerEntry(import.meta.url, "parts-worker");
-  const task: PartTask = { scenario: s, parts };
   return new Worker(entry.script, { eval: entry.eval, workerData: task });
 }
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../errors.js";
 import type { PartMessage, PartTask } from "./part-messages.js";
-import { partResult } from "./parts-run.js";
+import { claimPart, partResult } from "./parts-run.js";
 import { planRun } from "./plan.js";
 import { createRun } from "./simulation.js";
 
@@ -15,8 +15,12 @@ const post = (m: PartMessage) => port.postMessage(m);
 
 async function main(task: PartTask): Promise<void> {
   const plan = await planRun(task.scenario);
-  for (const { part, workloads } of task.parts) {
-    const run = createRun(task.scenario, plan, workloads);
+  for (
+    let part = claimPart(task.counter, task.order);
+    part >= 0;
+    part = claimPart(task.counter, task.order)
+  ) {
+    const run = createRun(task.scenario, plan, task.parts[part]);
     const r = await run.execute({
       onProgress: (time, completed) => post({ kind: "progress", part, time, completed }),
     });

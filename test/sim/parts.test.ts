@@ -11,7 +11,7 @@ import { summarize } from "../../src/billing/summary.js";
 import { resultFiles } from "../../src/output/write-results.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
 import { independentParts } from "../../src/sim/parts.js";
-import { assignParts } from "../../src/sim/parts-run.js";
+import { claimOrder, claimPart } from "../../src/sim/parts-run.js";
 import { planRun } from "../../src/sim/plan.js";
 import { createRun, type RunResult, simulate } from "../../src/sim/simulation.js";
 import { cli } from "../support/cli.js";
@@ -50,13 +50,11 @@ describe("independent parts", () => {
     expect(parts.flat().sort((a, b) => a - b)).toEqual(plan.flat.map((_, i) => i));
   });
 
-  it("assigns the largest parts first, each to the least-loaded thread", () => {
-    // 5 to thread 0, 4 to thread 1, 3 to thread 1 (4 < 5), 1 to thread 0 (5 < 7).
-    expect(assignParts([5, 1, 4, 3], 2)).toEqual([
-      [0, 1],
-      [2, 3],
-    ]);
-    expect(assignParts([1, 1], 4)).toEqual([[0], [1]]);
+  it("hands out parts largest first from one shared counter", () => {
+    const order = claimOrder([5, 1, 4, 3]);
+    expect(order).toEqual([0, 2, 3, 1]);
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    expect([0, 1, 2, 3, 4].map(() => claimPart(counter, order))).toEqual([0, 2, 3, 1, -1]);
   });
 
   for (const file of [
