@@ -154,7 +154,7 @@ export class Replica {
       this.nextEvent = remaining > 0 ? first + remaining / this.decode[1] : first;
       return;
     }
-    this.pf[(this.pfHead + this.pfSize) % this.maxBatch] = r;
+    this.pf[this.pfSlot(this.pfSize)] = r;
     this.pfSize++;
     if (this.pfSize === 1) this.prefillEnd = t + req.prompt[r] / this.prefillRate;
     this.reschedule(t);
@@ -177,7 +177,7 @@ export class Replica {
     // Finish every prefill due by t (each starts when the previous ends).
     while (this.pfSize > 0 && this.prefillEnd <= t) {
       const r = this.pf[this.pfHead];
-      this.pfHead = (this.pfHead + 1) % this.maxBatch;
+      this.pfHead = this.pfSlot(1);
       this.pfSize--;
       const end = this.prefillEnd;
       req.firstToken[r] = end;
@@ -197,6 +197,12 @@ export class Replica {
       this.locked = false;
     }
     return this.reschedule(t);
+  }
+
+  /** Ring position of the k-th prefill in line (0 <= k < maxBatch), without a division. */
+  private pfSlot(k: number): number {
+    const p = this.pfHead + k;
+    return p >= this.maxBatch ? p - this.maxBatch : p;
   }
 
   private finish(r: number): void {
@@ -219,11 +225,11 @@ export class Replica {
       this.nextEvent = Number.POSITIVE_INFINITY;
     } else {
       for (let i = this.pfSize - 1; i >= 0 && r < 0; i--) {
-        const cand = this.pf[(this.pfHead + i) % this.maxBatch];
+        const cand = this.pf[this.pfSlot(i)];
         if (req.spot[cand] === 0) continue;
         r = cand;
         for (let j = i; j < this.pfSize - 1; j++) {
-          this.pf[(this.pfHead + j) % this.maxBatch] = this.pf[(this.pfHead + j + 1) % this.maxBatch];
+          this.pf[this.pfSlot(j)] = this.pf[this.pfSlot(j + 1)];
         }
         this.pfSize--;
         if (i === 0) {
@@ -274,7 +280,7 @@ export class Replica {
       n++;
     }
     for (let i = 0; i < this.pfSize; i++) {
-      out.push(this.pf[(this.pfHead + i) % this.maxBatch]);
+      out.push(this.pf[this.pfSlot(i)]);
       n++;
     }
     for (let i = 0; i < this.dn; i++) {

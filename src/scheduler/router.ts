@@ -29,8 +29,19 @@ export interface SloQuery {
   tpotS: number;
 }
 
+/** Routing policies as small integers, so the per-request dispatch compares no strings. */
+const POLICY_CODES: Record<RoutingPolicy, number> = {
+  least_loaded: 0,
+  round_robin: 1,
+  power_of_two: 2,
+  cost_aware: 3,
+  slo_aware: 4,
+  shared_queue: 5,
+};
+
 export class Router {
   private readonly heaps: LoadBuckets[];
+  private readonly policyCode: number;
   private readonly shared: boolean;
   /** Classes' groups sorted by cost per token, for cost_aware. */
   private readonly costOrder: number[][];
@@ -46,7 +57,7 @@ export class Router {
   private readonly spotByGroup: Int32Array;
 
   constructor(
-    private readonly policy: RoutingPolicy,
+    policy: RoutingPolicy,
     private readonly topo: Topology,
     private readonly replicas: Replica[],
     private readonly routes: Routes,
@@ -56,6 +67,7 @@ export class Router {
     economics: GroupEconomics[],
   ) {
     this.shared = policy === "shared_queue";
+    this.policyCode = POLICY_CODES[policy];
     this.heaps = topo.groups.map((g) => {
       const h = new LoadBuckets(g.slots);
       for (let i = 0; i < g.slots; i++) {
@@ -233,14 +245,14 @@ export class Router {
   }
 
   private choose(cls: RouteClass, r: number, slo: SloQuery | null): Replica | null {
-    switch (this.policy) {
-      case "round_robin":
+    switch (this.policyCode) {
+      case 1:
         return this.roundRobin(cls);
-      case "power_of_two":
+      case 2:
         return this.powerOfTwo(cls, this.req.kvBytes[r]);
-      case "cost_aware":
+      case 3:
         return this.costAware(cls, r, slo);
-      case "slo_aware":
+      case 4:
         return this.sloAware(cls, r, slo);
       default:
         return this.leastLoaded(cls, this.req.kvBytes[r]);
