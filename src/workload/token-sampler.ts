@@ -1,9 +1,9 @@
 /**
  * Draws token counts from a TokenDist. Every draw is rounded to whole tokens (Math.round), then
  * held to at least 1 and at most the cap (`max`, taken down to a whole number). One object per
- * workload and direction, no allocation per draw. Each draw uses a fixed number of uniforms
- * (constant 0, exponential 1, lognormal 2, uniform 1, empirical 1), so the k-th request's tokens
- * depend only on k and the distribution.
+ * workload and direction, no allocation per draw. Each sampler reads its own stream (lognormal
+ * draws take normals in pairs, by rejection), so the k-th request's tokens depend only on k, the
+ * distribution and the stream's seed, never on other workloads or on arrival times.
  */
 import { exponential, NormalSource, type RandomStream } from "../engine/random.js";
 import type { TokenDist } from "../scenario/types.js";
