@@ -9,6 +9,13 @@
  * Prefill pauses the batch: admitted requests are prefilled one at a time at the prefill rate while
  * the decoding batch waits (V stands still). The end of a request's prefill is its first token.
  *
+ * Prefill ends need no event of their own under continuous batching: nothing observable happens
+ * there but the request joining the batch, so the replica schedules the first leave after the
+ * whole line of prefills and settles the prefills that ended (first token, finish mark, decode
+ * rate) whenever it is next touched, splitting its accumulators at each end exactly as an event
+ * there would. A prefill ending in a completion (one output token) still gets its event, as does
+ * every prefill under static batching or behind a long line (see LAZY_PREFILLS).
+ *
  * Static batching: a batch forms while the replica is empty or still prefilling its first batch;
  * once decoding starts no request joins until the batch has emptied, and every request decodes at
  * decode(B0) / B0 for the batch size B0 it started with (padding keeps the step cost).
@@ -18,6 +25,8 @@ import { IntFifo } from "../sim/fifo.js";
 import type { RequestStore } from "../sim/request-store.js";
 
 const TOKEN_EPS = 1e-7;
+/** Longest prefill line scheduled past in one step (the look-ahead scans the line). */
+const LAZY_PREFILLS = 16;
 
 export class Replica {
   readonly index: number;
@@ -43,7 +52,13 @@ export class Replica {
   private readonly pf: Int32Array;
   private pfHead = 0;
   private pfSize = 0;
-  prefillEnd = Number.POSITIVE_INFINITY;
+  /** End of the head prefill, and of the last one in line. */
+  private prefillEnd = Number.POSITIVE_INFINITY;
+  private chainEnd = Number.POSITIVE_INFINITY;
+  /** Requests in the prefill line that complete at their prefill end (one output token). */
+  private pfOnes = 0;
+  /** Prefill ends are settled lazily (continuous batching with batches above one). */
+  private readonly lazy: boolean;
 
   private readonly marks: Float64Array;
   private readonly ids: Int32Array;
@@ -85,6 +100,9 @@ export class Replica {
     },
     staticBatching: boolean,
     startTime: number,
+    private readonly req: RequestStore,
+    /** Off: an event at every prefill end (the tests compare both ways). */
+    lazyPrefills = true,
   ) {
     this.index = index;
     this.group = group;
@@ -98,6 +116,7 @@ export class Replica {
     this.ids = new Int32Array(curve.maxBatch);
     this.done = new Int32Array(curve.maxBatch);
     this.lastT = startTime;
+    this.lazy = lazyPrefills && !staticBatching && curve.maxBatch > 1;
   }
 
   /** Requests held plus queued here: the load routing policies compare. */
@@ -121,8 +140,55 @@ export class Replica {
     );
   }
 
-  /** Brings the accounting and the virtual clock up to time t. */
+  /** Brings the accounting and the virtual clock up to time t (prefills that ended before t included). */
   advance(t: number): void {
+    if (this.pfSize > 0 && this.prefillEnd < t) this.settle(t, false);
+    this.accumulate(t);
+  }
+
+  /**
+   * Moves every prefill that ended before t (or at t when `inclusive`) into the decoding batch, in
+   * order, accumulating up to each end: the same arithmetic as an event at each end.
+   */
+  private settle(t: number, inclusive: boolean): void {
+    const req = this.req;
+    while (this.pfSize > 0 && (this.prefillEnd < t || (inclusive && this.prefillEnd === t))) {
+      const end = this.prefillEnd;
+      this.accumulate(end);
+      const r = this.pf[this.pfHead];
+      this.pfHead = this.pfSlot(1);
+      this.pfSize--;
+      req.firstToken[r] = end;
+      const remaining = req.output[r] - 1;
+      if (remaining <= 0) {
+        // Completions happen at events only: such a prefill end always has one (see reschedule).
+        if (!inclusive) throw new Error("a completing prefill was passed without its event");
+        this.pfOnes--;
+        this.finish(r);
+      } else this.pushMark(this.V + remaining, r);
+      if (this.pfSize > 0) this.prefillEnd = end + req.prompt[this.pf[this.pfHead]] / this.prefillRate;
+      else {
+        this.prefillEnd = Number.POSITIVE_INFINITY;
+        this.chainEnd = Number.POSITIVE_INFINITY;
+        if (this.dn > 0) this.resumeDecode();
+      }
+    }
+  }
+
+  /** Sets the decode rate as the batch resumes after its prefills (static batching locks it). */
+  private resumeDecode(): void {
+    if (this.staticBatching) {
+      if (!this.locked) {
+        this.locked = true;
+        this.rate = this.decode[this.dn] / this.dn;
+      }
+    } else {
+      this.rate = this.decode[this.dn] / this.dn;
+    }
+  }
+
+  /** Accumulates busy time, held time, the share clock and V from the last time to t. */
+  private accumulate(t: number): void {
     const dt = t - this.lastT;
     if (dt > 0) {
       if (this.held > 0) {
@@ -156,7 +222,11 @@ export class Replica {
     }
     this.pf[this.pfSlot(this.pfSize)] = r;
     this.pfSize++;
-    if (this.pfSize === 1) this.prefillEnd = t + req.prompt[r] / this.prefillRate;
+    if (req.output[r] <= 1) this.pfOnes++;
+    if (this.pfSize === 1) {
+      this.prefillEnd = t + req.prompt[r] / this.prefillRate;
+      this.chainEnd = this.prefillEnd;
+    } else this.chainEnd = this.chainEnd + req.prompt[r] / this.prefillRate;
     this.reschedule(t);
   }
 
@@ -164,29 +234,19 @@ export class Replica {
    * Processes what is due at time t: finished prefills and finished decodes. Completed requests
    * are listed in `done` (the caller records and frees them). Returns the next event time.
    */
-  step(t: number, req: RequestStore): number {
-    this.advance(t);
+  step(t: number, _req: RequestStore): number {
     this.doneCount = 0;
     if (this.maxBatch === 1) {
+      this.accumulate(t);
       if (this.held === 1 && t >= this.nextEvent) {
         this.finish(this.single);
         this.nextEvent = Number.POSITIVE_INFINITY;
       }
       return this.nextEvent;
     }
-    // Finish every prefill due by t (each starts when the previous ends).
-    while (this.pfSize > 0 && this.prefillEnd <= t) {
-      const r = this.pf[this.pfHead];
-      this.pfHead = this.pfSlot(1);
-      this.pfSize--;
-      const end = this.prefillEnd;
-      req.firstToken[r] = end;
-      const remaining = req.output[r] - 1;
-      if (remaining <= 0) this.finish(r);
-      else this.pushMark(this.V + remaining, r);
-      if (this.pfSize > 0) this.prefillEnd = end + req.prompt[this.pf[this.pfHead]] / this.prefillRate;
-      else this.prefillEnd = Number.POSITIVE_INFINITY;
-    }
+    // Finish every prefill due by t (each starts when the previous ends), then decode up to t.
+    if (this.pfSize > 0 && this.prefillEnd <= t) this.settle(t, true);
+    this.accumulate(t);
     if (this.pfSize === 0) {
       while (this.dn > 0 && this.marks[0] - this.V <= TOKEN_EPS * Math.max(this.marks[0], 1)) {
         this.finish(this.popMark());
@@ -197,6 +257,14 @@ export class Replica {
       this.locked = false;
     }
     return this.reschedule(t);
+  }
+
+  /** Recomputes the end of the prefill line from its head's end (after a request left the line). */
+  private lineEnd(): void {
+    let end = this.prefillEnd;
+    for (let k = 1; k < this.pfSize; k++)
+      end = end + this.req.prompt[this.pf[this.pfSlot(k)]] / this.prefillRate;
+    this.chainEnd = this.pfSize > 0 ? end : Number.POSITIVE_INFINITY;
   }
 
   /** Ring position of the k-th prefill in line (0 <= k < maxBatch), without a division. */
@@ -239,6 +307,8 @@ export class Replica {
               ? t + req.prompt[this.pf[this.pfHead]] / this.prefillRate
               : Number.POSITIVE_INFINITY;
         }
+        if (req.output[r] <= 1) this.pfOnes--;
+        this.lineEnd();
       }
       if (r < 0) {
         let best = -1;
@@ -296,13 +366,26 @@ export class Replica {
     this.V = 0;
     this.locked = false;
     this.prefillEnd = Number.POSITIVE_INFINITY;
+    this.chainEnd = Number.POSITIVE_INFINITY;
+    this.pfOnes = 0;
     this.nextEvent = Number.POSITIVE_INFINITY;
     return n;
   }
 
   private reschedule(t: number): number {
     let next = this.prefillEnd;
-    if (this.pfSize === 0 && this.dn > 0) {
+    if (this.pfSize > 0 && this.lazy && this.pfOnes === 0 && this.pfSize <= LAZY_PREFILLS) {
+      // The first leave after the whole line of prefills: the batch then resumes with every
+      // request of the line decoding (the numbers an event at the line's end would compute).
+      const req = this.req;
+      let mark = this.dn > 0 ? this.marks[0] : Number.POSITIVE_INFINITY;
+      for (let k = 0; k < this.pfSize; k++) {
+        const m = this.V + (req.output[this.pf[this.pfSlot(k)]] - 1);
+        if (m < mark) mark = m;
+      }
+      const n = this.dn + this.pfSize;
+      next = this.chainEnd + (mark - this.V) / (this.decode[n] / n);
+    } else if (this.pfSize === 0 && this.dn > 0) {
       if (this.staticBatching) {
         if (!this.locked) {
           this.locked = true;
