@@ -3,14 +3,15 @@
  * bench/results.json.
  *  - hot loop: the full engine and scheduler on M/M/64 (lambda 56, mu 1, shared_queue, batch 1)
  *    for 3 M arrivals, in events/s and as a ratio to the reference heap loop run in this process;
- *  - fleet: bench/scenarios/fleet.yaml (about 2.2 M requests) through the CLI, requests/s;
+ *  - fleet: bench/scenarios/fleet.yaml (about 2.2 M requests) through the CLI, requests/s (best
+ *    of 3 runs: on a shared machine interference only ever slows a run down);
  *  - memory: peak RSS of a 20 M-request run.
  * `npm run bench -- --check` runs a short hot loop only and fails (exit 1) when its ratio falls more
  * than 25 % below bench/baseline.json.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadScenario } from "../src/scenario/load.js";
@@ -68,9 +69,14 @@ function cliRun(args: string[]) {
   return { summary: JSON.parse(r.stdout), seconds };
 }
 
-function fleet() {
-  const { summary, seconds } = cliRun([join(benchDir, "scenarios", "fleet.yaml")]);
-  return { requests: summary.requests as number, seconds, requestsPerS: summary.requests / seconds };
+function fleet(runs: number) {
+  let best = { requests: 0, seconds: Number.POSITIVE_INFINITY, requestsPerS: 0 };
+  for (let i = 0; i < runs; i++) {
+    const { summary, seconds } = cliRun([join(benchDir, "scenarios", "fleet.yaml")]);
+    if (seconds < best.seconds)
+      best = { requests: summary.requests, seconds, requestsPerS: summary.requests / seconds };
+  }
+  return { ...best, threads: availableParallelism() };
 }
 
 function memory(requests: number) {
@@ -107,7 +113,7 @@ async function main() {
     process.exit(verdict.ok ? 0 : 1);
   }
   const hot = await hotLoop(3_000_000, 2);
-  const fl = fleet();
+  const fl = fleet(3);
   const mem = memory(20_000_000);
   const results = {
     commit: gitCommit(),
@@ -124,6 +130,7 @@ async function main() {
       requests: fl.requests,
       seconds: Number(fl.seconds.toFixed(3)),
       requestsPerS: Math.round(fl.requestsPerS),
+      threads: fl.threads,
       target: ">= 1,000,000 requests/s",
     },
     memory: {
@@ -143,7 +150,7 @@ async function main() {
     [
       "fleet (CLI, outputs written)",
       `${Math.round(fl.requestsPerS).toLocaleString("en-US")} requests/s`,
-      `${fl.requests.toLocaleString("en-US")} requests in ${fl.seconds.toFixed(2)} s (target >= 1,000,000/s)`,
+      `${fl.requests.toLocaleString("en-US")} requests in ${fl.seconds.toFixed(2)} s, best of 3, ${fl.threads} threads (target >= 1,000,000/s)`,
     ],
     [
       "memory (20 M requests)",
