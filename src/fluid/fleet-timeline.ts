@@ -3,8 +3,8 @@
  * outages starting or ending, price changes, load multipliers), and per group the replicas
  * present and available from such a time on. Same rules as the request engine (src/sim/timeline.ts):
  * replicas are added from the lowest free slot and removed from the highest, a pool outage takes
- * the first round(slots x fraction) slots of each of the pool's groups down, a model outage all of
- * the model's. So present replicas are slots [0, present) and down ones [0, down), and the
+ * the first round(present x fraction) slots of each of the pool's groups down (present when it
+ * starts), a model outage all of the model's. So present replicas are slots [0, present) and down ones [0, down), and the
  * available ones [down, present). Removed replicas leave at once (the request engine drains them).
  */
 import type { Scenario } from "../scenario/types.js";
@@ -50,7 +50,7 @@ export class FluidTimeline {
         for (const g of topo.groups) {
           if (e.type === "model_outage" && g.model.id === e.model) down[g.index] = g.slots;
           if (e.type === "pool_outage" && g.pool.id === e.pool)
-            down[g.index] = Math.round(g.slots * e.fraction);
+            down[g.index] = Math.round(this.presentAt(g, e.at) * e.fraction);
         }
         this.outages.push({ from: e.at, to: e.at + e.duration, down });
       }
@@ -63,15 +63,20 @@ export class FluidTimeline {
     this.times = Float64Array.from(inside);
   }
 
+  /** Replicas of group g present from time t on (every fleet change at or before t applied). */
+  private presentAt(g: Topology["groups"][number], t: number): number {
+    let nodes = g.initialNodes;
+    for (const c of this.s.fleet.changes) {
+      if (c.at <= t && c.pool === g.pool.id && c.model === g.model.id)
+        nodes = Math.max(0, nodes + c.deltaNodes);
+    }
+    return replicasAt(g, nodes);
+  }
+
   /** Replicas present and available per group from time t on (every change at or before t applied). */
   capacityAt(t: number, present: Int32Array, down: Int32Array): void {
     for (const g of this.topo.groups) {
-      let nodes = g.initialNodes;
-      for (const c of this.s.fleet.changes) {
-        if (c.at <= t && c.pool === g.pool.id && c.model === g.model.id)
-          nodes = Math.max(0, nodes + c.deltaNodes);
-      }
-      present[g.index] = replicasAt(g, nodes);
+      present[g.index] = this.presentAt(g, t);
       let d = 0;
       for (const o of this.outages) if (o.from <= t && t < o.to && o.down[g.index] > d) d = o.down[g.index];
       down[g.index] = d;

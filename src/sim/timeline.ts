@@ -65,11 +65,24 @@ export function buildTimeline(s: Scenario, host: TimelineHost): TimelineAction[]
       actions.push({ at: e.at, apply: (now) => setAlive(host, reps, false, now) });
       actions.push({ at: e.at + e.duration, apply: (now) => setAlive(host, reps, true, now) });
     } else if (e.type === "pool_outage") {
-      // The first `fraction` of each of the pool's groups goes down (deterministic choice).
-      const reps = host.topo.groups
-        .filter((g) => g.pool.id === e.pool)
-        .flatMap((g) => groupReplicas(host, g.index).slice(0, Math.round(g.slots * e.fraction)));
-      actions.push({ at: e.at, apply: (now) => setAlive(host, reps, false, now) });
+      // `fraction` of each of the pool's groups' replicas in service when it starts goes down: the
+      // lowest slots (in service slots are [0, active): replicas are added from the lowest free
+      // slot and removed from the highest). Slots not yet built are not counted, and replicas
+      // added during the outage come up working. The same replicas come back at its end.
+      let reps: Replica[] = [];
+      actions.push({
+        at: e.at,
+        apply: (now) => {
+          reps = host.topo.groups
+            .filter((g) => g.pool.id === e.pool)
+            .flatMap((g) => {
+              const all = groupReplicas(host, g.index);
+              const active = all.filter((r) => r.present && !r.draining).length;
+              return all.slice(0, Math.round(active * e.fraction));
+            });
+          setAlive(host, reps, false, now);
+        },
+      });
       actions.push({ at: e.at + e.duration, apply: (now) => setAlive(host, reps, true, now) });
     }
   }

@@ -114,4 +114,45 @@ describe("pool_outage", () => {
     expect(available(2)).toBeCloseTo(600, 6);
     expect(available(3)).toBeCloseTo(1200, 6);
   });
+
+  it("counts the replicas in service when it starts, not slots a later build-out adds", async () => {
+    // gpt-4o takes a whole H100 node per replica: 2 replicas at first, 4 slots after the 40m build-out.
+    const doc = {
+      name: "pool-outage-buildout",
+      horizon: "1h",
+      report_interval: "10m",
+      fleet: {
+        pools: [{ id: "h100", profile: "nd-h100-v5", nodes: 4, serves: [{ model: "gpt-4o", nodes: 2 }] }],
+        changes: [{ at: "40m", pool: "h100", model: "gpt-4o", add_nodes: 2 }],
+      },
+      tenants: [
+        {
+          id: "bank",
+          workloads: [
+            {
+              model: "gpt-4o",
+              arrival: { process: "constant", rate_per_s: 2 },
+              prompt_tokens: { dist: "constant", value: 500 },
+              output_tokens: { dist: "constant", value: 100 },
+            },
+          ],
+        },
+      ],
+      // From 20m to 50m: half of the 2 replicas in service at 20m (1), not half of the 4 slots (2).
+      events: [{ at: "20m", type: "pool_outage", pool: "h100", duration: "30m", fraction: 0.5 }],
+    };
+    for (const fidelity of ["request", "fluid"] as const) {
+      const { run } = await runDoc(doc, { fidelity });
+      const g = run.topology.groups[0].index;
+      expect(run.topology.groups[0].slots).toBe(4);
+      const available = (k: number) => run.grid.available[run.grid.at(k, g)] / 600;
+      const present = (k: number) => run.grid.present[run.grid.at(k, g)] / 600;
+      expect([0, 1, 2, 3, 4, 5].map(present), fidelity).toEqual([2, 2, 2, 2, 4, 4]);
+      // The node added during the outage comes up working; the one taken down returns at 50m.
+      expect(
+        [0, 1, 2, 3, 4, 5].map((k) => Math.round(available(k) * 1e6) / 1e6),
+        fidelity,
+      ).toEqual([2, 2, 1, 1, 3, 4]);
+    }
+  });
 });
