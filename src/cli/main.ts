@@ -98,7 +98,12 @@ async function main(argv: string[]): Promise<void> {
           .option("set-b", { type: "string", array: true, describe: "PATH=VALUE override for B only" })
           .option("horizon", { type: "string", describe: "override both horizons (e.g. 6h)" })
           .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const, describe: "for both" })
-          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+          .option("quiet", { type: "boolean", default: false, describe: "no progress line" })
+          .option("force", {
+            type: "boolean",
+            default: false,
+            describe: "run scenarios estimated above 500 M events per run",
+          }),
       (a) =>
         compareCommand({
           ...a,
@@ -130,7 +135,12 @@ async function main(argv: string[]): Promise<void> {
           .option("set", { type: "string", array: true, describe: "PATH=VALUE override for every run" })
           .option("horizon", { type: "string", describe: "override the horizon of every run (e.g. 6h)" })
           .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
-          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+          .option("quiet", { type: "boolean", default: false, describe: "no progress line" })
+          .option("force", {
+            type: "boolean",
+            default: false,
+            describe: "run variants estimated above 500 M events per run",
+          }),
       (a) => sweepCommand({ ...a, scenario: a.scenario as string }),
     )
     .command(

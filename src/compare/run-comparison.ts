@@ -9,7 +9,7 @@ import { type Summary, summarize } from "../billing/summary.js";
 import { InputError } from "../errors.js";
 import { loadScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
-import { simulate } from "../sim/simulation.js";
+import { estimateRun, MAX_EVENTS_WITHOUT_FORCE, simulate } from "../sim/simulation.js";
 import { compareSummaries, type FigureComparison } from "./compare-summaries.js";
 
 export interface CompareOptions {
@@ -27,6 +27,8 @@ export interface CompareOptions {
   onRun?: (info: { index: number; total: number; side: "A" | "B"; scenario: string; seed: number }) => void;
   /** Polled between event slices; true abandons the comparison (simulate throws RunAborted). */
   shouldStop?: () => boolean;
+  /** Runs a scenario estimated above MAX_EVENTS_WITHOUT_FORCE events per run anyway. */
+  force?: boolean;
 }
 
 export interface SideResult {
@@ -64,6 +66,21 @@ export async function runComparison(fileA: string, fileB: string, opts: CompareO
       fidelity: opts.fidelity,
     });
   const [sa, sb] = await loadBoth(load(fileA, opts.setA), load(fileB, opts.setB));
+  if (!opts.force) {
+    for (const [file, s] of [
+      [fileA, sa],
+      [fileB, sb],
+    ] as const) {
+      const e = await estimateRun(s);
+      if (e !== null && e.events > MAX_EVENTS_WITHOUT_FORCE) {
+        const m = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+        throw new InputError({
+          file,
+          message: `each run is estimated at ${m(e.events)} events (${m(e.requests)} requests), above the limit of ${m(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force`,
+        });
+      }
+    }
+  }
   const seeds = Array.from({ length: n }, (_, i) => i + 1);
   const a: Summary[] = [];
   const b: Summary[] = [];

@@ -11,7 +11,15 @@ import { programVersion } from "../output/version.js";
 import { loadScenario } from "../scenario/load.js";
 import { SET_FILE } from "../scenario/set-overrides.js";
 import type { Scenario } from "../scenario/types.js";
-import { checkScenario } from "../sim/simulation.js";
+import {
+  checkScenario,
+  estimateRun,
+  MAX_EVENTS_WITHOUT_FORCE,
+  type PreflightEstimate,
+} from "../sim/simulation.js";
+
+const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+
 import { expandGrid, variantCount, variantValues } from "./grid.js";
 import { buildManifest, MANIFEST_FILE, manifestText, type SweepManifest } from "./manifest.js";
 import { runTasks } from "./pool.js";
@@ -39,6 +47,10 @@ export interface SweepOptions {
   onDone?: (done: number, total: number) => void;
   /** Where `--shard auto/N` reads its index (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Runs a variant estimated above MAX_EVENTS_WITHOUT_FORCE events per run anyway. */
+  force?: boolean;
+  /** Called before any run with this shard's estimate: every run's requests and events added up. */
+  onEstimate?: (total: PreflightEstimate) => void;
 }
 
 export interface SweepResult {
@@ -69,11 +81,32 @@ export async function runSweep(file: string, opts: SweepOptions): Promise<SweepR
   const set = opts.set ?? [];
   const common = { horizon: opts.horizon, fidelity: opts.fidelity };
   const base = await loadScenario(file, { set, ...common });
-  // Every variant loads and passes the pre-run checks here, so a bad --vary costs no run time.
-  for (let v = 0; v < variants; v++) await checkVariant(file, set, common, axes, v);
+  // Every variant loads and passes the pre-run checks here, so a bad --vary costs no run time, and
+  // is estimated, so a variant too large to run is refused before anything runs.
+  const perRun: Array<PreflightEstimate | null> = [];
+  for (let v = 0; v < variants; v++) {
+    const scenario = await checkVariant(file, set, common, axes, v);
+    const e = await estimateRun(scenario);
+    if (e !== null && e.events > MAX_EVENTS_WITHOUT_FORCE && !opts.force) {
+      const values = variantValues(axes, v);
+      throw new InputError({
+        file: VARY_FLAG,
+        message: `variant ${v} (${axes.map((a, k) => `${a.path}=${values[k]}`).join(", ")}) is estimated at ${millions(e.events)} events per run (${millions(e.requests)} requests), above the limit of ${millions(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force`,
+      });
+    }
+    perRun.push(e);
+  }
 
   const grid = expandGrid(axes, seeds);
   const mine = grid.filter((r) => inShard(r.run, shard));
+  const total = { requests: 0, events: 0 };
+  for (const r of mine) {
+    const e = perRun[r.variant];
+    if (e === null) continue;
+    total.requests += e.requests;
+    total.events += e.events;
+  }
+  opts.onEstimate?.(total);
   const tasks: RunTask[] = mine.map((r) => ({
     run: r.run,
     file,
@@ -118,13 +151,14 @@ async function checkVariant(
   common: { horizon?: string; fidelity?: "request" | "fluid" | "hybrid" },
   axes: VaryAxis[],
   v: number,
-): Promise<void> {
+): Promise<Scenario> {
   const values = variantValues(axes, v);
   const sets = axes.map((a, k) => `${a.path}=${values[k]}`);
   let scenario: Scenario;
   try {
     scenario = await loadScenario(file, { set: [...set, ...sets], ...common });
     await checkScenario(scenario);
+    return scenario;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     // The common --set entries loaded fine on their own, so an override problem is the variant's.

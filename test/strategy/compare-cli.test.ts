@@ -86,6 +86,24 @@ describe("fleetsim compare", () => {
     expect(Number(revenue.diff_mean)).toBeLessThan(0); // the outage rejects OpenAI's own traffic
   }, 60_000);
 
+  it("refuses scenarios estimated above 500 M events per run before running either", () => {
+    const out = join(tmp, "huge");
+    const r = cli([
+      "compare",
+      "scenarios/multi-model-2025.yaml",
+      "scenarios/exclusive-2023.yaml",
+      "--horizon",
+      "1y",
+      "--fidelity",
+      "request",
+      "--out",
+      out,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/multi-model-2025\.yaml: each run is estimated at \d+\.\d M events .* or pass --force/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("refuses bad input with exit code 2 and writes nothing", () => {
     const out = join(tmp, "bad");
     const one = cli([

@@ -56,6 +56,27 @@ describe("fleetsim sweep and merge", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses a variant estimated above 500 M events per run (exit 2, the variant and its estimate), before any run", () => {
+    const out = join(tmp(), "res");
+    const r = cli([
+      "sweep",
+      "scenarios/multi-model-2025.yaml",
+      "--vary",
+      "horizon=1h,1y",
+      "--seeds",
+      "2",
+      "--workers",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^--vary: variant 1 \(horizon=1y\) is estimated at \d+\.\d M events per run \([\d.]+ M requests\), above the limit of 500\.0 M events; .* or pass --force\n$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("exits 2 on --shard auto without the environment variables, and writes nothing", () => {
     const out = join(tmp(), "res");
     const env = { ...process.env };

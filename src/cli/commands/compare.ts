@@ -16,6 +16,7 @@ export interface CompareArgs {
   horizon?: string;
   fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
+  force?: boolean;
 }
 
 export async function compareCommand(args: CompareArgs): Promise<void> {
@@ -27,6 +28,7 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
     setB: args.setB,
     horizon: args.horizon,
     fidelity: args.fidelity,
+    force: args.force,
     shouldStop: () => interrupt.requested,
     onRun: progress
       ? (r) =>

@@ -4,7 +4,7 @@ import { summarize } from "../../billing/summary.js";
 import { InputError } from "../../errors.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
 import { loadScenario } from "../../scenario/load.js";
-import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
+import { MAX_EVENTS_WITHOUT_FORCE, type PreflightEstimate, simulate } from "../../sim/simulation.js";
 import { interrupt } from "../interrupt.js";
 import { progressBar } from "../progress.js";
 import { summaryText } from "../summary-text.js";
@@ -23,8 +23,6 @@ export interface RunArgs {
   workers?: number;
 }
 
-/** Runs estimated above this many events are refused without --force (about 4 minutes at 2 M events/s). */
-export const MAX_EVENTS_WITHOUT_FORCE = 500_000_000;
 /** Runs estimated above this many events print their estimate before starting. */
 const ANNOUNCE_EVENTS = 20_000_000;
 

@@ -14,7 +14,12 @@ export interface SweepArgs {
   horizon?: string;
   fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
+  force?: boolean;
 }
+
+/** Sweeps estimated above this many events in all print their estimate before starting. */
+const ANNOUNCE_EVENTS = 20_000_000;
+const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
   const progress = !a.quiet && process.stderr.isTTY;
@@ -27,6 +32,14 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
     set: a.set,
     horizon: a.horizon,
     fidelity: a.fidelity,
+    force: a.force,
+    onEstimate: (e) => {
+      if (!a.quiet && e.events > ANNOUNCE_EVENTS) {
+        process.stderr.write(
+          `estimated ${millions(e.requests)} requests, ${millions(e.events)} events in all\n`,
+        );
+      }
+    },
     shouldStop: () => interrupt.requested,
     onDone: progress ? (done, total) => process.stderr.write(`\rrun ${done}/${total} done\x1b[K`) : undefined,
   });
