@@ -100,7 +100,9 @@ describe("fleetsim compare", () => {
       out,
     ]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/multi-model-2025\.yaml: each run is estimated at \d+\.\d M events .* or pass --force/);
+    expect(r.stderr).toMatch(
+      /multi-model-2025\.yaml: each run is estimated at \d+\.\d M events .* or pass --force/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
