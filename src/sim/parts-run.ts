@@ -113,6 +113,8 @@ export async function simulateParts(
     startWorker({ scenario: s, parts, order, counter }),
   );
   let failure: unknown = null;
+  /** Set once this thread terminates the workers itself: their exits are then expected. */
+  let stopping = false;
   const workerDone = workers.map(
     (w) =>
       new Promise<void>((resolve) => {
@@ -137,13 +139,16 @@ export async function simulateParts(
           resolve();
         });
         w.on("exit", (code) => {
-          if (!finished)
+          if (!finished && !stopping)
             failure ??= new Error(`a simulation worker stopped (exit code ${code}) before its parts ended`);
           resolve();
         });
       }),
   );
-  const stopAll = () => Promise.all(workers.map((w) => w.terminate()));
+  const stopAll = () => {
+    stopping = true;
+    return Promise.all(workers.map((w) => w.terminate()));
+  };
 
   try {
     let run = first;
@@ -175,9 +180,10 @@ export async function simulateParts(
       });
     });
   } catch (e) {
-    await stopAll();
     // A worker's failure stopped this thread's run (shouldStop above): report the cause.
-    throw e instanceof RunAborted && failure !== null ? failure : e;
+    const cause = e instanceof RunAborted && failure !== null ? failure : e;
+    await stopAll();
+    throw cause;
   }
   await stopAll();
   if (failure !== null) throw failure;

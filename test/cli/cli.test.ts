@@ -96,6 +96,18 @@ describe("fleetsim run", () => {
     expect(r.code).toBe(130);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("exits 130 when interrupted on several threads (independent parts), stopping the workers", async () => {
+    const out = join(tmp(), "res");
+    const started = Date.now();
+    // Five parts over two threads for 30 days: minutes of work, interrupted after 3 s.
+    const args = ["run", "bench/scenarios/fleet.yaml", "--horizon", "30d", "--workers", "2", "--force"];
+    const r = await cliInterrupted([...args, "--out", out, "--quiet"], 3000);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain("interrupted: nothing was written");
+    expect(existsSync(out)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });
 
 describe("fleetsim validate", () => {
