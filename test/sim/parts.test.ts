@@ -84,6 +84,11 @@ describe("independent parts", () => {
     expectSameFiles(one, files(await simulate(s, { workers: 3 })));
   });
 
+  it("gives the same files on 1 and 2 threads when the parts replay traces", async () => {
+    const s = await load("scenarios/azure-trace-replay.yaml", { horizon: "2h" });
+    expectSameFiles(files(await simulate(s, { workers: 1 })), files(await simulate(s, { workers: 2 })));
+  });
+
   it("reports an input error found on a worker thread like one found here: exit 2, file:line, nothing written", () => {
     const out = join(mkdtempSync(join(tmpdir(), "fleetsim-parts-")), "out");
     const r = cli([
