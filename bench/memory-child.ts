@@ -1,9 +1,7 @@
 /** Child process of the memory benchmark: one run, then its peak RSS (so nothing else inflates it). */
-import { tuneJit } from "../src/cli/jit-tuning.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { simulate } from "../src/sim/simulation.js";
 
-tuneJit();
 const [file, horizon] = process.argv.slice(2);
 const s = await loadScenario(file, { horizon });
 const run = await simulate(s);

@@ -14,7 +14,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tuneJit } from "../src/cli/jit-tuning.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { simulate } from "../src/sim/simulation.js";
 import { checkRegression } from "./gate.js";
@@ -101,7 +100,6 @@ function gitCommit(): string {
 }
 
 async function main() {
-  tuneJit(); // the engine as the CLI runs it (src/cli/jit-tuning.ts)
   const check = process.argv.includes("--check");
   const baselinePath = join(benchDir, "baseline.json");
   if (check) {

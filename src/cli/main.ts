@@ -7,7 +7,6 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, RunAborted } from "../errors.js";
 import { interrupt } from "./interrupt.js";
-import { tuneJit } from "./jit-tuning.js";
 
 // Each command's modules load only when it runs: `fleetsim run` does not pay for compiling the
 // sweep, comparison or report code (start-up is a visible share of a short run).
@@ -52,7 +51,6 @@ function fail(e: unknown): never {
 }
 
 async function main(argv: string[]): Promise<void> {
-  tuneJit();
   await yargs(argv)
     .scriptName("fleetsim")
     .usage("$0 <command> [options]")
