@@ -36,9 +36,11 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
   for (let i = 0; i < windows.length; i++) {
     const at = windows[i].at;
     const before = completed;
+    // A window's independent parts may run on several threads (the files are the same either way).
     const win = await simulate(subs[i], {
       shouldStop: opts.shouldStop,
       sliceEvents: opts.sliceEvents,
+      workers: opts.workers,
       onProgress: opts.onProgress && ((t, done) => opts.onProgress?.(at + t, before + done)),
     });
     mergeWindow(run, win, firstInterval[i]);

@@ -84,6 +84,12 @@ describe("independent parts", () => {
     expectSameFiles(one, files(await simulate(s, { workers: 3 })));
   });
 
+  it("gives the same files on 1 and 2 threads for the request windows of a hybrid run", async () => {
+    const s = await load("test/fixtures/fluid/hybrid.yaml");
+    expect(s.fidelity).toBe("hybrid");
+    expectSameFiles(files(await simulate(s, { workers: 1 })), files(await simulate(s, { workers: 2 })));
+  });
+
   it("gives the same files on 1 and 2 threads when the parts replay traces", async () => {
     const s = await load("scenarios/azure-trace-replay.yaml", { horizon: "2h" });
     expectSameFiles(files(await simulate(s, { workers: 1 })), files(await simulate(s, { workers: 2 })));
