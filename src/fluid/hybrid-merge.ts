@@ -6,10 +6,28 @@
  * so every percentile of a hybrid run comes from its windows' requests. Money is computed later
  * from the merged usage rows, so revenue and cost stay consistent with them.
  */
+import type { UsageRow } from "../billing/usage-ledger.js";
+import type { IntervalGrid } from "../metrics/interval-grid.js";
 import type { RunResult } from "../sim/simulation.js";
 
+/** What a merge reads of a window's run (a RunResult, or one rebuilt from a worker's result). */
+export type WindowRun = Pick<
+  RunResult,
+  | "intervals"
+  | "stats"
+  | "statOfWorkload"
+  | "interrupted"
+  | "preempted"
+  | "inSystemSeconds"
+  | "events"
+  | "topology"
+> & {
+  grid: Pick<IntervalGrid, "present" | "available" | "busy" | "held" | "outputTokens" | "groups">;
+  usage: { rows: UsageRow[] };
+};
+
 /** Adds `win` (a run of the window starting at report interval `firstInterval`) into `into`. */
-export function mergeWindow(into: RunResult, win: RunResult, firstInterval: number): void {
+export function mergeWindow(into: RunResult, win: WindowRun, firstInterval: number): void {
   checkSameLayout(into, win);
   const G = into.grid.groups;
   const cells = win.intervals * G;
@@ -29,9 +47,9 @@ export function mergeWindow(into: RunResult, win: RunResult, firstInterval: numb
 }
 
 /** The window run must lay out groups and statistics rows as the whole run does (same scenario). */
-function checkSameLayout(into: RunResult, win: RunResult): void {
-  const groups = (r: RunResult) => r.topology.groups.map((g) => `${g.pool.id}/${g.model.id}`).join(",");
-  const rows = (r: RunResult) => r.stats.map((st) => `${st.tenantIndex}/${st.modelIndex}`).join(",");
+function checkSameLayout(into: RunResult, win: WindowRun): void {
+  const groups = (r: WindowRun) => r.topology.groups.map((g) => `${g.pool.id}/${g.model.id}`).join(",");
+  const rows = (r: WindowRun) => r.stats.map((st) => `${st.tenantIndex}/${st.modelIndex}`).join(",");
   if (groups(into) !== groups(win) || rows(into) !== rows(win) || into.grid.groups !== win.grid.groups) {
     throw new Error("hybrid: a window run laid out its replica groups or statistics rows differently");
   }

@@ -7,10 +7,12 @@
  */
 import { InputError } from "../errors.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
-import { workloadContexts } from "../sim/plan.js";
+import { partResult, resolveThreads } from "../sim/parts-run.js";
+import { planRun, workloadContexts } from "../sim/plan.js";
 import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
+import { claimOrder, runOnThreads } from "../sim/thread-pool.js";
 import { estimateWorkload } from "../workload/create-source.js";
-import { mergeWindow } from "./hybrid-merge.js";
+import { mergeWindow, type WindowRun } from "./hybrid-merge.js";
 import { windowScenario } from "./hybrid-window-scenario.js";
 import { showSeconds } from "./hybrid-windows.js";
 import { runFluid } from "./simulate-fluid.js";
@@ -32,6 +34,23 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
   });
 
   const run = await runFluid(s, { shouldStop: opts.shouldStop, onProgress: opts.onProgress }, byRequest);
+  const perWindow = await Promise.all(subs.map((sub) => windowsEstimate([sub])));
+  const threads = Math.min(
+    windows.length,
+    resolveThreads(
+      opts.workers,
+      perWindow.reduce((a, e) => a + e.requests, 0),
+    ),
+  );
+  if (threads > 1) {
+    // Whole windows on the threads (each window's parts on its thread), merged in window order.
+    const completed = run.stats.reduce((a, st) => a + st.completed, 0);
+    const progress = { horizon: s.horizon, completed };
+    const results = await windowsOnThreads(subs, perWindow, threads, opts, run.stats.length, progress);
+    for (let i = 0; i < windows.length; i++) mergeWindow(run, results[i], firstInterval[i]);
+    run.wallSeconds = (performance.now() - started) / 1000;
+    return run;
+  }
   let completed = run.stats.reduce((a, st) => a + st.completed, 0);
   for (let i = 0; i < windows.length; i++) {
     const at = windows[i].at;
@@ -48,6 +67,60 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
   }
   run.wallSeconds = (performance.now() - started) / 1000;
   return run;
+}
+
+/** Runs the windows on `threads` threads and rebuilds what the merge reads of each. */
+async function windowsOnThreads(
+  subs: Scenario[],
+  estimates: Array<{ requests: number }>,
+  threads: number,
+  opts: RunOptions,
+  statRows: number,
+  progress: { horizon: number; completed: number },
+): Promise<WindowRun[]> {
+  const horizon = subs.reduce((a, sub) => a + sub.horizon, 0);
+  const time = new Float64Array(subs.length);
+  const done = new Float64Array(subs.length);
+  const results = await runOnThreads({
+    task: {
+      scenarios: subs,
+      parts: null,
+      order: claimOrder(estimates.map((e) => e.requests)),
+      counter: new Int32Array(new SharedArrayBuffer(4)),
+    },
+    threads,
+    first: -1,
+    runHere: async (i, hooks) =>
+      partResult(await simulate(subs[i], { workers: 1, sliceEvents: opts.sliceEvents, ...hooks }), 0),
+    shouldStop: opts.shouldStop,
+    // Progress after the fluid run: the share of the windows' simulated time covered so far,
+    // shown over the whole horizon (as the windows run one by one otherwise, the bar restarts).
+    onItemProgress: (i, t, completed) => {
+      time[i] = t;
+      done[i] = completed;
+      const covered = time.reduce((a, x) => a + x, 0) / horizon;
+      opts.onProgress?.(covered * progress.horizon, progress.completed + done.reduce((a, x) => a + x, 0));
+    },
+  });
+  const out: WindowRun[] = [];
+  for (let i = 0; i < subs.length; i++) {
+    const r = results[i];
+    const { topology } = await planRun(subs[i]);
+    if (r.stats.length !== statRows) throw new Error("hybrid: a window run has another statistics layout");
+    out.push({
+      intervals: Math.max(1, Math.ceil(subs[i].horizon / subs[i].reportInterval - 1e-9)),
+      stats: r.stats,
+      statOfWorkload: r.statOfWorkload,
+      interrupted: r.interrupted,
+      preempted: r.preempted,
+      inSystemSeconds: r.inSystemSeconds,
+      events: r.events,
+      topology,
+      grid: { ...r.grid, groups: topology.groups.length },
+      usage: { rows: r.usageRows },
+    });
+  }
+  return out;
 }
 
 /** The resolved windows; checked again here for scenarios built in code (the loader checks files). */

@@ -4,11 +4,15 @@ import type { InputProblem } from "../errors.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
 
+/**
+ * Work for simulation workers: the parts of one scenario (`parts` set, one scenario), or whole
+ * scenarios (`parts` null: item i is scenarios[i], e.g. the request windows of a hybrid run).
+ */
 export interface PartTask {
-  scenario: Scenario;
-  /** Every part's workloads. */
-  parts: number[][];
-  /** The order parts are taken in, and the shared counter of the next position (see claimPart). */
+  scenarios: Scenario[];
+  /** Every part's workloads, or null when the items are whole scenarios. */
+  parts: number[][] | null;
+  /** The order items are taken in, and the shared counter of the next position (see claimPart). */
   order: number[];
   counter: Int32Array;
 }

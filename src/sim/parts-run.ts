@@ -7,18 +7,14 @@
  * statistics rows, usage rows and counters part by part, in a fixed order.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { UsageLedger } from "../billing/usage-ledger.js";
-import { InputError, RunAborted } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
-import { workerEntry } from "../worker-entry.js";
-import type { PartMessage, PartResult, PartTask } from "./part-messages.js";
+import type { PartResult } from "./part-messages.js";
 import type { RunPlan } from "./plan.js";
 import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
-
-const STOP_POLL_MS = 100;
+import { claimOrder, claimPart, runOnThreads } from "./thread-pool.js";
 
 /**
  * Runs estimated above this many events use a thread per CPU under workers "auto": about a second
@@ -26,29 +22,21 @@ const STOP_POLL_MS = 100;
  */
 export const AUTO_PARALLEL_EVENTS = 2_000_000;
 
-function threadCount(plan: RunPlan, workers: number | "auto" | undefined): number {
+/** Threads for `workers` (default 1; "auto": one per CPU for work estimated at `requests` or more). */
+export function resolveThreads(workers: number | "auto" | undefined, requests: number): number {
   if (workers === undefined) return 1;
   if (workers !== "auto") return workers;
-  const requests = plan.estimates.reduce((a, e) => a + e.expectedRequests, 0);
   return requests * EVENTS_PER_REQUEST >= AUTO_PARALLEL_EVENTS ? availableParallelism() : 1;
 }
 
-/**
- * The order threads take parts in: largest expected demand first (ties by index), so the longest
- * parts start early and short ones fill in at the end.
- */
-export function claimOrder(cost: readonly number[]): number[] {
-  return cost.map((_, i) => i).sort((a, b) => cost[b] - cost[a] || a - b);
+function threadCount(plan: RunPlan, workers: number | "auto" | undefined): number {
+  return resolveThreads(
+    workers,
+    plan.estimates.reduce((a, e) => a + e.expectedRequests, 0),
+  );
 }
 
-/**
- * The next part for a thread to run, or -1: every thread (this one and the workers) takes the next
- * index of `order` from one shared counter, so a thread that finishes early takes more parts.
- */
-export function claimPart(counter: Int32Array, order: readonly number[]): number {
-  const k = Atomics.add(counter, 0, 1);
-  return k < order.length ? order[k] : -1;
-}
+export { claimOrder, claimPart } from "./thread-pool.js";
 
 export function partResult(r: RunResult, sharedEvents: number): PartResult {
   return {
@@ -83,7 +71,6 @@ export async function simulateParts(
   const threads = Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length));
   const order = claimOrder(cost);
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const results: Array<PartResult | null> = parts.map(() => null);
   const partTime = new Float64Array(parts.length);
   const partDone = new Float64Array(parts.length);
   const totalCost = cost.reduce((a, c) => a + c, 0);
@@ -109,102 +96,30 @@ export async function simulateParts(
     }
   }
 
-  const workers = Array.from({ length: threads - 1 }, () =>
-    startWorker({ scenario: s, parts, order, counter }),
-  );
-  let failure: unknown = null;
-  /** Set once this thread terminates the workers itself: their exits are then expected. */
-  let stopping = false;
-  const workerDone = workers.map(
-    (w) =>
-      new Promise<void>((resolve) => {
-        let finished = false;
-        w.on("message", (m: PartMessage) => {
-          if (m.kind === "progress") {
-            partTime[m.part] = m.time;
-            partDone[m.part] = m.completed;
-          } else if (m.kind === "result") {
-            results[m.part] = m.result;
-            partTime[m.part] = s.horizon;
-          } else if (m.kind === "done") {
-            finished = true;
-            resolve();
-          } else {
-            failure ??= m.problems ? new InputError(m.problems) : workerError(m.message, m.stack);
-            resolve();
-          }
-        });
-        w.on("error", (e) => {
-          failure ??= e;
-          resolve();
-        });
-        w.on("exit", (code) => {
-          if (!finished && !stopping)
-            failure ??= new Error(`a simulation worker stopped (exit code ${code}) before its parts ended`);
-          resolve();
-        });
-      }),
-  );
-  const stopAll = () => {
-    stopping = true;
-    return Promise.all(workers.map((w) => w.terminate()));
-  };
-
-  try {
-    let run = first;
-    for (let i = firstPart; i >= 0; i = claimPart(counter, order)) {
-      if (i !== firstPart) run = createRun(s, plan, parts[i]);
-      const r = await run.execute({
-        sliceEvents: opts.sliceEvents,
-        shouldStop: () => failure !== null || (opts.shouldStop?.() ?? false),
-        onProgress: (t, completed) => {
-          partTime[i] = t;
-          partDone[i] = completed;
-          progress();
-        },
-      });
-      results[i] = partResult(r, run.sharedEvents);
-    }
-    // This thread's share is done: wait for the workers, still answering an interrupt.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        progress();
-        if (opts.shouldStop?.()) {
-          clearInterval(timer);
-          reject(new RunAborted());
-        }
-      }, STOP_POLL_MS);
-      Promise.all(workerDone).then(() => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
-  } catch (e) {
-    // A worker's failure stopped this thread's run (shouldStop above): report the cause.
-    const cause = e instanceof RunAborted && failure !== null ? failure : e;
-    await stopAll();
-    throw cause;
-  }
-  await stopAll();
-  if (failure !== null) throw failure;
-  const merged = mergeParts(s, plan, parts, results as PartResult[]);
+  const results = await runOnThreads({
+    task: { scenarios: [s], parts, order, counter },
+    threads,
+    first: firstPart,
+    runHere: async (i, hooks) => {
+      const run = i === firstPart ? first : createRun(s, plan, parts[i]);
+      const r = await run.execute({ sliceEvents: opts.sliceEvents, ...hooks });
+      return partResult(r, run.sharedEvents);
+    },
+    shouldStop: opts.shouldStop,
+    onItemProgress: (i, t, completed) => {
+      partTime[i] = t;
+      partDone[i] = completed;
+      progress();
+    },
+    onWait: progress,
+  });
+  const merged = mergeParts(s, plan, parts, results);
   opts.onProgress?.(
     s.horizon,
     merged.stats.reduce((a, st) => a + st.completed, 0),
   );
   merged.wallSeconds = (performance.now() - started) / 1000;
   return merged;
-}
-
-function startWorker(task: PartTask): Worker {
-  const entry = workerEntry(import.meta.url, "parts-worker");
-  return new Worker(entry.script, { eval: entry.eval, workerData: task });
-}
-
-function workerError(message: string, stack?: string): Error {
-  const e = new Error(message);
-  if (stack) e.stack = `${message}\n(in a simulation worker) ${stack}`;
-  return e;
 }
 
 /** The part that owns each replica group (the one whose requests it serves); idle groups: part 0. */

@@ -4,27 +4,31 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../errors.js";
-import type { PartMessage, PartTask } from "./part-messages.js";
-import { claimPart, partResult } from "./parts-run.js";
+import type { PartMessage, PartResult, PartTask } from "./part-messages.js";
+import { partResult } from "./parts-run.js";
 import { planRun } from "./plan.js";
-import { createRun } from "./simulation.js";
+import { createRun, simulate } from "./simulation.js";
+import { claimPart } from "./thread-pool.js";
 
 const port = parentPort;
 if (port === null) throw new Error("parts-worker must be started as a worker thread");
 const post = (m: PartMessage) => port.postMessage(m);
 
 async function main(task: PartTask): Promise<void> {
-  const plan = await planRun(task.scenario);
-  for (
-    let part = claimPart(task.counter, task.order);
-    part >= 0;
-    part = claimPart(task.counter, task.order)
-  ) {
-    const run = createRun(task.scenario, plan, task.parts[part]);
-    const r = await run.execute({
-      onProgress: (time, completed) => post({ kind: "progress", part, time, completed }),
-    });
-    post({ kind: "result", part, result: partResult(r, run.sharedEvents) });
+  const { parts } = task;
+  const plan = parts === null ? null : await planRun(task.scenarios[0]);
+  for (let i = claimPart(task.counter, task.order); i >= 0; i = claimPart(task.counter, task.order)) {
+    const onProgress = (time: number, completed: number) =>
+      post({ kind: "progress", part: i, time, completed });
+    let result: PartResult;
+    if (parts === null || plan === null) {
+      // A whole scenario, its own parts run on this thread.
+      result = partResult(await simulate(task.scenarios[i], { workers: 1, onProgress }), 0);
+    } else {
+      const run = createRun(task.scenarios[0], plan, parts[i]);
+      result = partResult(await run.execute({ onProgress }), run.sharedEvents);
+    }
+    post({ kind: "result", part: i, result });
   }
   post({ kind: "done" });
 }

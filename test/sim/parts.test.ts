@@ -85,8 +85,10 @@ describe("independent parts", () => {
   });
 
   it("gives the same files on 1 and 2 threads for the request windows of a hybrid run", async () => {
+    // Two or more windows: on two threads whole windows run side by side (src/fluid/hybrid-run.ts).
     const s = await load("test/fixtures/fluid/hybrid.yaml");
     expect(s.fidelity).toBe("hybrid");
+    expect(s.horizon).toBeGreaterThanOrEqual(2 * 86_400);
     expectSameFiles(files(await simulate(s, { workers: 1 })), files(await simulate(s, { workers: 2 })));
   });
 
