@@ -386,14 +386,7 @@ export class Replica {
       const n = this.dn + this.pfSize;
       next = this.chainEnd + (mark - this.V) / (this.decode[n] / n);
     } else if (this.pfSize === 0 && this.dn > 0) {
-      if (this.staticBatching) {
-        if (!this.locked) {
-          this.locked = true;
-          this.rate = this.decode[this.dn] / this.dn;
-        }
-      } else {
-        this.rate = this.decode[this.dn] / this.dn;
-      }
+      this.resumeDecode();
       const leave = t + (this.marks[0] - this.V) / this.rate;
       if (leave < next) next = leave;
     }
