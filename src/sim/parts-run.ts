@@ -36,8 +36,6 @@ function threadCount(plan: RunPlan, workers: number | "auto" | undefined): numbe
   );
 }
 
-export { claimOrder, claimPart } from "./thread-pool.js";
-
 export function partResult(r: RunResult, sharedEvents: number): PartResult {
   return {
     stats: r.stats,

@@ -1,6 +1,7 @@
 /**
- * Worker-thread entry of a run split into independent parts: runs the parts it is given, one after
- * another, posting progress and each part's result (see parts-run.ts).
+ * Worker-thread entry of src/sim/thread-pool.ts: takes items from the shared counter until none is
+ * left (the parts of one scenario, or whole scenarios such as a hybrid run's windows), posting
+ * progress and each item's result.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../errors.js";

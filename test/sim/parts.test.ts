@@ -11,9 +11,9 @@ import { summarize } from "../../src/billing/summary.js";
 import { resultFiles } from "../../src/output/write-results.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
 import { independentParts } from "../../src/sim/parts.js";
-import { claimOrder, claimPart } from "../../src/sim/parts-run.js";
 import { planRun } from "../../src/sim/plan.js";
 import { createRun, type RunResult, simulate } from "../../src/sim/simulation.js";
+import { claimOrder, claimPart } from "../../src/sim/thread-pool.js";
 import { cli } from "../support/cli.js";
 import { scenarioPath } from "../support/run-scenario.js";
 
