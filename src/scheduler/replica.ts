@@ -202,7 +202,8 @@ export class Replica {
   }
 
   /** Takes request r into the batch at time t (call canAdmit first). */
-  admit(r: number, t: number, req: RequestStore): void {
+  admit(r: number, t: number): void {
+    const req = this.req;
     this.advance(t);
     req.admitted[r] = t;
     req.shareAt[r] = this.shareClock;
@@ -234,7 +235,7 @@ export class Replica {
    * Processes what is due at time t: finished prefills and finished decodes. Completed requests
    * are listed in `done` (the caller records and frees them). Returns the next event time.
    */
-  step(t: number, _req: RequestStore): number {
+  step(t: number): number {
     this.doneCount = 0;
     if (this.maxBatch === 1) {
       this.accumulate(t);
@@ -284,7 +285,8 @@ export class Replica {
    * left. Returns the request, or -1 when none is held. The caller frees nothing: the KV memory is
    * released here and the request is re-routed by the caller.
    */
-  preemptSpot(t: number, req: RequestStore): number {
+  preemptSpot(t: number): number {
+    const req = this.req;
     if (this.spotHeld === 0) return -1;
     this.advance(t);
     let r = -1;

@@ -94,7 +94,7 @@ export class Router {
   }
 
   private admit(rep: Replica, r: number, t: number): void {
-    rep.admit(r, t, this.req);
+    rep.admit(r, t);
     this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
     this.onAdmitted(rep);
@@ -124,7 +124,7 @@ export class Router {
     const tryOn = (rep: Replica): boolean => {
       if (rep.kvCapacity < kv) return false;
       while (rep.spotHeld > 0 && !rep.canAdmit(kv)) {
-        const victim = rep.preemptSpot(t, this.req);
+        const victim = rep.preemptSpot(t);
         this.spotByGroup[rep.group]--;
         this.touch(rep);
         this.victims.push(victim);
@@ -214,7 +214,7 @@ export class Router {
       const q = rep.queue;
       while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
         const r = q.shift();
-        rep.admit(r, t, req);
+        rep.admit(r, t);
         this.spotByGroup[rep.group] += req.spot[r];
         this.onAdmitted(rep);
       }
@@ -237,7 +237,7 @@ export class Router {
       }
       if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) break;
       const r = pick.queue.shift();
-      rep.admit(r, t, req);
+      rep.admit(r, t);
       this.spotByGroup[rep.group] += req.spot[r];
       this.onAdmitted(rep);
     }

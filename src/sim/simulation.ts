@@ -418,7 +418,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
     const now = this.sim.now;
     if (now !== rep.nextEvent) return; // superseded by a later reschedule
     rep.scheduledAt = Number.NaN;
-    rep.step(now, this.req);
+    rep.step(now);
     for (let k = 0; k < rep.doneCount; k++) {
       const r = rep.done[k];
       rep.release(this.req.kvBytes[r], this.req.spot[r]);

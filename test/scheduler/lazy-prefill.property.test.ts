@@ -37,7 +37,7 @@ function replay(arrivals: Arrival[], lazy: boolean) {
   let arrivalAt = arrivals.length > 0 ? arrivals[0].gap : Number.POSITIVE_INFINITY;
   let events = 0;
   const refill = (now: number) => {
-    while (queue.length > 0 && rep.canAdmit(1)) rep.admit(queue.shift()!, now, req);
+    while (queue.length > 0 && rep.canAdmit(1)) rep.admit(queue.shift()!, now);
   };
   for (;;) {
     const repAt = rep.nextEvent;
@@ -59,7 +59,7 @@ function replay(arrivals: Arrival[], lazy: boolean) {
       arrivalAt = next < arrivals.length ? t + arrivals[next].gap : Number.POSITIVE_INFINITY;
     } else {
       t = repAt;
-      rep.step(t, req);
+      rep.step(t);
       for (let k = 0; k < rep.doneCount; k++) {
         const r = rep.done[k];
         const i = id.get(r)!;

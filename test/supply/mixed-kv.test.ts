@@ -10,7 +10,6 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { Replica } from "../../src/scheduler/replica.js";
-import type { RequestStore } from "../../src/sim/request-store.js";
 import { runScenario } from "../support/run-scenario.js";
 
 describe("a model on replicas of different KV memory", () => {
@@ -21,9 +20,8 @@ describe("a model on replicas of different KV memory", () => {
       this: Replica,
       r: number,
       t: number,
-      req: RequestStore,
     ) {
-      admit.call(this, r, t, req);
+      admit.call(this, r, t);
       if (this.kvUsed > this.kvCapacity) overfull++;
     });
     try {

@@ -134,24 +134,17 @@ function watchReplicas(cap: number | undefined, staticBatching: boolean) {
   };
   const admit = Replica.prototype.admit;
   const step = Replica.prototype.step;
-  vi.spyOn(Replica.prototype, "admit").mockImplementation(function (
-    this: Replica,
-    r: number,
-    t: number,
-    req: RequestStore,
-  ) {
+  vi.spyOn(Replica.prototype, "admit").mockImplementation(function (this: Replica, r: number, t: number) {
     // Static batching: nobody joins a batch that has started decoding.
     if (staticBatching && (this as unknown as { locked: boolean }).locked)
       problems.push(`admit at ${t} into a locked static batch on replica ${this.index}`);
-    admit.call(this, r, t, req);
+    admit.call(this, r, t);
     check(this, `admit at ${t}`);
   });
-  vi.spyOn(Replica.prototype, "step").mockImplementation(function (
-    this: Replica,
-    t: number,
-    req: RequestStore,
-  ) {
-    const next = step.call(this, t, req);
+  vi.spyOn(Replica.prototype, "step").mockImplementation(function (this: Replica, t: number) {
+    const next = step.call(this, t);
+    // The replica's own request store (private; read here to check the completed requests).
+    const req = (this as unknown as { req: RequestStore }).req;
     check(this, `step at ${t}`);
     for (let k = 0; k < this.doneCount; k++) {
       const r = this.done[k];
