@@ -9,7 +9,8 @@ import { type Summary, summarize } from "../billing/summary.js";
 import { InputError } from "../errors.js";
 import { loadScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
-import { estimateRun, MAX_EVENTS_WITHOUT_FORCE, simulate } from "../sim/simulation.js";
+import { estimateRun, overLimit, overLimitMessage } from "../sim/preflight.js";
+import { simulate } from "../sim/simulation.js";
 import { compareSummaries, type FigureComparison } from "./compare-summaries.js";
 
 export interface CompareOptions {
@@ -72,13 +73,8 @@ export async function runComparison(fileA: string, fileB: string, opts: CompareO
       [fileB, sb],
     ] as const) {
       const e = await estimateRun(s);
-      if (e !== null && e.events > MAX_EVENTS_WITHOUT_FORCE) {
-        const m = (n: number) => `${(n / 1e6).toFixed(1)} M`;
-        throw new InputError({
-          file,
-          message: `each run is estimated at ${m(e.events)} events (${m(e.requests)} requests), above the limit of ${m(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force`,
-        });
-      }
+      if (e !== null && overLimit(e, false))
+        throw new InputError({ file, message: overLimitMessage("each run", e) });
     }
   }
   const seeds = Array.from({ length: n }, (_, i) => i + 1);

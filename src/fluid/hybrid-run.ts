@@ -23,7 +23,10 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
   // No window inside the horizon (e.g. shortened with --horizon): the fluid run is the whole answer.
   if (windows.length === 0) return runFluid(s, opts, null);
   const subs = windows.map((w) => windowScenario(s, w));
-  if (opts.preflight) opts.preflight(await windowsEstimate(subs));
+  // Each window's expected demand: the pre-flight estimate, the thread count and the claim order.
+  const perWindow = await Promise.all(subs.map((sub) => windowEstimate(sub)));
+  const requests = perWindow.reduce((a, e) => a + e.requests, 0);
+  if (opts.preflight) opts.preflight({ requests, events: requests * EVENTS_PER_REQUEST });
 
   const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
   const byRequest = new Uint8Array(intervals);
@@ -34,14 +37,7 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
   });
 
   const run = await runFluid(s, { shouldStop: opts.shouldStop, onProgress: opts.onProgress }, byRequest);
-  const perWindow = await Promise.all(subs.map((sub) => windowsEstimate([sub])));
-  const threads = Math.min(
-    windows.length,
-    resolveThreads(
-      opts.workers,
-      perWindow.reduce((a, e) => a + e.requests, 0),
-    ),
-  );
+  const threads = Math.min(windows.length, resolveThreads(opts.workers, requests));
   if (threads > 1) {
     // Whole windows on the threads (each window's parts on its thread), merged in window order.
     const completed = run.stats.reduce((a, st) => a + st.completed, 0);
@@ -158,14 +154,12 @@ function checkedWindows(s: Scenario): HybridWindow[] {
   return windows;
 }
 
-/** The pre-flight estimate of the request-level part: the windows' expected requests. */
-async function windowsEstimate(subs: Scenario[]): Promise<{ requests: number; events: number }> {
+/** A window's expected requests (the fluid run refuses traces, so every workload has a rate). */
+async function windowEstimate(sub: Scenario): Promise<{ requests: number }> {
   let requests = 0;
-  for (const sub of subs) {
-    for (const { w, ctx } of workloadContexts(sub)) {
-      if (w.arrival.process === "trace") continue; // refused by the fluid run
-      requests += (await estimateWorkload(w, ctx)).expectedRequests;
-    }
+  for (const { w, ctx } of workloadContexts(sub)) {
+    if (w.arrival.process === "trace") continue; // refused by the fluid run
+    requests += (await estimateWorkload(w, ctx)).expectedRequests;
   }
-  return { requests, events: requests * EVENTS_PER_REQUEST };
+  return { requests };
 }

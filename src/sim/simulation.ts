@@ -122,36 +122,14 @@ export interface RequestRun {
   closeSources(): Promise<void>;
 }
 
-/** Runs estimated above this many events are refused unless forced (about 3 minutes at 3 M events/s). */
-export const MAX_EVENTS_WITHOUT_FORCE = 500_000_000;
-
-const ESTIMATE_ONLY = Symbol("estimate only");
-
 /**
- * A run's pre-flight estimate, computed without running it: the requests its workloads are
- * expected to send and the events that takes. Null for a fluid run (no events to count).
+ * Everything a run checks before it starts (models fit their pools, references route, every source
+ * opens), running nothing. Returns the request engine's estimate over the whole horizon.
  */
-export async function estimateRun(s: Scenario): Promise<PreflightEstimate | null> {
-  if (s.fidelity === "fluid") return null;
-  let estimate: PreflightEstimate | null = null;
-  try {
-    await simulate(s, {
-      workers: 1,
-      preflight: (e) => {
-        estimate = e;
-        throw ESTIMATE_ONLY;
-      },
-    });
-  } catch (e) {
-    if (e !== ESTIMATE_ONLY) throw e;
-  }
-  return estimate;
-}
-
-/** Everything a run checks before it starts (models fit their pools, references route), running nothing. */
-export async function checkScenario(s: Scenario): Promise<void> {
+export async function checkScenario(s: Scenario): Promise<PreflightEstimate> {
   const run = Run.create(s, await planRun(s), null);
   await run.closeSources();
+  return run.preflight();
 }
 
 class Run implements EventHandler, TimelineHost, RequestRun {

@@ -10,16 +10,8 @@ import { InputError, type InputProblem } from "../errors.js";
 import { programVersion } from "../output/version.js";
 import { loadScenario } from "../scenario/load.js";
 import { SET_FILE } from "../scenario/set-overrides.js";
-import type { Scenario } from "../scenario/types.js";
-import {
-  checkScenario,
-  estimateRun,
-  MAX_EVENTS_WITHOUT_FORCE,
-  type PreflightEstimate,
-} from "../sim/simulation.js";
-
-const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
-
+import { checkAndEstimate, overLimit, overLimitMessage } from "../sim/preflight.js";
+import type { PreflightEstimate } from "../sim/simulation.js";
 import { expandGrid, variantCount, variantValues } from "./grid.js";
 import { buildManifest, MANIFEST_FILE, manifestText, type SweepManifest } from "./manifest.js";
 import { runTasks } from "./pool.js";
@@ -85,14 +77,11 @@ export async function runSweep(file: string, opts: SweepOptions): Promise<SweepR
   // is estimated, so a variant too large to run is refused before anything runs.
   const perRun: Array<PreflightEstimate | null> = [];
   for (let v = 0; v < variants; v++) {
-    const scenario = await checkVariant(file, set, common, axes, v);
-    const e = await estimateRun(scenario);
-    if (e !== null && e.events > MAX_EVENTS_WITHOUT_FORCE && !opts.force) {
+    const e = await checkVariant(file, set, common, axes, v);
+    if (e !== null && overLimit(e, opts.force === true)) {
       const values = variantValues(axes, v);
-      throw new InputError({
-        file: VARY_FLAG,
-        message: `variant ${v} (${axes.map((a, k) => `${a.path}=${values[k]}`).join(", ")}) is estimated at ${millions(e.events)} events per run (${millions(e.requests)} requests), above the limit of ${millions(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force`,
-      });
+      const variant = `variant ${v} (${axes.map((a, k) => `${a.path}=${values[k]}`).join(", ")})`;
+      throw new InputError({ file: VARY_FLAG, message: overLimitMessage(variant, e, true) });
     }
     perRun.push(e);
   }
@@ -151,14 +140,12 @@ async function checkVariant(
   common: { horizon?: string; fidelity?: "request" | "fluid" | "hybrid" },
   axes: VaryAxis[],
   v: number,
-): Promise<Scenario> {
+): Promise<PreflightEstimate | null> {
   const values = variantValues(axes, v);
   const sets = axes.map((a, k) => `${a.path}=${values[k]}`);
-  let scenario: Scenario;
   try {
-    scenario = await loadScenario(file, { set: [...set, ...sets], ...common });
-    await checkScenario(scenario);
-    return scenario;
+    const scenario = await loadScenario(file, { set: [...set, ...sets], ...common });
+    return await checkAndEstimate(scenario);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     // The common --set entries loaded fine on their own, so an override problem is the variant's.

@@ -4,7 +4,8 @@ import { summarize } from "../../billing/summary.js";
 import { InputError } from "../../errors.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
 import { loadScenario } from "../../scenario/load.js";
-import { MAX_EVENTS_WITHOUT_FORCE, type PreflightEstimate, simulate } from "../../sim/simulation.js";
+import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../sim/preflight.js";
+import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
 import { interrupt } from "../interrupt.js";
 import { progressBar } from "../progress.js";
 import { summaryText } from "../summary-text.js";
@@ -23,19 +24,11 @@ export interface RunArgs {
   workers?: number;
 }
 
-/** Runs estimated above this many events print their estimate before starting. */
-const ANNOUNCE_EVENTS = 20_000_000;
-
-const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
-
 /** The pre-flight check: says what a long run will cost, and refuses a huge one unless forced. */
 export function preflightCheck(file: string, force: boolean, quiet: boolean) {
   return (e: PreflightEstimate) => {
-    if (e.events > MAX_EVENTS_WITHOUT_FORCE && !force) {
-      throw new InputError({
-        file,
-        message: `this run is estimated at ${millions(e.events)} events (${millions(e.requests)} requests), above the limit of ${millions(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force to run it anyway`,
-      });
+    if (overLimit(e, force)) {
+      throw new InputError({ file, message: `${overLimitMessage("this run", e)} to run it anyway` });
     }
     if (e.events > ANNOUNCE_EVENTS && !quiet) {
       process.stderr.write(`estimated ${millions(e.requests)} requests, ${millions(e.events)} events\n`);

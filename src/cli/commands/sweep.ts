@@ -1,5 +1,6 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
 import { writeDirAtomically } from "../../output/atomic-dir.js";
+import { ANNOUNCE_EVENTS, millions } from "../../sim/preflight.js";
 import { runSweep } from "../../sweep/run-sweep.js";
 import { interrupt } from "../interrupt.js";
 
@@ -16,10 +17,6 @@ export interface SweepArgs {
   quiet?: boolean;
   force?: boolean;
 }
-
-/** Sweeps estimated above this many events in all print their estimate before starting. */
-const ANNOUNCE_EVENTS = 20_000_000;
-const millions = (n: number) => `${(n / 1e6).toFixed(1)} M`;
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
   const progress = !a.quiet && process.stderr.isTTY;
