@@ -126,7 +126,10 @@ async function main(argv: string[]): Promise<void> {
             describe: "PATH=V1,V2,… values of one axis, repeatable (the grid is their product)",
           })
           .option("seeds", { type: "number", default: 5, describe: "runs per variant, seeds 1..N" })
-          .option("workers", { type: "number", describe: "worker threads (default: CPUs; 1 = no threads)" })
+          .option("workers", {
+            type: "number",
+            describe: "threads, the main one included (default: CPUs; 1 = no worker threads)",
+          })
           .option("shard", {
             type: "string",
             describe: "I/N: run shard I of N (run i in shard i mod N); auto/N",

@@ -7,10 +7,11 @@
  */
 import { InputError } from "../errors.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
+import type { PartResult, PartTask } from "../sim/part-messages.js";
 import { partResult, resolveThreads } from "../sim/parts-run.js";
 import { planRun, workloadContexts } from "../sim/plan.js";
 import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
-import { claimOrder, runOnThreads } from "../sim/thread-pool.js";
+import { claimOrder, claims, runOnThreads } from "../sim/thread-pool.js";
 import { estimateWorkload } from "../workload/create-source.js";
 import { mergeWindow, type WindowRun } from "./hybrid-merge.js";
 import { windowScenario } from "./hybrid-window-scenario.js";
@@ -77,12 +78,12 @@ async function windowsOnThreads(
   const horizon = subs.reduce((a, sub) => a + sub.horizon, 0);
   const time = new Float64Array(subs.length);
   const done = new Float64Array(subs.length);
-  const results = await runOnThreads({
-    task: {
+  const results = await runOnThreads<PartResult, PartTask>({
+    worker: { url: import.meta.url, name: "../sim/parts-worker" },
+    workerData: {
       scenarios: subs,
       parts: null,
-      order: claimOrder(estimates.map((e) => e.requests)),
-      counter: new Int32Array(new SharedArrayBuffer(4)),
+      ...claims(claimOrder(estimates.map((e) => e.requests))),
     },
     threads,
     first: -1,

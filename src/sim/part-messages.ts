@@ -1,20 +1,17 @@
-/** What the parent sends a simulation worker and what the worker posts back (see parts-run.ts). */
+/** What the parent sends a simulation worker and what a part's run posts back (see parts-run.ts). */
 import type { UsageRow } from "../billing/usage-ledger.js";
-import type { InputProblem } from "../errors.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
+import type { Claims } from "./thread-pool.js";
 
 /**
  * Work for simulation workers: the parts of one scenario (`parts` set, one scenario), or whole
  * scenarios (`parts` null: item i is scenarios[i], e.g. the request windows of a hybrid run).
  */
-export interface PartTask {
+export interface PartTask extends Claims {
   scenarios: Scenario[];
   /** Every part's workloads, or null when the items are whole scenarios. */
   parts: number[][] | null;
-  /** The order items are taken in, and the shared counter of the next position (see claimPart). */
-  order: number[];
-  counter: Int32Array;
 }
 
 /** One part's run, as plain data (it crosses threads by structured clone). */
@@ -38,9 +35,3 @@ export interface PartResult {
   /** Report boundaries and timeline actions, which every part processes. */
   sharedEvents: number;
 }
-
-export type PartMessage =
-  | { kind: "progress"; part: number; time: number; completed: number }
-  | { kind: "result"; part: number; result: PartResult }
-  | { kind: "done" }
-  | { kind: "error"; problems?: InputProblem[]; message: string; stack?: string };

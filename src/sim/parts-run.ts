@@ -11,10 +11,10 @@ import { UsageLedger } from "../billing/usage-ledger.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
-import type { PartResult } from "./part-messages.js";
+import type { PartResult, PartTask } from "./part-messages.js";
 import type { RunPlan } from "./plan.js";
 import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
-import { claimOrder, claimPart, runOnThreads } from "./thread-pool.js";
+import { claimOrder, claimPart, claims, runOnThreads } from "./thread-pool.js";
 
 /**
  * Runs estimated above this many events use a thread per CPU under workers "auto": about a second
@@ -67,8 +67,7 @@ export async function simulateParts(
   const started = performance.now();
   const cost = parts.map((p) => p.reduce((a, w) => a + plan.estimates[w].expectedRequests, 0) + 1);
   const threads = Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length));
-  const order = claimOrder(cost);
-  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const shared = claims(claimOrder(cost));
   const partTime = new Float64Array(parts.length);
   const partDone = new Float64Array(parts.length);
   const totalCost = cost.reduce((a, c) => a + c, 0);
@@ -83,7 +82,7 @@ export async function simulateParts(
   };
 
   // The pre-flight estimate covers every workload; it is checked before any thread starts.
-  const firstPart = claimPart(counter, order);
+  const firstPart = claimPart(shared.counter, shared.order);
   const first = createRun(s, plan, parts[firstPart]);
   if (opts.preflight) {
     try {
@@ -94,8 +93,9 @@ export async function simulateParts(
     }
   }
 
-  const results = await runOnThreads({
-    task: { scenarios: [s], parts, order, counter },
+  const results = await runOnThreads<PartResult, PartTask>({
+    worker: { url: import.meta.url, name: "parts-worker" },
+    workerData: { scenarios: [s], parts, ...shared },
     threads,
     first: firstPart,
     runHere: async (i, hooks) => {
