@@ -79,30 +79,45 @@ describe("model_outage", () => {
   });
 });
 
+/** One hour of constant gpt-4o requests (2/s, 500-token prompts) with a pool_outage of h100 at 20m. */
+function poolOutageScenario(o: {
+  name: string;
+  fleet: object;
+  outputTokens: number;
+  outage: { duration: string; fraction: number };
+}) {
+  return {
+    name: o.name,
+    horizon: "1h",
+    report_interval: "10m",
+    fleet: o.fleet,
+    tenants: [
+      {
+        id: "bank",
+        workloads: [
+          {
+            model: "gpt-4o",
+            arrival: { process: "constant", rate_per_s: 2 },
+            prompt_tokens: { dist: "constant", value: 500 },
+            output_tokens: { dist: "constant", value: o.outputTokens },
+          },
+        ],
+      },
+    ],
+    events: [{ at: "20m", type: "pool_outage", pool: "h100", ...o.outage }],
+  };
+}
+
 describe("pool_outage", () => {
   it("takes a fraction of the pool down and re-routes the requests it held, counted as interrupted", async () => {
-    const doc = {
+    const doc = poolOutageScenario({
       name: "pool-outage",
-      horizon: "1h",
-      report_interval: "10m",
       fleet: {
         pools: [{ id: "h100", profile: "nd-h100-v5", nodes: 2, serves: [{ model: "gpt-4o", nodes: 2 }] }],
       },
-      tenants: [
-        {
-          id: "bank",
-          workloads: [
-            {
-              model: "gpt-4o",
-              arrival: { process: "constant", rate_per_s: 2 },
-              prompt_tokens: { dist: "constant", value: 500 },
-              output_tokens: { dist: "constant", value: 1000 },
-            },
-          ],
-        },
-      ],
-      events: [{ at: "20m", type: "pool_outage", pool: "h100", duration: "10m", fraction: 0.5 }],
-    };
+      outputTokens: 1000,
+      outage: { duration: "10m", fraction: 0.5 },
+    });
     const { run, summary } = await runDoc(doc);
     expect(summary.interrupted).toBeGreaterThan(0);
     expect(summary.rejected).toBe(0);
@@ -117,30 +132,16 @@ describe("pool_outage", () => {
 
   it("counts the replicas in service when it starts, not slots a later build-out adds", async () => {
     // gpt-4o takes a whole H100 node per replica: 2 replicas at first, 4 slots after the 40m build-out.
-    const doc = {
+    const doc = poolOutageScenario({
       name: "pool-outage-buildout",
-      horizon: "1h",
-      report_interval: "10m",
       fleet: {
         pools: [{ id: "h100", profile: "nd-h100-v5", nodes: 4, serves: [{ model: "gpt-4o", nodes: 2 }] }],
         changes: [{ at: "40m", pool: "h100", model: "gpt-4o", add_nodes: 2 }],
       },
-      tenants: [
-        {
-          id: "bank",
-          workloads: [
-            {
-              model: "gpt-4o",
-              arrival: { process: "constant", rate_per_s: 2 },
-              prompt_tokens: { dist: "constant", value: 500 },
-              output_tokens: { dist: "constant", value: 100 },
-            },
-          ],
-        },
-      ],
+      outputTokens: 100,
       // From 20m to 50m: half of the 2 replicas in service at 20m (1), not half of the 4 slots (2).
-      events: [{ at: "20m", type: "pool_outage", pool: "h100", duration: "30m", fraction: 0.5 }],
-    };
+      outage: { duration: "30m", fraction: 0.5 },
+    });
     for (const fidelity of ["request", "fluid"] as const) {
       const { run } = await runDoc(doc, { fidelity });
       const g = run.topology.groups[0].index;
