@@ -211,16 +211,25 @@ export class Replica {
     this.kvUsed += req.kvBytes[r];
     this.held++;
     this.spotHeld += req.spot[r];
-    if (this.maxBatch === 1) {
-      // Batch of one: nothing can join before it leaves, so its first token and its end are known
-      // now; one event instead of two (the same times the general path computes).
-      const first = t + req.prompt[r] / this.prefillRate;
-      req.firstToken[r] = first;
-      this.single = r;
-      const remaining = req.output[r] - 1;
-      this.nextEvent = remaining > 0 ? first + remaining / this.decode[1] : first;
-      return;
-    }
+    if (this.maxBatch === 1) this.admitSingle(r, t);
+    else this.joinPrefillLine(r, t);
+  }
+
+  /**
+   * Batch of one: nothing can join before r leaves, so its first token and its end are known now;
+   * one event instead of two (the same times the general path computes).
+   */
+  private admitSingle(r: number, t: number): void {
+    const req = this.req;
+    const first = t + req.prompt[r] / this.prefillRate;
+    req.firstToken[r] = first;
+    this.single = r;
+    const remaining = req.output[r] - 1;
+    this.nextEvent = remaining > 0 ? first + remaining / this.decode[1] : first;
+  }
+
+  private joinPrefillLine(r: number, t: number): void {
+    const req = this.req;
     this.pf[this.pfSlot(this.pfSize)] = r;
     this.pfSize++;
     if (req.output[r] <= 1) this.pfOnes++;
@@ -233,18 +242,23 @@ export class Replica {
 
   /**
    * Processes what is due at time t: finished prefills and finished decodes. Completed requests
-   * are listed in `done` (the caller records and frees them). Returns the next event time.
+   * are listed in `done` (the caller records and frees them). Sets `nextEvent`.
    */
-  step(t: number): number {
+  step(t: number): void {
     this.doneCount = 0;
-    if (this.maxBatch === 1) {
-      this.accumulate(t);
-      if (this.held === 1 && t >= this.nextEvent) {
-        this.finish(this.single);
-        this.nextEvent = Number.POSITIVE_INFINITY;
-      }
-      return this.nextEvent;
+    if (this.maxBatch === 1) this.stepSingle(t);
+    else this.stepBatch(t);
+  }
+
+  private stepSingle(t: number): void {
+    this.accumulate(t);
+    if (this.held === 1 && t >= this.nextEvent) {
+      this.finish(this.single);
+      this.nextEvent = Number.POSITIVE_INFINITY;
     }
+  }
+
+  private stepBatch(t: number): void {
     // Finish every prefill due by t (each starts when the previous ends), then decode up to t.
     if (this.pfSize > 0 && this.prefillEnd <= t) this.settle(t, true);
     this.accumulate(t);
@@ -257,7 +271,7 @@ export class Replica {
       this.V = 0;
       this.locked = false;
     }
-    return this.reschedule(t);
+    this.reschedule(t);
   }
 
   /** Recomputes the end of the prefill line from its head's end (after a request left the line). */
@@ -374,7 +388,7 @@ export class Replica {
     return n;
   }
 
-  private reschedule(t: number): number {
+  private reschedule(t: number): void {
     let next = this.prefillEnd;
     if (this.pfSize > 0 && this.lazy && this.pfOnes === 0 && this.pfSize <= LAZY_PREFILLS) {
       // The first leave after the whole line of prefills: the batch then resumes with every
@@ -393,7 +407,6 @@ export class Replica {
       if (leave < next) next = leave;
     }
     this.nextEvent = next;
-    return next;
   }
 
   private pushMark(m: number, r: number): void {

@@ -45,7 +45,8 @@ export class Router {
   private readonly shared: boolean;
   /** Classes' groups sorted by cost per token, for cost_aware. */
   private readonly costOrder: number[][];
-  onAdmitted: (rep: Replica) => void = () => {};
+  /** Called when a placement changed a replica's batch (a request admitted, or spot work preempted): the caller schedules its next event. */
+  onBatchChanged: (rep: Replica) => void = () => {};
   /** Called with a spot request taken out of a batch to make room; the caller re-routes it. */
   onPreempted: (r: number) => void = () => {};
   /** Spot requests preempted for the request being placed, re-routed once it holds its slot. */
@@ -97,7 +98,7 @@ export class Router {
     rep.admit(r, t);
     this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
-    this.onAdmitted(rep);
+    this.onBatchChanged(rep);
   }
 
   /** A held request left its replica (completed or evicted): keeps the spot counts right. */
@@ -129,6 +130,8 @@ export class Router {
         this.touch(rep);
         this.victims.push(victim);
       }
+      // Preempting moved its next event even if r still does not fit here.
+      this.onBatchChanged(rep);
       return rep.canAdmit(kv);
     };
     if (preferred !== null && preferred.spotHeld > 0 && tryOn(preferred)) return preferred;
@@ -162,27 +165,27 @@ export class Router {
   }
 
   place(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
+    return this.shared ? this.placeShared(cls, r, t) : this.placeOnReplica(cls, r, t, slo);
+  }
+
+  /** shared_queue: straight into the least-loaded replica when the class queue is empty, else queued. */
+  private placeShared(cls: RouteClass, r: number, t: number): number {
     const kv = this.req.kvBytes[r];
-    if (this.shared) {
-      const rep = this.leastLoaded(cls, kv);
-      if (rep === null) return NO_REPLICA;
-      if (cls.queue.size === 0 && rep.canAdmit(kv)) {
-        this.admit(rep, r, t);
-        return PLACED;
-      }
-      if (this.req.spot[r] === 0) {
-        const freed = this.preemptFor(cls, r, t, rep);
-        if (freed !== null) {
-          this.admit(freed, r, t);
-          this.flushVictims();
-          return PLACED;
-        }
-        this.flushVictims();
-      }
-      if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
-      cls.queue.push(r);
-      return QUEUED;
+    const rep = this.leastLoaded(cls, kv);
+    if (rep === null) return NO_REPLICA;
+    if (cls.queue.size === 0 && rep.canAdmit(kv)) {
+      this.admit(rep, r, t);
+      return PLACED;
     }
+    if (this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, false)) return PLACED;
+    if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
+    cls.queue.push(r);
+    return QUEUED;
+  }
+
+  /** The other policies: a replica chosen on arrival, queued there when it has no room. */
+  private placeOnReplica(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
+    const kv = this.req.kvBytes[r];
     let rep = this.choose(cls, r, slo);
     // A policy may pick a replica too small for this request (mixed replica sizes in one class).
     if (rep !== null && rep.kvCapacity < kv) rep = this.leastLoaded(cls, kv);
@@ -191,15 +194,7 @@ export class Router {
       this.admit(rep, r, t);
       return PLACED;
     }
-    if (this.req.spot[r] === 0) {
-      const freed = this.preemptFor(cls, r, t, rep);
-      if (freed !== null && freed.queue.size === 0) {
-        this.admit(freed, r, t);
-        this.flushVictims();
-        return PLACED;
-      }
-      this.flushVictims();
-    }
+    if (this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, true)) return PLACED;
     if (rep.queue.size >= this.maxQueuePerReplica) return FULL;
     rep.queue.push(r);
     this.req.replica[r] = rep.index;
@@ -207,20 +202,48 @@ export class Router {
     return QUEUED;
   }
 
-  /** Moves queued requests into a replica that has room (after completions, or when it comes up). */
+  /**
+   * Off the hot path: makes room for non-spot request r by preempting spot work and admits it
+   * there (when `emptyQueue`, only on a replica with no queue of its own). The preempted requests
+   * are re-routed after r holds its slot. Returns whether r was admitted.
+   */
+  private preemptAndAdmit(
+    cls: RouteClass,
+    r: number,
+    t: number,
+    preferred: Replica,
+    emptyQueue: boolean,
+  ): boolean {
+    const freed = this.preemptFor(cls, r, t, preferred);
+    const ok = freed !== null && (!emptyQueue || freed.queue.size === 0);
+    if (ok) this.admit(freed, r, t);
+    this.flushVictims();
+    return ok;
+  }
+
+  /**
+   * Moves queued requests into a replica that has room (after completions, or when it comes up).
+   * The caller schedules the replica's next event afterwards (once, not per request admitted).
+   */
   refill(rep: Replica, t: number): void {
+    if (this.shared) this.refillShared(rep, t);
+    else this.refillOwnQueue(rep, t);
+    this.touch(rep);
+  }
+
+  private refillOwnQueue(rep: Replica, t: number): void {
     const req = this.req;
-    if (!this.shared) {
-      const q = rep.queue;
-      while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
-        const r = q.shift();
-        rep.admit(r, t);
-        this.spotByGroup[rep.group] += req.spot[r];
-        this.onAdmitted(rep);
-      }
-      this.touch(rep);
-      return;
+    const q = rep.queue;
+    while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
+      const r = q.shift();
+      rep.admit(r, t);
+      this.spotByGroup[rep.group] += req.spot[r];
     }
+  }
+
+  /** shared_queue: the earliest-arrived head among the queues of the classes this group serves. */
+  private refillShared(rep: Replica, t: number): void {
+    const req = this.req;
     const classes = this.routes.classesByGroup[rep.group];
     const all = this.routes.classes;
     for (;;) {
@@ -235,13 +258,11 @@ export class Router {
           pick = cls;
         }
       }
-      if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) break;
+      if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) return;
       const r = pick.queue.shift();
       rep.admit(r, t);
       this.spotByGroup[rep.group] += req.spot[r];
-      this.onAdmitted(rep);
     }
-    this.touch(rep);
   }
 
   private choose(cls: RouteClass, r: number, slo: SloQuery | null): Replica | null {

@@ -202,7 +202,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
       routerStream(s.seed, routes, sources),
       groupEconomics(s, topo),
     );
-    this.router.onAdmitted = (rep) => this.ensureScheduled(rep);
+    this.router.onBatchChanged = (rep) => this.ensureScheduled(rep);
     this.router.onPreempted = (r) => this.preempted(r);
     const rowOf = new Map<string, number>();
     this.statOfWorkload = Int32Array.from(
@@ -319,21 +319,17 @@ class Run implements EventHandler, TimelineHost, RequestRun {
   }
 
   handle(kind: number, id: number): void {
-    switch (kind) {
-      case K_ARRIVAL:
-        this.onArrival(id);
-        break;
-      case K_REPLICA:
-        this.onReplica(id);
-        break;
-      case K_REPORT:
-        this.closeInterval(id * this.s.reportInterval);
-        this.currentInterval = id;
-        break;
-      case K_TIMELINE:
-        this.timeline[id].apply(this.sim.now);
-        break;
-    }
+    // Most frequent first; the rare kinds stay out of the hot function.
+    if (kind === K_REPLICA) this.onReplica(id);
+    else if (kind === K_ARRIVAL) this.onArrival(id);
+    else this.onBoundary(kind, id);
+  }
+
+  private onBoundary(kind: number, id: number): void {
+    if (kind === K_REPORT) {
+      this.closeInterval(id * this.s.reportInterval);
+      this.currentInterval = id;
+    } else if (kind === K_TIMELINE) this.timeline[id].apply(this.sim.now);
   }
 
   private fetchNext(w: number): void {
@@ -386,6 +382,10 @@ class Run implements EventHandler, TimelineHost, RequestRun {
         return;
       }
     }
+    this.reject(r, w);
+  }
+
+  private reject(r: number, w: number): void {
     this.lastRouted = -1;
     this.stats[this.statOfWorkload[w]].rejected++;
     this.leave(r);

@@ -45,3 +45,22 @@ describe.each([1, 4])("spot preemption, max_batch %s", (batch) => {
     }
   });
 });
+
+describe("spot preemption that frees too little KV memory", () => {
+  it("leaves the replica running: its batch completes and the queue drains", async () => {
+    // One replica holds about 6,390 tokens: a large on-demand request (4,000) plus a few spot ones
+    // (500 each). A second large request preempts every spot request and still does not fit, so it
+    // queues; the replica, its batch now smaller, must still reach its (earlier) next leave. When it
+    // did not, the batch never finished and every later request waited to the horizon.
+    const { run } = await runScenario("test/fixtures/sim/spot-kv.yaml");
+    const [spot, interactive] = run.stats;
+    expect(run.preempted).toBeGreaterThan(0);
+    for (const st of run.stats) {
+      expect(st.rejected).toBe(0);
+      // At most a handful in flight at the horizon (the pool is about 60 % utilised).
+      expect(st.inFlight).toBeLessThan(0.02 * st.requests + 10);
+    }
+    expect(interactive.completed).toBeGreaterThan(100);
+    expect(spot.completed).toBeGreaterThan(5000);
+  });
+});

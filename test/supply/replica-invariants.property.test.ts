@@ -142,7 +142,7 @@ function watchReplicas(cap: number | undefined, staticBatching: boolean) {
     check(this, `admit at ${t}`);
   });
   vi.spyOn(Replica.prototype, "step").mockImplementation(function (this: Replica, t: number) {
-    const next = step.call(this, t);
+    step.call(this, t);
     // The replica's own request store (private; read here to check the completed requests).
     const req = (this as unknown as { req: RequestStore }).req;
     check(this, `step at ${t}`);
@@ -155,7 +155,6 @@ function watchReplicas(cap: number | undefined, staticBatching: boolean) {
       if (!(first > admitted)) problems.push(`first token at ${first} not after admission at ${admitted}`);
       if (!(t >= first)) problems.push(`finished at ${t} before its first token at ${first}`);
     }
-    return next;
   });
   return { problems, completed: () => completed };
 }
