@@ -33,6 +33,18 @@ export class EventQueue {
     return this.n > 0 ? this.times[0] : Number.POSITIVE_INFINITY;
   }
 
+  /**
+   * True when this queue's earliest event comes before `other`'s in the order both pop in (time,
+   * then payload), so two queues can be merged as if they were one. False when this one is empty.
+   */
+  precedes(other: EventQueue): boolean {
+    if (this.n === 0) return false;
+    if (other.n === 0) return true;
+    const t = this.times[0];
+    const u = other.times[0];
+    return t < u || (t === u && this.payloads[0] < other.payloads[0]);
+  }
+
   push(time: number, kind: number, id: number): void {
     if (this.n === this.times.length) this.grow();
     const times = this.times;

@@ -56,6 +56,8 @@ export class Router {
   private readonly groupKv: Float64Array;
   /** Spot requests held per group, to find one to preempt without scanning idle groups. */
   private readonly spotByGroup: Int32Array;
+  /** Whether any workload is spot work (else nothing is ever preempted, and no look is taken). */
+  private readonly anySpot: boolean;
 
   constructor(
     policy: RoutingPolicy,
@@ -78,6 +80,7 @@ export class Router {
       return h;
     });
     this.spotByGroup = new Int32Array(topo.groups.length);
+    this.anySpot = routes.workloads.some((w) => w.tenant.contract.type === "spot");
     this.groupFirst = Int32Array.from(topo.groups.map((g) => g.firstReplica));
     this.groupKv = Float64Array.from(topo.groups.map((g) => g.curve.kvCapacityBytes));
     this.costOrder = routes.classes.map((c) =>
@@ -177,7 +180,7 @@ export class Router {
       this.admit(rep, r, t);
       return PLACED;
     }
-    if (this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, false)) return PLACED;
+    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, false)) return PLACED;
     if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
     cls.queue.push(r);
     return QUEUED;
@@ -194,7 +197,7 @@ export class Router {
       this.admit(rep, r, t);
       return PLACED;
     }
-    if (this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, true)) return PLACED;
+    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, true)) return PLACED;
     if (rep.queue.size >= this.maxQueuePerReplica) return FULL;
     rep.queue.push(r);
     this.req.replica[r] = rep.index;

@@ -282,7 +282,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
           await this.sources[w]!.refill();
           this.fetchNext(w);
         }
-        if (finished && this.needRefill.length === 0 && sim.queue.peekTime() >= this.s.horizon) break;
+        if (finished && this.needRefill.length === 0 && sim.peekTime() >= this.s.horizon) break;
         opts.onProgress?.(sim.now, this.completedCount);
         if (opts.shouldStop) {
           // Let signal handlers run (an interrupt sets the flag shouldStop reads).
@@ -340,7 +340,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
       return;
     }
     const d = this.pending[w];
-    if (src.next(d) && d.time < this.s.horizon) this.sim.schedule(d.time, K_ARRIVAL, w);
+    if (src.next(d) && d.time < this.s.horizon) this.sim.scheduleStream(d.time, K_ARRIVAL, w);
   }
 
   private onArrival(w: number): void {

@@ -10,7 +10,7 @@ import { RateProfile } from "./rate-profile.js";
 import type { RequestSource, SourceContext, WorkloadEstimate } from "./source.js";
 import { workloadStreams } from "./streams.js";
 import { tokenMean } from "./token-mean.js";
-import { TokenSampler } from "./token-sampler.js";
+import { createTokenSampler } from "./token-sampler.js";
 import { estimateTrace } from "./trace-estimate.js";
 import { TraceSource } from "./trace-source.js";
 
@@ -28,8 +28,8 @@ export function createSource(w: WorkloadSpec, ctx: SourceContext): RequestSource
   const schedule = new MultiplierSchedule(ctx.multipliers);
   const a = w.arrival;
   if (a.process === "trace") return new TraceSource(a.trace, ctx.horizon, schedule, streams.thinning);
-  const prompt = new TokenSampler(tokens(w, "promptTokens"), streams.promptTokens);
-  const output = new TokenSampler(tokens(w, "outputTokens"), streams.outputTokens);
+  const prompt = createTokenSampler(tokens(w, "promptTokens"), streams.promptTokens);
+  const output = createTokenSampler(tokens(w, "outputTokens"), streams.outputTokens);
   const profile = new RateProfile(a, ctx.startMs);
   if (a.process === "constant") {
     return new ConstantSource(profile, schedule, ctx.horizon, streams, prompt, output, ctx.startMs);

@@ -105,6 +105,11 @@ export class PoissonSource implements RequestSource {
   }
 
   next(out: RequestDraw): boolean {
+    return this.flat ? this.nextFlat(out) : this.nextThinned(out);
+  }
+
+  /** Constant rate, no multiplier: every candidate is an arrival (see `flat`). */
+  private nextFlat(out: RequestDraw): boolean {
     while (!this.done) {
       const t = this.t - Math.log(1 - this.arrivals.next()) / this.bound;
       if (t >= this.segEnd) {
@@ -113,12 +118,23 @@ export class PoissonSource implements RequestSource {
         continue;
       }
       this.t = t;
-      if (this.flat) {
-        out.time = t;
-        out.promptTokens = this.prompt.draw();
-        out.outputTokens = this.output.draw();
-        return true;
+      out.time = t;
+      out.promptTokens = this.prompt.draw();
+      out.outputTokens = this.output.draw();
+      return true;
+    }
+    return false;
+  }
+
+  private nextThinned(out: RequestDraw): boolean {
+    while (!this.done) {
+      const t = this.t - Math.log(1 - this.arrivals.next()) / this.bound;
+      if (t >= this.segEnd) {
+        this.t = this.segEnd;
+        this.startSegment();
+        continue;
       }
+      this.t = t;
       while (this.stepEnd <= t) this.stepEnd = this.schedule.endOfStep(++this.step);
       const rate = this.profile.rate(t) * this.schedule.factorOfStep(this.step);
       if (this.thinning.next() * this.bound < rate) {

@@ -3,13 +3,13 @@ import { deriveStream } from "../../src/engine/random.js";
 import { InputError } from "../../src/errors.js";
 import type { TokenDist } from "../../src/scenario/types.js";
 import { tokenMean } from "../../src/workload/token-mean.js";
-import { TokenSampler } from "../../src/workload/token-sampler.js";
+import { createTokenSampler } from "../../src/workload/token-sampler.js";
 import { fixture, meanAndVariance } from "./helpers.js";
 
 const N = 200_000;
 
 function sample(dist: TokenDist, n = N): Float64Array {
-  const s = new TokenSampler(dist, deriveStream(7, "tokens-test", dist.dist));
+  const s = createTokenSampler(dist, deriveStream(7, "tokens-test", dist.dist));
   const xs = new Float64Array(n);
   for (let i = 0; i < n; i++) xs[i] = s.draw();
   return xs;
