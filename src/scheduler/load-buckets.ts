@@ -11,8 +11,8 @@ export class LoadBuckets {
   private readonly keys: Int32Array;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
+  /** First member of each key's bucket, -1 when the bucket is empty. */
   private heads: Int32Array;
-  private counts: Int32Array;
   /** Smallest key with a member, or -1 when empty. */
   private minKey = -1;
   private members = 0;
@@ -24,7 +24,6 @@ export class LoadBuckets {
     this.next = new Int32Array(size).fill(-1);
     this.prev = new Int32Array(size).fill(-1);
     this.heads = new Int32Array(16).fill(-1);
-    this.counts = new Int32Array(16);
   }
 
   /** A member with the smallest key, -1 when none has a key. */
@@ -36,47 +35,48 @@ export class LoadBuckets {
     return this.keys[member];
   }
 
-  /** Sets a member's key (a load >= 0), or NO_KEY to take it out. */
+  /**
+   * Sets a member's key (a load >= 0), or NO_KEY to take it out. One function, no calls: it runs
+   * twice per request on the routing path.
+   */
   set(member: number, key: number): void {
     const old = this.keys[member];
     if (old === key) return;
-    if (old !== NO_KEY) this.unlink(member, old);
-    this.keys[member] = key;
-    if (key === NO_KEY) {
-      if (this.members === 0) this.minKey = -1;
-      else if (old === this.minKey && this.counts[old] === 0) this.raiseMin();
-      return;
+    const next = this.next;
+    const prev = this.prev;
+    if (old !== NO_KEY) {
+      const p = prev[member];
+      const n = next[member];
+      if (p >= 0) next[p] = n;
+      else this.heads[old] = n;
+      if (n >= 0) prev[n] = p;
+      this.members--;
     }
-    this.link(member, key);
-    if (this.minKey < 0 || key < this.minKey) this.minKey = key;
-    else if (old === this.minKey && this.counts[old] === 0) this.raiseMin();
+    this.keys[member] = key;
+    if (key !== NO_KEY) {
+      if (key >= this.heads.length) this.grow(key);
+      const heads = this.heads;
+      const h = heads[key];
+      next[member] = h;
+      prev[member] = -1;
+      if (h >= 0) prev[h] = member;
+      heads[key] = member;
+      this.members++;
+      if (this.minKey < 0 || key < this.minKey) {
+        this.minKey = key;
+        return;
+      }
+    }
+    if (this.members === 0) this.minKey = -1;
+    else if (old === this.minKey && this.heads[old] < 0) this.raiseMin();
   }
 
+  /** The smallest key's bucket emptied: the next non-empty one (some member has a larger key). */
   private raiseMin(): void {
+    const heads = this.heads;
     let k = this.minKey;
-    while (this.counts[k] === 0) k++;
+    while (heads[k] < 0) k++;
     this.minKey = k;
-  }
-
-  private link(m: number, key: number): void {
-    if (key >= this.heads.length) this.grow(key);
-    const h = this.heads[key];
-    this.next[m] = h;
-    this.prev[m] = -1;
-    if (h >= 0) this.prev[h] = m;
-    this.heads[key] = m;
-    this.counts[key]++;
-    this.members++;
-  }
-
-  private unlink(m: number, key: number): void {
-    const p = this.prev[m];
-    const n = this.next[m];
-    if (p >= 0) this.next[p] = n;
-    else this.heads[key] = n;
-    if (n >= 0) this.prev[n] = p;
-    this.counts[key]--;
-    this.members--;
   }
 
   private grow(key: number): void {
@@ -84,9 +84,6 @@ export class LoadBuckets {
     while (cap <= key) cap *= 2;
     const heads = new Int32Array(cap).fill(-1);
     heads.set(this.heads);
-    const counts = new Int32Array(cap);
-    counts.set(this.counts);
     this.heads = heads;
-    this.counts = counts;
   }
 }

@@ -29,6 +29,19 @@ export interface SloQuery {
   tpotS: number;
 }
 
+/**
+ * The simulation the router works for. An object with methods rather than callbacks: every run's
+ * host is of one class, so the call sites stay monomorphic from one run to the next in a process.
+ */
+export interface RouterHost {
+  /** A placement changed the replica's batch (a request admitted, or spot work preempted): schedule its next event. */
+  batchChanged(rep: Replica): void;
+  /** A spot request was taken out of a batch to make room: route it again. */
+  preempted(r: number): void;
+}
+
+const DETACHED: RouterHost = { batchChanged() {}, preempted() {} };
+
 /** Routing policies as small integers, so the per-request dispatch compares no strings. */
 const POLICY_CODES: Record<RoutingPolicy, number> = {
   least_loaded: 0,
@@ -45,10 +58,8 @@ export class Router {
   private readonly shared: boolean;
   /** Classes' groups sorted by cost per token, for cost_aware. */
   private readonly costOrder: number[][];
-  /** Called when a placement changed a replica's batch (a request admitted, or spot work preempted): the caller schedules its next event. */
-  onBatchChanged: (rep: Replica) => void = () => {};
-  /** Called with a spot request taken out of a batch to make room; the caller re-routes it. */
-  onPreempted: (r: number) => void = () => {};
+  /** What the router tells the simulation it works for (set before the first placement). */
+  host: RouterHost = DETACHED;
   /** Spot requests preempted for the request being placed, re-routed once it holds its slot. */
   private readonly victims: number[] = [];
   /** Per group: its first replica index and a replica's KV memory (flat, for the hot path). */
@@ -101,7 +112,7 @@ export class Router {
     rep.admit(r, t);
     this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
-    this.onBatchChanged(rep);
+    this.host.batchChanged(rep);
   }
 
   /** A held request left its replica (completed or evicted): keeps the spot counts right. */
@@ -116,7 +127,7 @@ export class Router {
 
   /** Hands the preempted spot requests back to the caller, after the request that displaced them is in. */
   private flushVictims(): void {
-    while (this.victims.length > 0) this.onPreempted(this.victims.shift()!);
+    while (this.victims.length > 0) this.host.preempted(this.victims.shift()!);
   }
 
   /**
@@ -134,7 +145,7 @@ export class Router {
         this.victims.push(victim);
       }
       // Preempting moved its next event even if r still does not fit here.
-      this.onBatchChanged(rep);
+      this.host.batchChanged(rep);
       return rep.canAdmit(kv);
     };
     if (preferred !== null && preferred.spotHeld > 0 && tryOn(preferred)) return preferred;
@@ -151,9 +162,11 @@ export class Router {
 
   /** Least-loaded available replica of the class whose KV memory can hold `kv` bytes, or null. */
   private leastLoaded(cls: RouteClass, kv: number): Replica | null {
-    let best: Replica | null = null;
+    let best = -1;
     let bestKey = Number.POSITIVE_INFINITY;
-    for (const g of cls.groups) {
+    const groups = cls.groups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
       if (this.groupKv[g] < kv) continue;
       const h = this.heaps[g];
       const m = h.min();
@@ -161,10 +174,10 @@ export class Router {
       const k = h.key(m);
       if (k < bestKey) {
         bestKey = k;
-        best = this.replicas[this.groupFirst[g] + m];
+        best = this.groupFirst[g] + m;
       }
     }
-    return best;
+    return best < 0 ? null : this.replicas[best];
   }
 
   place(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {

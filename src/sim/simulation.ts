@@ -13,7 +13,7 @@ import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
-import { FULL, NO_REPLICA, Router, type SloQuery } from "../scheduler/router.js";
+import { FULL, NO_REPLICA, Router, type RouterHost, type SloQuery } from "../scheduler/router.js";
 import type { Routes } from "../scheduler/routes.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
@@ -132,7 +132,7 @@ export async function checkScenario(s: Scenario): Promise<PreflightEstimate> {
   return run.preflight();
 }
 
-class Run implements EventHandler, TimelineHost, RequestRun {
+class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   readonly sim = new Simulator();
   readonly req = new RequestStore(4096);
   readonly replicas: Replica[] = [];
@@ -202,8 +202,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
       routerStream(s.seed, routes, sources),
       groupEconomics(s, topo),
     );
-    this.router.onBatchChanged = (rep) => this.ensureScheduled(rep);
-    this.router.onPreempted = (r) => this.preempted(r);
+    this.router.host = this;
     const rowOf = new Map<string, number>();
     this.statOfWorkload = Int32Array.from(
       routes.workloads.map((w) => {
@@ -408,6 +407,10 @@ class Run implements EventHandler, TimelineHost, RequestRun {
     this.ensureScheduled(rep);
   }
 
+  batchChanged(rep: Replica): void {
+    this.ensureScheduled(rep);
+  }
+
   ensureScheduled(rep: Replica): void {
     const t = rep.nextEvent;
     if (t !== Number.POSITIVE_INFINITY && t !== rep.scheduledAt) {
@@ -465,7 +468,7 @@ class Run implements EventHandler, TimelineHost, RequestRun {
    * A spot request evicted for other work: its progress is lost and it is routed again from its
    * current model (queued, or failed over, or rejected when nothing takes it).
    */
-  private preempted(r: number): void {
+  preempted(r: number): void {
     const req = this.req;
     this.preemptedCount++;
     this.stats[this.statOfWorkload[req.workload[r]]].preempted++;
