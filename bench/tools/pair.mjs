@@ -4,7 +4,7 @@
  * alternating rounds, so both see the same machine noise (timings here move by 10-30 % within
  * minutes; a difference between two separate processes is mostly that noise).
  *
- *   node bench/tools/pair.mjs DIR_A DIR_B [arrivals=1000000] [rounds=8]
+ *   node --import tsx bench/tools/pair.mjs DIR_A DIR_B [arrivals=1000000] [rounds=8]
  *
  * Each DIR holds a built copy (dist/, bench/scenarios/, scenarios/, hardware-profiles/,
  * package.json and a node_modules link), e.g. a `git worktree` of the old commit after
@@ -13,11 +13,11 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import seedrandom from "seedrandom";
+import { referenceMmc } from "../reference-heap.ts";
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]].map((d) => resolve(d ?? ""));
 if (!process.argv[3]) {
-  console.error("usage: node bench/tools/pair.mjs DIR_A DIR_B [arrivals] [rounds]");
+  console.error("usage: node --import tsx bench/tools/pair.mjs DIR_A DIR_B [arrivals] [rounds]");
   process.exit(2);
 }
 const arrivals = Number(process.argv[4] ?? 1_000_000);
@@ -36,64 +36,8 @@ async function engine(root) {
   };
 }
 
-/** The reference loop of bench/reference-heap.ts (two events per customer, one FIFO), inlined here so the tool needs no build of the bench. */
 function reference(n, seed) {
-  const rng = seedrandom.xor4096(String(seed));
-  const times = new Float64Array(4096);
-  const kinds = new Int32Array(4096);
-  let size = 0;
-  const push = (t, k) => {
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (times[p] <= t) break;
-      times[i] = times[p];
-      kinds[i] = kinds[p];
-      i = p;
-    }
-    times[i] = t;
-    kinds[i] = k;
-  };
-  const queue = new Float64Array(1 << 22);
-  let head = 0;
-  let tail = 0;
-  let busy = 0;
-  let created = 1;
-  const start = performance.now();
-  push(-Math.log(1 - rng()) / 56, 0);
-  while (size > 0) {
-    const now = times[0];
-    const kind = kinds[0];
-    const last = --size;
-    const t = times[last];
-    const k = kinds[last];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && times[c + 1] < times[c]) c++;
-      if (times[c] >= t) break;
-      times[i] = times[c];
-      kinds[i] = kinds[c];
-      i = c;
-    }
-    times[i] = t;
-    kinds[i] = k;
-    if (kind === 0) {
-      if (created < n) {
-        push(now - Math.log(1 - rng()) / 56, 0);
-        created++;
-      }
-      if (busy < 64) {
-        busy++;
-        push(now - Math.log(1 - rng()), 1);
-      } else queue[tail++ & (queue.length - 1)] = now;
-    } else if (head < tail) {
-      head++;
-      push(now - Math.log(1 - rng()), 1);
-    } else busy--;
-  }
-  return (performance.now() - start) / 1000;
+  return referenceMmc(64, 56, 1, n, seed).seconds;
 }
 
 const runA = await engine(dirA);

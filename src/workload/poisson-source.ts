@@ -108,33 +108,35 @@ export class PoissonSource implements RequestSource {
     return this.flat ? this.nextFlat(out) : this.nextThinned(out);
   }
 
-  /** Constant rate, no multiplier: every candidate is an arrival (see `flat`). */
-  private nextFlat(out: RequestDraw): boolean {
+  /** The next candidate time at the bound rate (segments advanced as needed), -1 when none is left. */
+  private candidate(): number {
     while (!this.done) {
       const t = this.t - Math.log(1 - this.arrivals.next()) / this.bound;
-      if (t >= this.segEnd) {
-        this.t = this.segEnd;
-        this.startSegment();
-        continue;
+      if (t < this.segEnd) {
+        this.t = t;
+        return t;
       }
-      this.t = t;
-      out.time = t;
-      out.promptTokens = this.prompt.draw();
-      out.outputTokens = this.output.draw();
-      return true;
+      this.t = this.segEnd;
+      this.startSegment();
     }
-    return false;
+    return -1;
   }
 
+  /** Constant rate, no multiplier: every candidate is an arrival (see `flat`). */
+  private nextFlat(out: RequestDraw): boolean {
+    const t = this.candidate();
+    if (t < 0) return false;
+    out.time = t;
+    out.promptTokens = this.prompt.draw();
+    out.outputTokens = this.output.draw();
+    return true;
+  }
+
+  /** Each candidate kept with probability rate(t) / bound. */
   private nextThinned(out: RequestDraw): boolean {
-    while (!this.done) {
-      const t = this.t - Math.log(1 - this.arrivals.next()) / this.bound;
-      if (t >= this.segEnd) {
-        this.t = this.segEnd;
-        this.startSegment();
-        continue;
-      }
-      this.t = t;
+    for (;;) {
+      const t = this.candidate();
+      if (t < 0) return false;
       while (this.stepEnd <= t) this.stepEnd = this.schedule.endOfStep(++this.step);
       const rate = this.profile.rate(t) * this.schedule.factorOfStep(this.step);
       if (this.thinning.next() * this.bound < rate) {
@@ -144,7 +146,6 @@ export class PoissonSource implements RequestSource {
         return true;
       }
     }
-    return false;
   }
 
   async refill(): Promise<void> {}
