@@ -35,12 +35,12 @@ export interface SloQuery {
  */
 export interface RouterHost {
   /** A placement changed the replica's batch (a request admitted, or spot work preempted): schedule its next event. */
-  batchChanged(rep: Replica): void;
+  ensureScheduled(rep: Replica): void;
   /** A spot request was taken out of a batch to make room: route it again. */
   preempted(r: number): void;
 }
 
-const DETACHED: RouterHost = { batchChanged() {}, preempted() {} };
+const DETACHED: RouterHost = { ensureScheduled() {}, preempted() {} };
 
 /** Routing policies as small integers, so the per-request dispatch compares no strings. */
 const POLICY_CODES: Record<RoutingPolicy, number> = {
@@ -112,7 +112,7 @@ export class Router {
     rep.admit(r, t);
     this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
-    this.host.batchChanged(rep);
+    this.host.ensureScheduled(rep);
   }
 
   /** A held request left its replica (completed or evicted): keeps the spot counts right. */
@@ -144,8 +144,8 @@ export class Router {
         this.touch(rep);
         this.victims.push(victim);
       }
-      // Preempting moved its next event even if r still does not fit here.
-      this.host.batchChanged(rep);
+      // Preempting moved its next event, whether or not r is then admitted here.
+      this.host.ensureScheduled(rep);
       return rep.canAdmit(kv);
     };
     if (preferred !== null && preferred.spotHeld > 0 && tryOn(preferred)) return preferred;

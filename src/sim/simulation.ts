@@ -407,10 +407,6 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.ensureScheduled(rep);
   }
 
-  batchChanged(rep: Replica): void {
-    this.ensureScheduled(rep);
-  }
-
   ensureScheduled(rep: Replica): void {
     const t = rep.nextEvent;
     if (t !== Number.POSITIVE_INFINITY && t !== rep.scheduledAt) {
