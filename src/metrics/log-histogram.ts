@@ -14,6 +14,8 @@ const MIN_EXP = -40;
 const MAX_EXP = 40;
 const BUCKETS = (MAX_EXP - MIN_EXP) * SUB;
 export const MAX_RELATIVE_ERROR = 1 / (2 * SUB);
+/** Bucket 0's exponent * SUB in the float's bits. */
+const BIAS = (1023 + MIN_EXP) * SUB;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -31,8 +33,9 @@ export class LogHistogram {
       return;
     }
     f64[0] = v;
-    const hi = u32[HI];
-    let b = (((hi >>> 20) & 0x7ff) - 1023 - MIN_EXP) * SUB + ((hi >>> (20 - SUB_BITS)) & (SUB - 1));
+    // The exponent's 11 bits and the mantissa's top SUB_BITS are adjacent in the high word (the
+    // sign bit above them is 0 for v > 0): one shift gives exponent * SUB + sub-bucket.
+    let b = (u32[HI] >>> (20 - SUB_BITS)) - BIAS;
     if (b < 0) b = 0;
     else if (b >= BUCKETS) b = BUCKETS - 1;
     this.counts[b]++;

@@ -1,6 +1,16 @@
 /** Counters and latency distributions of one tenant x requested model. */
 import { LatencyStats } from "./latency.js";
 
+/** Positions in `TenantModelStats.counters`: the simulation's hot paths index them directly (an accessor inlined there spends V8's inlining budget); everything else reads the accessors. */
+export const REQUESTS = 0;
+export const COMPLETED = 1;
+export const REJECTED = 2;
+export const FAILED_OVER = 3;
+export const INPUT_TOKENS = 4;
+export const OUTPUT_TOKENS = 5;
+export const SLO_MET = 6;
+export const WAITED = 7;
+export const PREEMPTED = 8;
 const COUNTERS = 9;
 
 export class TenantModelStats {
@@ -21,69 +31,69 @@ export class TenantModelStats {
   ) {}
 
   get requests(): number {
-    return this.counters[0];
+    return this.counters[REQUESTS];
   }
   set requests(v: number) {
-    this.counters[0] = v;
+    this.counters[REQUESTS] = v;
   }
 
   get completed(): number {
-    return this.counters[1];
+    return this.counters[COMPLETED];
   }
   set completed(v: number) {
-    this.counters[1] = v;
+    this.counters[COMPLETED] = v;
   }
 
   get rejected(): number {
-    return this.counters[2];
+    return this.counters[REJECTED];
   }
   set rejected(v: number) {
-    this.counters[2] = v;
+    this.counters[REJECTED] = v;
   }
 
   get failedOver(): number {
-    return this.counters[3];
+    return this.counters[FAILED_OVER];
   }
   set failedOver(v: number) {
-    this.counters[3] = v;
+    this.counters[FAILED_OVER] = v;
   }
 
   /** Tokens of completed requests. */
   get inputTokens(): number {
-    return this.counters[4];
+    return this.counters[INPUT_TOKENS];
   }
   set inputTokens(v: number) {
-    this.counters[4] = v;
+    this.counters[INPUT_TOKENS] = v;
   }
 
   get outputTokens(): number {
-    return this.counters[5];
+    return this.counters[OUTPUT_TOKENS];
   }
   set outputTokens(v: number) {
-    this.counters[5] = v;
+    this.counters[OUTPUT_TOKENS] = v;
   }
 
   get sloMet(): number {
-    return this.counters[6];
+    return this.counters[SLO_MET];
   }
   set sloMet(v: number) {
-    this.counters[6] = v;
+    this.counters[SLO_MET] = v;
   }
 
   /** Requests that waited in a queue on arrival instead of entering a batch at once. */
   get waited(): number {
-    return this.counters[7];
+    return this.counters[WAITED];
   }
   set waited(v: number) {
-    this.counters[7] = v;
+    this.counters[WAITED] = v;
   }
 
   /** Times a request of this row was preempted (spot work evicted for others) and requeued. */
   get preempted(): number {
-    return this.counters[8];
+    return this.counters[PREEMPTED];
   }
   set preempted(v: number) {
-    this.counters[8] = v;
+    this.counters[PREEMPTED] = v;
   }
 
   /** Adds everything `other` (a row of the same tenant and model from another run, or its copy from another thread) recorded. */

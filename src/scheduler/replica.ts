@@ -203,24 +203,35 @@ export class Replica {
 
   /** Takes request r into the batch at time t (call canAdmit first). */
   admit(r: number, t: number): void {
+    if (this.maxBatch === 1) this.admitSingle(r, t);
+    else {
+      this.advance(t);
+      this.hold(r, t);
+      this.joinPrefillLine(r, t);
+    }
+  }
+
+  /** Records r as held here from time t (the accounting is already brought up to t). */
+  private hold(r: number, t: number): void {
     const req = this.req;
-    this.advance(t);
     req.admitted[r] = t;
     req.shareAt[r] = this.shareClock;
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
     this.held++;
     this.spotHeld += req.spot[r];
-    if (this.maxBatch === 1) this.admitSingle(r, t);
-    else this.joinPrefillLine(r, t);
   }
 
   /**
    * Batch of one: nothing can join before r leaves, so its first token and its end are known now;
-   * one event instead of two (the same times the general path computes).
+   * one event instead of two (the same times the general path computes). The replica was idle
+   * (canAdmit), so bringing its accounting up to t only moves its clock: nothing accrues while
+   * nothing is held.
    */
   private admitSingle(r: number, t: number): void {
     const req = this.req;
+    if (t > this.lastT) this.lastT = t;
+    this.hold(r, t);
     const first = t + req.prompt[r] / this.prefillRate;
     req.firstToken[r] = first;
     this.single = r;

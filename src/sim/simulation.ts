@@ -10,7 +10,16 @@ import { RunAborted } from "../errors.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import { simulateFluid } from "../fluid/simulate-fluid.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
-import { TenantModelStats } from "../metrics/tenant-stats.js";
+import {
+  COMPLETED,
+  FAILED_OVER,
+  INPUT_TOKENS,
+  OUTPUT_TOKENS,
+  REQUESTS,
+  SLO_MET,
+  TenantModelStats,
+  WAITED,
+} from "../metrics/tenant-stats.js";
 import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
 import { FULL, NO_REPLICA, Router, type RouterHost, type SloQuery } from "../scheduler/router.js";
@@ -356,10 +365,10 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     req.workload[r] = w;
     req.replica[r] = -1;
     req.spot[r] = this.spotWorkload[w];
-    const st = this.stats[this.statOfWorkload[w]];
-    st.requests++;
+    const counters = this.stats[this.statOfWorkload[w]].counters;
+    counters[REQUESTS]++;
     this.route(r, 0);
-    if (this.lastRouted === r && req.admitted[r] < 0) st.waited++;
+    if (this.lastRouted === r && req.admitted[r] < 0) counters[WAITED]++;
     this.fetchNext(w);
   }
 
@@ -426,15 +435,16 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const arrival = req.arrival[r];
     const ttft = first - arrival;
     const tpot = n > 1 ? (now - first) / (n - 1) : 0;
-    st.completed++;
-    st.inputTokens += req.prompt[r];
-    st.outputTokens += n;
+    const counters = st.counters;
+    counters[COMPLETED]++;
+    counters[INPUT_TOKENS] += req.prompt[r];
+    counters[OUTPUT_TOKENS] += n;
     st.ttftS.add(ttft);
     if (n > 1) st.tpotS.add(tpot);
     st.e2eS.add(now - arrival);
     const failedOver = req.chainPos[r] > 0;
-    if (failedOver) st.failedOver++;
-    if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) st.sloMet++;
+    if (failedOver) counters[FAILED_OVER]++;
+    if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) counters[SLO_MET]++;
     const g = rep.group;
     this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
     this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
