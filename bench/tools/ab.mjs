@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * A/B of builds by the gate's own figure, in separate processes taken in turn: each process warms
+ * up, runs 3 rounds of 1 M arrivals of the reference and the engine, and reports its best ratio
+ * (what `npm run bench -- --check` does). Which calls V8 inlines is decided once per process, from
+ * the feedback at the time, so one process is one draw: compare the medians over several.
+ *
+ *   node --import tsx bench/tools/ab.mjs [--fixed-order] N DIR_A DIR_B [DIR_C ...]
+ *
+ * --fixed-order runs the children with --no-concurrent-recompilation: compilation then happens
+ * in the same order every time, which halves the spread (and shows the code V8 makes with the
+ * feedback complete). Each DIR is a built copy (see pair.mjs).
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { referenceMmc } from "../reference-heap.ts";
+
+const self = fileURLToPath(import.meta.url);
+
+async function child(dir) {
+  const url = (p) => pathToFileURL(resolve(dir, p)).href;
+  const { loadScenario } = await import(url("dist/scenario/load.js"));
+  const { simulate } = await import(url("dist/sim/simulation.js"));
+  const engine = async (n, seed) => {
+    const s = await loadScenario(resolve(dir, "bench/scenarios/mm64.yaml"), {
+      horizon: `${Math.round(n / 56)}s`,
+      seed,
+    });
+    const r = await simulate(s);
+    return r.events / r.wallSeconds;
+  };
+  referenceMmc(64, 56, 1, 300_000);
+  await engine(300_000, 99);
+  await engine(300_000, 98);
+  let best = 0;
+  for (let i = 0; i < 3; i++) {
+    const ref = referenceMmc(64, 56, 1, 1_000_000, i + 1);
+    best = Math.max(best, (await engine(1_000_000, i + 1)) / (ref.events / ref.seconds));
+  }
+  console.log(best.toFixed(3));
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1];
+}
+
+if (process.argv[2] === "--child") {
+  await child(resolve(process.argv[3]));
+} else {
+  const args = process.argv.slice(2);
+  const fixed = args[0] === "--fixed-order";
+  if (fixed) args.shift();
+  const n = Number(args[0]);
+  const dirs = args.slice(1).map((d) => resolve(d));
+  if (!(n > 0) || dirs.length < 2) {
+    console.error("usage: node --import tsx bench/tools/ab.mjs [--fixed-order] N DIR_A DIR_B [...]");
+    process.exit(2);
+  }
+  const flags = [...(fixed ? ["--no-concurrent-recompilation"] : []), "--import", "tsx"];
+  const ratios = dirs.map(() => []);
+  for (let i = 0; i < n; i++) {
+    dirs.forEach((dir, k) => {
+      const r = spawnSync(process.execPath, [...flags, self, "--child", dir], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`run of ${dir} failed: ${r.stderr}`);
+      ratios[k].push(Number(r.stdout.trim()));
+    });
+  }
+  dirs.forEach((dir, k) => {
+    const sorted = [...ratios[k]].sort((a, b) => a - b);
+    console.log(`${dir}: median ${median(sorted).toFixed(3)} (${sorted.map((x) => x.toFixed(3)).join(" ")})`);
+  });
+}
