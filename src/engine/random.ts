@@ -17,11 +17,6 @@ export function deriveStream(seed: number, ...names: string[]): RandomStream {
   return { next: seedrandom.xor4096(key) };
 }
 
-/** Exponential draw with the given mean, from a uniform in [0, 1). */
-export function exponential(rng: RandomStream, mean: number): number {
-  return -mean * Math.log(1 - rng.next());
-}
-
 /**
  * Standard normal draws from a stream by Marsaglia's polar method, using both values of each pair:
  * a uniform point in the unit disc (rejection, about 1.27 tries) gives two independent normals

@@ -5,6 +5,11 @@
  */
 import { EventQueue } from "./event-queue.js";
 
+/** The simulated time, for parts of the domain that read it rather than being passed it. */
+export interface Clock {
+  readonly now: number;
+}
+
 export interface EventHandler {
   /** Handles one event; `sim.now` is already its time. */
   handle(kind: number, id: number): void;
@@ -17,7 +22,7 @@ export interface EventHandler {
  * every other pending event on each push and pop; beside a small queue of their own they sift
  * through the other streams only.
  */
-export class Simulator {
+export class Simulator implements Clock {
   readonly queue = new EventQueue(4096);
   readonly streams = new EventQueue(64);
   now = 0;

@@ -21,6 +21,7 @@
  * decode(B0) / B0 for the batch size B0 it started with (padding keeps the step cost).
  */
 
+import type { Clock } from "../engine/simulator.js";
 import { IntFifo } from "../sim/fifo.js";
 import type { RequestStore } from "../sim/request-store.js";
 
@@ -99,7 +100,11 @@ export class Replica {
       decodeTokensPerS: Float64Array;
     },
     staticBatching: boolean,
-    startTime: number,
+    /**
+     * The simulated clock, read when a request is admitted (it is always admitted now). Read, not
+     * passed: a float argument to a call V8 does not inline is boxed, an allocation per request.
+     */
+    private readonly clock: Clock,
     private readonly req: RequestStore,
     /** Off: an event at every prefill end (the tests compare both ways). */
     lazyPrefills = true,
@@ -115,7 +120,7 @@ export class Replica {
     this.marks = new Float64Array(curve.maxBatch);
     this.ids = new Int32Array(curve.maxBatch);
     this.done = new Int32Array(curve.maxBatch);
-    this.lastT = startTime;
+    this.lastT = clock.now;
     this.lazy = lazyPrefills && !staticBatching && curve.maxBatch > 1;
   }
 
@@ -201,8 +206,9 @@ export class Replica {
     }
   }
 
-  /** Takes request r into the batch at time t (call canAdmit first). */
-  admit(r: number, t: number): void {
+  /** Takes request r into the batch now (the clock's time; call canAdmit first). */
+  admit(r: number): void {
+    const t = this.clock.now;
     if (this.maxBatch === 1) this.admitSingle(r, t);
     else {
       this.advance(t);

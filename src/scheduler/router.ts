@@ -6,6 +6,7 @@
  * replica with room; the other policies pick a replica on arrival and queue there.
  */
 import type { RandomStream } from "../engine/random.js";
+import type { Clock } from "../engine/simulator.js";
 import type { RoutingPolicy } from "../scenario/types.js";
 import type { RequestStore } from "../sim/request-store.js";
 import type { Topology } from "../sim/topology.js";
@@ -78,6 +79,8 @@ export class Router {
     private readonly req: RequestStore,
     private readonly maxQueuePerReplica: number,
     private readonly rng: RandomStream,
+    /** The simulated clock: placements and refills happen at its time (read, not passed; see Replica.clock). */
+    private readonly clock: Clock,
     economics: GroupEconomics[],
   ) {
     this.shared = policy === "shared_queue";
@@ -108,8 +111,8 @@ export class Router {
     this.heaps[rep.group].set(rep.index - this.groupFirst[rep.group], this.keyOf(rep));
   }
 
-  private admit(rep: Replica, r: number, t: number): void {
-    rep.admit(r, t);
+  private admit(rep: Replica, r: number): void {
+    rep.admit(r);
     this.spotByGroup[rep.group] += this.req.spot[r];
     this.touch(rep);
     this.host.ensureScheduled(rep);
@@ -134,7 +137,8 @@ export class Router {
    * Makes room for non-spot request r by preempting spot work: on `preferred` if it holds some,
    * else on the first replica of the class that does. Returns the replica now able to admit r.
    */
-  private preemptFor(cls: RouteClass, r: number, t: number, preferred: Replica | null): Replica | null {
+  private preemptFor(cls: RouteClass, r: number, preferred: Replica | null): Replica | null {
+    const t = this.clock.now;
     const kv = this.req.kvBytes[r];
     const tryOn = (rep: Replica): boolean => {
       if (rep.kvCapacity < kv) return false;
@@ -180,37 +184,38 @@ export class Router {
     return best < 0 ? null : this.replicas[best];
   }
 
-  place(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
-    return this.shared ? this.placeShared(cls, r, t) : this.placeOnReplica(cls, r, t, slo);
+  /** Places request r now (the clock's time): PLACED, QUEUED, FULL or NO_REPLICA. */
+  place(cls: RouteClass, r: number, slo: SloQuery | null): number {
+    return this.shared ? this.placeShared(cls, r) : this.placeOnReplica(cls, r, slo);
   }
 
   /** shared_queue: straight into the least-loaded replica when the class queue is empty, else queued. */
-  private placeShared(cls: RouteClass, r: number, t: number): number {
+  private placeShared(cls: RouteClass, r: number): number {
     const kv = this.req.kvBytes[r];
     const rep = this.leastLoaded(cls, kv);
     if (rep === null) return NO_REPLICA;
     if (cls.queue.size === 0 && rep.canAdmit(kv)) {
-      this.admit(rep, r, t);
+      this.admit(rep, r);
       return PLACED;
     }
-    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, false)) return PLACED;
+    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, rep, false)) return PLACED;
     if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
     cls.queue.push(r);
     return QUEUED;
   }
 
   /** The other policies: a replica chosen on arrival, queued there when it has no room. */
-  private placeOnReplica(cls: RouteClass, r: number, t: number, slo: SloQuery | null): number {
+  private placeOnReplica(cls: RouteClass, r: number, slo: SloQuery | null): number {
     const kv = this.req.kvBytes[r];
     let rep = this.choose(cls, r, slo);
     // A policy may pick a replica too small for this request (mixed replica sizes in one class).
     if (rep !== null && rep.kvCapacity < kv) rep = this.leastLoaded(cls, kv);
     if (rep === null) return NO_REPLICA;
     if (rep.queue.size === 0 && rep.canAdmit(kv)) {
-      this.admit(rep, r, t);
+      this.admit(rep, r);
       return PLACED;
     }
-    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, t, rep, true)) return PLACED;
+    if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, rep, true)) return PLACED;
     if (rep.queue.size >= this.maxQueuePerReplica) return FULL;
     rep.queue.push(r);
     this.req.replica[r] = rep.index;
@@ -223,16 +228,10 @@ export class Router {
    * there (when `emptyQueue`, only on a replica with no queue of its own). The preempted requests
    * are re-routed after r holds its slot. Returns whether r was admitted.
    */
-  private preemptAndAdmit(
-    cls: RouteClass,
-    r: number,
-    t: number,
-    preferred: Replica,
-    emptyQueue: boolean,
-  ): boolean {
-    const freed = this.preemptFor(cls, r, t, preferred);
+  private preemptAndAdmit(cls: RouteClass, r: number, preferred: Replica, emptyQueue: boolean): boolean {
+    const freed = this.preemptFor(cls, r, preferred);
     const ok = freed !== null && (!emptyQueue || freed.queue.size === 0);
-    if (ok) this.admit(freed, r, t);
+    if (ok) this.admit(freed, r);
     this.flushVictims();
     return ok;
   }
@@ -241,24 +240,24 @@ export class Router {
    * Moves queued requests into a replica that has room (after completions, or when it comes up).
    * The caller schedules the replica's next event afterwards (once, not per request admitted).
    */
-  refill(rep: Replica, t: number): void {
-    if (this.shared) this.refillShared(rep, t);
-    else this.refillOwnQueue(rep, t);
+  refill(rep: Replica): void {
+    if (this.shared) this.refillShared(rep);
+    else this.refillOwnQueue(rep);
     this.touch(rep);
   }
 
-  private refillOwnQueue(rep: Replica, t: number): void {
+  private refillOwnQueue(rep: Replica): void {
     const req = this.req;
     const q = rep.queue;
     while (q.size > 0 && rep.canAdmit(req.kvBytes[q.peek()])) {
       const r = q.shift();
-      rep.admit(r, t);
+      rep.admit(r);
       this.spotByGroup[rep.group] += req.spot[r];
     }
   }
 
   /** shared_queue: the earliest-arrived head among the queues of the classes this group serves. */
-  private refillShared(rep: Replica, t: number): void {
+  private refillShared(rep: Replica): void {
     const req = this.req;
     const classes = this.routes.classesByGroup[rep.group];
     const all = this.routes.classes;
@@ -276,7 +275,7 @@ export class Router {
       }
       if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) return;
       const r = pick.queue.shift();
-      rep.admit(r, t);
+      rep.admit(r);
       this.spotByGroup[rep.group] += req.spot[r];
     }
   }

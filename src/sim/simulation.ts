@@ -193,7 +193,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     for (const g of topo.groups) {
       const live = replicasAt(g, g.initialNodes);
       for (let i = 0; i < g.slots; i++) {
-        const rep = new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, 0, this.req);
+        const rep = new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, this.sim, this.req);
         rep.present = i < live;
         this.replicas.push(rep);
       }
@@ -209,6 +209,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       this.req,
       s.scheduler.maxQueuePerReplica,
       routerStream(s.seed, routes, sources),
+      this.sim,
       groupEconomics(s, topo),
     );
     this.router.host = this;
@@ -384,7 +385,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       req.kvBytes[r] = kv;
       req.chainPos[r] = pos;
       req.routeClass[r] = cls.index;
-      const res = this.router.place(cls, r, this.sim.now, this.slo[w]);
+      const res = this.router.place(cls, r, this.slo[w]);
       if (res !== FULL && res !== NO_REPLICA) {
         this.lastRouted = r;
         return;
@@ -412,7 +413,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       this.complete(r, rep);
     }
     if (rep.draining && rep.held === 0) this.retire(rep);
-    else this.router.refill(rep, now);
+    else this.router.refill(rep);
     this.ensureScheduled(rep);
   }
 

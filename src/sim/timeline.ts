@@ -115,7 +115,7 @@ function setActiveReplicas(host: TimelineHost, g: number, target: number, now: n
       active++;
     } else continue;
     host.router.touch(rep);
-    host.router.refill(rep, now);
+    host.router.refill(rep);
     host.ensureScheduled(rep);
   }
   for (let i = reps.length - 1; i >= 0 && active > target; i--) {
@@ -169,7 +169,7 @@ function setAlive(host: TimelineHost, reps: Replica[], alive: boolean, now: numb
     }
   } else {
     for (const rep of reps) {
-      host.router.refill(rep, now);
+      host.router.refill(rep);
       host.ensureScheduled(rep);
     }
   }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
+import type { Clock } from "../../src/engine/simulator.js";
 import { Router } from "../../src/scheduler/router.js";
 import type { Routes } from "../../src/scheduler/routes.js";
 import type { RequestStore } from "../../src/sim/request-store.js";
@@ -56,15 +57,16 @@ function withNewcomer(): string {
 async function runRecordingArrivals(file: string) {
   const place = Router.prototype.place;
   const arrivals = new Map<string, string[]>();
-  const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, t, slo) {
-    const { routes, req } = this as unknown as { routes: Routes; req: RequestStore };
+  const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
+    const { routes, req, clock } = this as unknown as { routes: Routes; req: RequestStore; clock: Clock };
+    const t = clock.now;
     if (req.chainPos[r] === 0) {
       const w = routes.workloads[req.workload[r]];
       const list = arrivals.get(w.tenant.id) ?? [];
       list.push(`${w.spec.id} ${t} ${req.prompt[r]} ${req.output[r]}`);
       arrivals.set(w.tenant.id, list);
     }
-    return place.call(this, cls, r, t, slo);
+    return place.call(this, cls, r, slo);
   });
   try {
     const { files } = await runScenario(file);

@@ -27,7 +27,8 @@ interface Arrival {
 
 function replay(arrivals: Arrival[], lazy: boolean) {
   const req = new RequestStore(16);
-  const rep = new Replica(0, 0, curve, false, 0, req, lazy);
+  const clock = { now: 0 };
+  const rep = new Replica(0, 0, curve, false, clock, req, lazy);
   const queue: number[] = [];
   const first = new Float64Array(arrivals.length);
   const finish = new Float64Array(arrivals.length);
@@ -37,7 +38,8 @@ function replay(arrivals: Arrival[], lazy: boolean) {
   let arrivalAt = arrivals.length > 0 ? arrivals[0].gap : Number.POSITIVE_INFINITY;
   let events = 0;
   const refill = (now: number) => {
-    while (queue.length > 0 && rep.canAdmit(1)) rep.admit(queue.shift()!, now);
+    clock.now = now;
+    while (queue.length > 0 && rep.canAdmit(1)) rep.admit(queue.shift()!);
   };
   for (;;) {
     const repAt = rep.nextEvent;

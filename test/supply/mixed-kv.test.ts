@@ -16,12 +16,8 @@ describe("a model on replicas of different KV memory", () => {
   it("never holds a request on a replica whose KV memory it exceeds", async () => {
     const admit = Replica.prototype.admit;
     let overfull = 0;
-    const spy = vi.spyOn(Replica.prototype, "admit").mockImplementation(function (
-      this: Replica,
-      r: number,
-      t: number,
-    ) {
-      admit.call(this, r, t);
+    const spy = vi.spyOn(Replica.prototype, "admit").mockImplementation(function (this: Replica, r: number) {
+      admit.call(this, r);
       if (this.kvUsed > this.kvCapacity) overfull++;
     });
     try {

@@ -3,6 +3,7 @@
  * changed). The router's replicas and request store are private fields, read here by name.
  */
 import { vi } from "vitest";
+import type { Clock } from "../../src/engine/simulator.js";
 import type { Replica } from "../../src/scheduler/replica.js";
 import { Router } from "../../src/scheduler/router.js";
 import type { RequestStore } from "../../src/sim/request-store.js";
@@ -10,6 +11,7 @@ import type { RequestStore } from "../../src/sim/request-store.js";
 interface RouterInside {
   replicas: Replica[];
   req: RequestStore;
+  clock: Clock;
 }
 
 export const inside = (router: Router) => router as unknown as RouterInside;
@@ -55,10 +57,11 @@ export async function recordDecisions<T>(
 ): Promise<{ result: T; decisions: Decision[] }> {
   const place = Router.prototype.place;
   const decisions: Decision[] = [];
-  const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, t, slo) {
-    const { replicas, req } = inside(this);
+  const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
+    const { replicas, req, clock } = inside(this);
+    const t = clock.now;
     const before = replicas.map(view);
-    const res = place.call(this, cls, r, t, slo);
+    const res = place.call(this, cls, r, slo);
     // The router writes the replica a request was placed or queued on; shared_queue leaves -1.
     decisions.push({ time: t, prompt: req.prompt[r], before, chosen: req.replica[r] });
     return res;

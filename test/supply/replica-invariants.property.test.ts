@@ -18,6 +18,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
+import type { Clock } from "../../src/engine/simulator.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { Replica } from "../../src/scheduler/replica.js";
 import type { RequestStore } from "../../src/sim/request-store.js";
@@ -134,11 +135,12 @@ function watchReplicas(cap: number | undefined, staticBatching: boolean) {
   };
   const admit = Replica.prototype.admit;
   const step = Replica.prototype.step;
-  vi.spyOn(Replica.prototype, "admit").mockImplementation(function (this: Replica, r: number, t: number) {
+  vi.spyOn(Replica.prototype, "admit").mockImplementation(function (this: Replica, r: number) {
+    const t = (this as unknown as { clock: Clock }).clock.now;
     // Static batching: nobody joins a batch that has started decoding.
     if (staticBatching && (this as unknown as { locked: boolean }).locked)
       problems.push(`admit at ${t} into a locked static batch on replica ${this.index}`);
-    admit.call(this, r, t);
+    admit.call(this, r);
     check(this, `admit at ${t}`);
   });
   vi.spyOn(Replica.prototype, "step").mockImplementation(function (this: Replica, t: number) {
