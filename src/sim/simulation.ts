@@ -406,12 +406,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     if (now !== rep.nextEvent) return; // superseded by a later reschedule
     rep.scheduledAt = Number.NaN;
     rep.step(now);
-    for (let k = 0; k < rep.doneCount; k++) {
-      const r = rep.done[k];
-      rep.release(this.req.kvBytes[r], this.req.spot[r]);
-      this.router.released(rep, r);
-      this.complete(r, rep);
-    }
+    for (let k = 0; k < rep.doneCount; k++) this.complete(rep.done[k], rep);
     if (rep.draining && rep.held === 0) this.retire(rep);
     else this.router.refill(rep);
     this.ensureScheduled(rep);
@@ -425,8 +420,11 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     }
   }
 
+  /** Request r finished on rep: frees its slot and records it. */
   private complete(r: number, rep: Replica): void {
     const req = this.req;
+    rep.release(req.kvBytes[r], req.spot[r]);
+    this.router.released(rep, r);
     const now = this.sim.now;
     const w = req.workload[r];
     const row = this.statOfWorkload[w];
