@@ -18,12 +18,11 @@ import { fileURLToPath } from "node:url";
 import { loadScenario } from "../src/scenario/load.js";
 import { simulate } from "../src/sim/simulation.js";
 import { checkRegression } from "./gate.js";
-import { referenceMmc } from "./reference-heap.js";
+import { hotLoop, LAMBDA } from "./hot-loop.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..", ".."); // compiled into .bench-build/bench/
 const benchDir = join(root, "bench");
-const LAMBDA = 56;
 
 async function engineMmc(arrivals: number, seed: number) {
   const s = await loadScenario(join(benchDir, "scenarios", "mm64.yaml"), {
@@ -32,31 +31,6 @@ async function engineMmc(arrivals: number, seed: number) {
   });
   const run = await simulate(s);
   return { events: run.events, seconds: run.wallSeconds, requests: run.stats[0].requests };
-}
-
-/**
- * Best of `rounds` alternating runs of the reference and the engine, after a warm-up of each. The
- * engine warms up with two runs: each run brings new random-stream closures, and the first run to
- * meet closures other than those its code was optimised with deoptimises ("wrong call target")
- * and recompiles; after a second run the measured rounds all start from steady-state code.
- */
-async function hotLoop(arrivals: number, rounds: number) {
-  referenceMmc(64, LAMBDA, 1, 300_000);
-  await engineMmc(300_000, 99);
-  await engineMmc(300_000, 98);
-  let ref = 0;
-  let eng = 0;
-  let ratio = 0;
-  for (let i = 0; i < rounds; i++) {
-    const r = referenceMmc(64, LAMBDA, 1, arrivals, i + 1);
-    const e = await engineMmc(arrivals, i + 1);
-    const refRate = r.events / r.seconds;
-    const engRate = e.events / e.seconds;
-    ref = Math.max(ref, refRate);
-    eng = Math.max(eng, engRate);
-    ratio = Math.max(ratio, engRate / refRate);
-  }
-  return { engineEventsPerS: eng, referenceEventsPerS: ref, ratio };
 }
 
 function cliRun(args: string[]) {
@@ -110,7 +84,7 @@ async function main() {
   const check = process.argv.includes("--check");
   const baselinePath = join(benchDir, "baseline.json");
   if (check) {
-    const hot = await hotLoop(1_000_000, 3);
+    const hot = await hotLoop(engineMmc, 1_000_000, 3);
     const baseline = JSON.parse(readFileSync(baselinePath, "utf8")).hotLoopRatio as number;
     const verdict = checkRegression(hot.ratio, baseline);
     console.log(
@@ -119,7 +93,7 @@ async function main() {
     console.log(verdict.message);
     process.exit(verdict.ok ? 0 : 1);
   }
-  const hot = await hotLoop(3_000_000, 3);
+  const hot = await hotLoop(engineMmc, 3_000_000, 3);
   const fl = fleet(3);
   const mem = memory(20_000_000);
   const results = {

@@ -9,36 +9,20 @@
  *
  * --fixed-order runs the children with --no-concurrent-recompilation: compilation then happens
  * in the same order every time, which halves the spread (and shows the code V8 makes with the
- * feedback complete). Each DIR is a built copy (see pair.mjs).
+ * feedback complete). Each DIR is a built copy (see build-engine.mjs).
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { referenceMmc } from "../reference-heap.ts";
+import { fileURLToPath } from "node:url";
+import { hotLoop } from "../hot-loop.ts";
+import { buildEngine } from "./build-engine.mjs";
 
 const self = fileURLToPath(import.meta.url);
 
+/** One process's figure: the gate's procedure (bench/hot-loop.ts, 3 rounds of 1 M) on the build in `dir`. */
 async function child(dir) {
-  const url = (p) => pathToFileURL(resolve(dir, p)).href;
-  const { loadScenario } = await import(url("dist/scenario/load.js"));
-  const { simulate } = await import(url("dist/sim/simulation.js"));
-  const engine = async (n, seed) => {
-    const s = await loadScenario(resolve(dir, "bench/scenarios/mm64.yaml"), {
-      horizon: `${Math.round(n / 56)}s`,
-      seed,
-    });
-    const r = await simulate(s);
-    return r.events / r.wallSeconds;
-  };
-  referenceMmc(64, 56, 1, 300_000);
-  await engine(300_000, 99);
-  await engine(300_000, 98);
-  let best = 0;
-  for (let i = 0; i < 3; i++) {
-    const ref = referenceMmc(64, 56, 1, 1_000_000, i + 1);
-    best = Math.max(best, (await engine(1_000_000, i + 1)) / (ref.events / ref.seconds));
-  }
-  console.log(best.toFixed(3));
+  const hot = await hotLoop(await buildEngine(dir), 1_000_000, 3);
+  console.log(hot.ratio.toFixed(3));
 }
 
 function median(xs) {

@@ -8,7 +8,7 @@
  *
  *   node bench/tools/callgrind-jit.mjs DIR [short=100000] [long=400000]
  *
- * DIR is a built copy of fleetsim (see pair.mjs). Needs valgrind (apt-get install valgrind); the
+ * DIR is a built copy of fleetsim (see build-engine.mjs). Needs valgrind (apt-get install valgrind); the
  * two runs take about a minute on two cores.
  */
 import { spawn } from "node:child_process";

@@ -6,14 +6,13 @@
  *
  *   node --import tsx bench/tools/pair.mjs DIR_A DIR_B [arrivals=1000000] [rounds=8]
  *
- * Each DIR holds a built copy (dist/, bench/scenarios/, scenarios/, hardware-profiles/,
- * package.json and a node_modules link), e.g. a `git worktree` of the old commit after
- * `npm run -s build`. Prints the minimum and median engine seconds of each, B/A, and each one's
+ * Each DIR holds a built copy (see build-engine.mjs). Prints the minimum and median engine seconds of each, B/A, and each one's
  * ratio to the reference heap loop (bench/reference-heap.ts, run in the same rounds).
  */
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { LAMBDA } from "../hot-loop.ts";
 import { referenceMmc } from "../reference-heap.ts";
+import { buildEngine } from "./build-engine.mjs";
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]].map((d) => resolve(d ?? ""));
 if (!process.argv[3]) {
@@ -23,21 +22,14 @@ if (!process.argv[3]) {
 const arrivals = Number(process.argv[4] ?? 1_000_000);
 const rounds = Number(process.argv[5] ?? 8);
 
-async function engine(root) {
-  const url = (p) => pathToFileURL(resolve(root, p)).href;
-  const { loadScenario } = await import(url("dist/scenario/load.js"));
-  const { simulate } = await import(url("dist/sim/simulation.js"));
-  return async (n, seed) => {
-    const s = await loadScenario(resolve(root, "bench/scenarios/mm64.yaml"), {
-      horizon: `${Math.round(n / 56)}s`,
-      seed,
-    });
-    return (await simulate(s)).wallSeconds;
-  };
+/** Engine seconds of a run by the build in `dir`. */
+async function engine(dir) {
+  const run = await buildEngine(dir);
+  return async (n, seed) => (await run(n, seed)).seconds;
 }
 
 function reference(n, seed) {
-  return referenceMmc(64, 56, 1, n, seed).seconds;
+  return referenceMmc(64, LAMBDA, 1, n, seed).seconds;
 }
 
 const runA = await engine(dirA);
