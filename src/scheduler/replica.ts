@@ -259,15 +259,17 @@ export class Replica {
 
   /**
    * Processes what is due at time t: finished prefills and finished decodes. Completed requests
-   * are listed in `done` (the caller records and frees them). Sets `nextEvent`.
+   * are listed in `done` (the caller records and frees them). Sets `nextEvent`. The time is the
+   * clock's, read here rather than passed, like admit's.
    */
-  step(t: number): void {
+  step(): void {
     this.doneCount = 0;
-    if (this.maxBatch === 1) this.stepSingle(t);
-    else this.stepBatch(t);
+    if (this.maxBatch === 1) this.stepSingle();
+    else this.stepBatch(this.clock.now);
   }
 
-  private stepSingle(t: number): void {
+  private stepSingle(): void {
+    const t = this.clock.now;
     this.accumulate(t);
     if (this.held === 1 && t >= this.nextEvent) {
       this.finish(this.single);

@@ -405,7 +405,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const now = this.sim.now;
     if (now !== rep.nextEvent) return; // superseded by a later reschedule
     rep.scheduledAt = Number.NaN;
-    rep.step(now);
+    rep.step();
     for (let k = 0; k < rep.doneCount; k++) this.complete(rep.done[k], rep);
     if (rep.draining && rep.held === 0) this.retire(rep);
     else this.router.refill(rep);

@@ -67,6 +67,7 @@ describe("Simulator", () => {
     expect(done).toBe(true);
     expect(seen).toEqual([2, 5]);
     expect(sim.peekTime()).toBe(7);
-    expect(() => sim.scheduleStream(1, 0, 0)).toThrow(/in the past/);
+    sim.scheduleStream(1, 0, 0);
+    expect(() => sim.runSlice(10, { handle: () => {} }, 100)).toThrow(/in the past/);
   });
 });

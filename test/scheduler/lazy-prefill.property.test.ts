@@ -61,7 +61,8 @@ function replay(arrivals: Arrival[], lazy: boolean) {
       arrivalAt = next < arrivals.length ? t + arrivals[next].gap : Number.POSITIVE_INFINITY;
     } else {
       t = repAt;
-      rep.step(t);
+      clock.now = t;
+      rep.step();
       for (let k = 0; k < rep.doneCount; k++) {
         const r = rep.done[k];
         const i = id.get(r)!;

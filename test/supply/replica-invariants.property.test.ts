@@ -143,8 +143,9 @@ function watchReplicas(cap: number | undefined, staticBatching: boolean) {
     admit.call(this, r);
     check(this, `admit at ${t}`);
   });
-  vi.spyOn(Replica.prototype, "step").mockImplementation(function (this: Replica, t: number) {
-    step.call(this, t);
+  vi.spyOn(Replica.prototype, "step").mockImplementation(function (this: Replica) {
+    const t = (this as unknown as { clock: Clock }).clock.now;
+    step.call(this);
     // The replica's own request store (private; read here to check the completed requests).
     const req = (this as unknown as { req: RequestStore }).req;
     check(this, `step at ${t}`);
