@@ -18,8 +18,8 @@ export class EventQueue {
   kind = 0;
   id = 0;
   time = 0;
-  /** The time of the event being pushed (see push); a float from the start, as it stays. */
-  private pushed = Number.NaN;
+  /** The time of the event add() adds (see there); a float from the start, as it stays. */
+  pending = Number.NaN;
 
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
@@ -47,22 +47,24 @@ export class EventQueue {
     return t < u || (t === u && this.payloads[0] < other.payloads[0]);
   }
 
-  /**
-   * Adds an event. Kept under the size V8 always inlines (27 bytecode bytes), like the Simulator's
-   * schedule methods that call it, so the time, a float, never crosses a call V8 does not inline,
-   * where it would be boxed (an allocation per event): it goes into a field, and insert() reads it.
-   */
+  /** Adds an event at `time`. */
   push(time: number, kind: number, id: number): void {
-    this.pushed = time;
-    this.insert(kind, id);
+    this.pending = time;
+    this.add(kind, id);
   }
 
-  /** Adds the event at the time push() left in `pushed`: a new last entry, moved up to its place. */
-  private insert(kind: number, id: number): void {
+  /**
+   * Adds an event at the time in `pending`: the way for hot paths, which set the field and pass
+   * integers only. A float argument to a call V8 leaves out of line is boxed, an allocation per
+   * event, and whether V8 inlines a call changes from process to process (a callee that has
+   * optimised code of its own counts as that code's size), so only a field store is sure to box
+   * nothing.
+   */
+  add(kind: number, id: number): void {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
     const payloads = this.payloads;
-    const time = this.pushed;
+    const time = this.pending;
     const payload = (id << KIND_BITS) | kind;
     let i = this.n++;
     while (i > 0) {

@@ -101,8 +101,9 @@ export class Replica {
     },
     staticBatching: boolean,
     /**
-     * The simulated clock, read when a request is admitted (it is always admitted now). Read, not
-     * passed: a float argument to a call V8 does not inline is boxed, an allocation per request.
+     * The simulated clock: whatever the replica is asked to do happens at its time, which each
+     * method reads rather than being passed. A float argument to a call V8 does not inline is
+     * boxed, an allocation per call, and which calls it inlines varies from process to process.
      */
     private readonly clock: Clock,
     private readonly req: RequestStore,
@@ -145,21 +146,22 @@ export class Replica {
     );
   }
 
-  /** Brings the accounting and the virtual clock up to time t (prefills that ended before t included). */
-  advance(t: number): void {
-    if (this.pfSize > 0 && this.prefillEnd < t) this.settle(t, false);
-    this.accumulate(t);
+  /** Brings the accounting and the virtual clock up to now (prefills that ended before now included). */
+  advance(): void {
+    if (this.pfSize > 0 && this.prefillEnd < this.clock.now) this.settle(false);
+    this.accumulate(false);
   }
 
   /**
-   * Moves every prefill that ended before t (or at t when `inclusive`) into the decoding batch, in
-   * order, accumulating up to each end: the same arithmetic as an event at each end.
+   * Moves every prefill that ended before now (or at now when `inclusive`) into the decoding batch,
+   * in order, accumulating up to each end: the same arithmetic as an event at each end.
    */
-  private settle(t: number, inclusive: boolean): void {
+  private settle(inclusive: boolean): void {
     const req = this.req;
+    const t = this.clock.now;
     while (this.pfSize > 0 && (this.prefillEnd < t || (inclusive && this.prefillEnd === t))) {
       const end = this.prefillEnd;
-      this.accumulate(end);
+      this.accumulate(true);
       const r = this.pf[this.pfHead];
       this.pfHead = this.pfSlot(1);
       this.pfSize--;
@@ -170,7 +172,7 @@ export class Replica {
         if (!inclusive) throw new Error("a completing prefill was passed without its event");
         this.pfOnes--;
         this.finish(r);
-      } else this.pushMark(this.V + remaining, r);
+      } else this.pushMark(r);
       if (this.pfSize > 0) this.prefillEnd = end + req.prompt[this.pf[this.pfHead]] / this.prefillRate;
       else {
         this.prefillEnd = Number.POSITIVE_INFINITY;
@@ -192,8 +194,12 @@ export class Replica {
     }
   }
 
-  /** Accumulates busy time, held time, the share clock and V from the last time to t. */
-  private accumulate(t: number): void {
+  /**
+   * Accumulates busy time, held time, the share clock and V from the last time to now, or with
+   * `toPrefillEnd` to the end of the prefill at the head of the line (settle).
+   */
+  private accumulate(toPrefillEnd: boolean): void {
+    const t = toPrefillEnd ? this.prefillEnd : this.clock.now;
     const dt = t - this.lastT;
     if (dt > 0) {
       if (this.held > 0) {
@@ -206,21 +212,20 @@ export class Replica {
     }
   }
 
-  /** Takes request r into the batch now (the clock's time; call canAdmit first). */
+  /** Takes request r into the batch now (call canAdmit first). */
   admit(r: number): void {
-    const t = this.clock.now;
-    if (this.maxBatch === 1) this.admitSingle(r, t);
+    if (this.maxBatch === 1) this.admitSingle(r);
     else {
-      this.advance(t);
-      this.hold(r, t);
-      this.joinPrefillLine(r, t);
+      this.advance();
+      this.hold(r);
+      this.joinPrefillLine(r);
     }
   }
 
-  /** Records r as held here from time t (the accounting is already brought up to t). */
-  private hold(r: number, t: number): void {
+  /** Records r as held here from now (the accounting is already brought up to now). */
+  private hold(r: number): void {
     const req = this.req;
-    req.admitted[r] = t;
+    req.admitted[r] = this.clock.now;
     req.shareAt[r] = this.shareClock;
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
@@ -234,10 +239,11 @@ export class Replica {
    * (canAdmit), so bringing its accounting up to t only moves its clock: nothing accrues while
    * nothing is held.
    */
-  private admitSingle(r: number, t: number): void {
+  private admitSingle(r: number): void {
     const req = this.req;
+    const t = this.clock.now;
     if (t > this.lastT) this.lastT = t;
-    this.hold(r, t);
+    this.hold(r);
     const first = t + req.prompt[r] / this.prefillRate;
     req.firstToken[r] = first;
     this.single = r;
@@ -245,8 +251,9 @@ export class Replica {
     this.nextEvent = remaining > 0 ? first + remaining / this.decode[1] : first;
   }
 
-  private joinPrefillLine(r: number, t: number): void {
+  private joinPrefillLine(r: number): void {
     const req = this.req;
+    const t = this.clock.now;
     this.pf[this.pfSlot(this.pfSize)] = r;
     this.pfSize++;
     if (req.output[r] <= 1) this.pfOnes++;
@@ -254,33 +261,31 @@ export class Replica {
       this.prefillEnd = t + req.prompt[r] / this.prefillRate;
       this.chainEnd = this.prefillEnd;
     } else this.chainEnd = this.chainEnd + req.prompt[r] / this.prefillRate;
-    this.reschedule(t);
+    this.reschedule();
   }
 
   /**
    * Processes what is due at time t: finished prefills and finished decodes. Completed requests
-   * are listed in `done` (the caller records and frees them). Sets `nextEvent`. The time is the
-   * clock's, read here rather than passed, like admit's.
+   * are listed in `done` (the caller records and frees them). Sets `nextEvent`.
    */
   step(): void {
     this.doneCount = 0;
     if (this.maxBatch === 1) this.stepSingle();
-    else this.stepBatch(this.clock.now);
+    else this.stepBatch();
   }
 
   private stepSingle(): void {
-    const t = this.clock.now;
-    this.accumulate(t);
-    if (this.held === 1 && t >= this.nextEvent) {
+    this.accumulate(false);
+    if (this.held === 1 && this.clock.now >= this.nextEvent) {
       this.finish(this.single);
       this.nextEvent = Number.POSITIVE_INFINITY;
     }
   }
 
-  private stepBatch(t: number): void {
-    // Finish every prefill due by t (each starts when the previous ends), then decode up to t.
-    if (this.pfSize > 0 && this.prefillEnd <= t) this.settle(t, true);
-    this.accumulate(t);
+  private stepBatch(): void {
+    // Finish every prefill due by now (each starts when the previous ends), then decode up to now.
+    if (this.pfSize > 0 && this.prefillEnd <= this.clock.now) this.settle(true);
+    this.accumulate(false);
     if (this.pfSize === 0) {
       while (this.dn > 0 && this.marks[0] - this.V <= TOKEN_EPS * Math.max(this.marks[0], 1)) {
         this.finish(this.popMark());
@@ -290,7 +295,7 @@ export class Replica {
       this.V = 0;
       this.locked = false;
     }
-    this.reschedule(t);
+    this.reschedule();
   }
 
   /** Recomputes the end of the prefill line from its head's end (after a request left the line). */
@@ -318,10 +323,10 @@ export class Replica {
    * left. Returns the request, or -1 when none is held. The caller frees nothing: the KV memory is
    * released here and the request is re-routed by the caller.
    */
-  preemptSpot(t: number): number {
+  preemptSpot(): number {
     const req = this.req;
     if (this.spotHeld === 0) return -1;
-    this.advance(t);
+    this.advance();
     let r = -1;
     if (this.maxBatch === 1) {
       r = this.single;
@@ -339,7 +344,7 @@ export class Replica {
           // The request being prefilled: the next one starts now.
           this.prefillEnd =
             this.pfSize > 0
-              ? t + req.prompt[this.pf[this.pfHead]] / this.prefillRate
+              ? this.clock.now + req.prompt[this.pf[this.pfHead]] / this.prefillRate
               : Number.POSITIVE_INFINITY;
         }
         if (req.output[r] <= 1) this.pfOnes--;
@@ -362,7 +367,7 @@ export class Replica {
       this.V = 0;
       this.locked = false;
     }
-    if (this.maxBatch !== 1) this.reschedule(t);
+    if (this.maxBatch !== 1) this.reschedule();
     return r;
   }
 
@@ -377,8 +382,8 @@ export class Replica {
    * Takes every held request out (an outage): their progress is lost and the caller re-routes
    * them. Returns how many were written to `out`.
    */
-  evict(t: number, out: number[]): number {
-    this.advance(t);
+  evict(out: number[]): number {
+    this.advance();
     let n = 0;
     if (this.maxBatch === 1 && this.held === 1) {
       out.push(this.single);
@@ -407,7 +412,7 @@ export class Replica {
     return n;
   }
 
-  private reschedule(t: number): void {
+  private reschedule(): void {
     let next = this.prefillEnd;
     if (this.pfSize > 0 && this.lazy && this.pfOnes === 0 && this.pfSize <= LAZY_PREFILLS) {
       // The first leave after the whole line of prefills: the batch then resumes with every
@@ -422,13 +427,15 @@ export class Replica {
       next = this.chainEnd + (mark - this.V) / (this.decode[n] / n);
     } else if (this.pfSize === 0 && this.dn > 0) {
       this.resumeDecode();
-      const leave = t + (this.marks[0] - this.V) / this.rate;
+      const leave = this.clock.now + (this.marks[0] - this.V) / this.rate;
       if (leave < next) next = leave;
     }
     this.nextEvent = next;
   }
 
-  private pushMark(m: number, r: number): void {
+  /** Adds decoding request r's finish mark: the virtual clock now plus the tokens it still owes. */
+  private pushMark(r: number): void {
+    const m = this.V + (this.req.output[r] - 1);
     const marks = this.marks;
     const ids = this.ids;
     let i = this.dn++;

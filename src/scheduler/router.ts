@@ -6,7 +6,6 @@
  * replica with room; the other policies pick a replica on arrival and queue there.
  */
 import type { RandomStream } from "../engine/random.js";
-import type { Clock } from "../engine/simulator.js";
 import type { RoutingPolicy } from "../scenario/types.js";
 import type { RequestStore } from "../sim/request-store.js";
 import type { Topology } from "../sim/topology.js";
@@ -79,8 +78,6 @@ export class Router {
     private readonly req: RequestStore,
     private readonly maxQueuePerReplica: number,
     private readonly rng: RandomStream,
-    /** The simulated clock: placements and refills happen at its time (read, not passed; see Replica.clock). */
-    private readonly clock: Clock,
     economics: GroupEconomics[],
   ) {
     this.shared = policy === "shared_queue";
@@ -138,12 +135,11 @@ export class Router {
    * else on the first replica of the class that does. Returns the replica now able to admit r.
    */
   private preemptFor(cls: RouteClass, r: number, preferred: Replica | null): Replica | null {
-    const t = this.clock.now;
     const kv = this.req.kvBytes[r];
     const tryOn = (rep: Replica): boolean => {
       if (rep.kvCapacity < kv) return false;
       while (rep.spotHeld > 0 && !rep.canAdmit(kv)) {
-        const victim = rep.preemptSpot(t);
+        const victim = rep.preemptSpot();
         this.spotByGroup[rep.group]--;
         this.touch(rep);
         this.victims.push(victim);

@@ -209,7 +209,6 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       this.req,
       s.scheduler.maxQueuePerReplica,
       routerStream(s.seed, routes, sources),
-      this.sim,
       groupEconomics(s, topo),
     );
     this.router.host = this;
@@ -302,8 +301,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     } finally {
       await this.closeSources();
     }
-    this.closeInterval(this.s.horizon);
     this.sim.now = this.s.horizon;
+    this.closeInterval();
     // Requests still in the system count up to the horizon.
     this.inSystemArea += this.req.live * this.s.horizon - this.liveArrivalSum;
     opts.onProgress?.(this.s.horizon, this.completedCount);
@@ -336,7 +335,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
 
   private onBoundary(kind: number, id: number): void {
     if (kind === K_REPORT) {
-      this.closeInterval(id * this.s.reportInterval);
+      this.closeInterval();
       this.currentInterval = id;
     } else if (kind === K_TIMELINE) this.timeline[id].apply(this.sim.now);
   }
@@ -349,7 +348,10 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       return;
     }
     const d = this.pending[w];
-    if (src.next(d) && d.time < this.s.horizon) this.sim.scheduleStream(d.time, K_ARRIVAL, w);
+    if (src.next(d) && d.time < this.s.horizon) {
+      this.sim.at = d.time;
+      this.sim.scheduleStreamAt(K_ARRIVAL, w);
+    }
   }
 
   private onArrival(w: number): void {
@@ -416,7 +418,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const t = rep.nextEvent;
     if (t !== Number.POSITIVE_INFINITY && t !== rep.scheduledAt) {
       rep.scheduledAt = t;
-      this.sim.schedule(t, K_REPLICA, rep.index);
+      this.sim.at = t;
+      this.sim.scheduleAt(K_REPLICA, rep.index);
     }
   }
 
@@ -504,12 +507,14 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.router.touch(rep);
   }
 
-  private closeInterval(t: number): void {
+  /** Closes the current report interval now (its end, or the horizon). */
+  private closeInterval(): void {
+    const t = this.sim.now;
     this.flushUsage(null);
     const k = this.currentInterval;
     const G = this.grid.groups;
     for (const rep of this.replicas) {
-      rep.advance(t);
+      rep.advance();
       const idx = k * G + rep.group;
       this.grid.busy[idx] += rep.busyAcc;
       this.grid.held[idx] += rep.heldAcc;

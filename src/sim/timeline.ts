@@ -147,7 +147,7 @@ function setAlive(host: TimelineHost, reps: Replica[], alive: boolean, now: numb
     host.router.touch(rep);
     if (!alive) {
       host.router.evicting(rep);
-      rep.evict(now, evicted);
+      rep.evict(evicted);
       rep.queue.drain((r) => evicted.push(r));
       host.router.touch(rep);
     }
