@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
-import type { Clock } from "../../src/engine/simulator.js";
 import { Router } from "../../src/scheduler/router.js";
 import type { Routes } from "../../src/scheduler/routes.js";
 import type { RequestStore } from "../../src/sim/request-store.js";
 import { parseCsv } from "../supply/csv.js";
+import { timeOf } from "../supply/observe.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 
 const BASE = "test/fixtures/demand/two-tenants.yaml";
@@ -58,8 +58,8 @@ async function runRecordingArrivals(file: string) {
   const place = Router.prototype.place;
   const arrivals = new Map<string, string[]>();
   const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
-    const { routes, req, clock } = this as unknown as { routes: Routes; req: RequestStore; clock: Clock };
-    const t = clock.now;
+    const { routes, req } = this as unknown as { routes: Routes; req: RequestStore };
+    const t = timeOf(this);
     if (req.chainPos[r] === 0) {
       const w = routes.workloads[req.workload[r]];
       const list = arrivals.get(w.tenant.id) ?? [];

@@ -11,10 +11,13 @@ import type { RequestStore } from "../../src/sim/request-store.js";
 interface RouterInside {
   replicas: Replica[];
   req: RequestStore;
-  clock: Clock;
 }
 
 export const inside = (router: Router) => router as unknown as RouterInside;
+
+/** The run's simulated time, as the router's replicas read it (their private `clock`). */
+export const timeOf = (router: Router) =>
+  (inside(router).replicas[0] as unknown as { clock: Clock }).clock.now;
 
 /** A replica as the router saw it just before a request was routed. */
 export interface ReplicaView {
@@ -58,8 +61,8 @@ export async function recordDecisions<T>(
   const place = Router.prototype.place;
   const decisions: Decision[] = [];
   const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
-    const { replicas, req, clock } = inside(this);
-    const t = clock.now;
+    const { replicas, req } = inside(this);
+    const t = timeOf(this);
     const before = replicas.map(view);
     const res = place.call(this, cls, r, slo);
     // The router writes the replica a request was placed or queued on; shared_queue leaves -1.
