@@ -21,7 +21,8 @@ describe("Simulator", () => {
         ),
         fc.integer({ min: 1, max: 50 }),
         (events: Ev[], slice) => {
-          // Each handled event may schedule a follow-up on either queue, as arrivals and replicas do.
+          // Each handled event may schedule a follow-up on either queue, as arrivals and replicas
+          // do, and the way they do (the time in `at`); the first events go in by argument.
           const sim = new Simulator();
           const one = new EventQueue(4);
           const got: number[][] = [];
@@ -32,8 +33,9 @@ describe("Simulator", () => {
               got.push([sim.now, kind, id]);
               const f = follow(sim.now, kind, id);
               if (f && f[2] <= 60) {
-                if (f[2] % 2 === 0) sim.scheduleStream(f[0], f[1], f[2]);
-                else sim.schedule(f[0], f[1], f[2]);
+                sim.at = f[0];
+                if (f[2] % 2 === 0) sim.scheduleStreamAt(f[1], f[2]);
+                else sim.scheduleAt(f[1], f[2]);
               }
             },
           };
