@@ -51,12 +51,10 @@ export class Simulator implements Clock {
     q.add(kind, id);
   }
 
-  /** Schedules a stream's next event (see `streams`); it pops in the same order as by schedule(). */
-  scheduleStream(time: number, kind: number, id: number): void {
-    this.streams.push(time, kind, id);
-  }
-
-  /** Schedules a stream's next event at `at` (as scheduleStream() does, without passing a float). */
+  /**
+   * Schedules a stream's next event (see `streams`) at `at`; it pops in the same order as by
+   * schedule(). Stream events come from the hot paths only, so there is no form with a time argument.
+   */
   scheduleStreamAt(kind: number, id: number): void {
     const q = this.streams;
     q.pending = this.at;

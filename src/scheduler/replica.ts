@@ -265,7 +265,7 @@ export class Replica {
   }
 
   /**
-   * Processes what is due at time t: finished prefills and finished decodes. Completed requests
+   * Processes what is due now: finished prefills and finished decodes. Completed requests
    * are listed in `done` (the caller records and frees them). Sets `nextEvent`.
    */
   step(): void {

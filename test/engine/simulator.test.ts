@@ -22,7 +22,7 @@ describe("Simulator", () => {
         fc.integer({ min: 1, max: 50 }),
         (events: Ev[], slice) => {
           // Each handled event may schedule a follow-up on either queue, as arrivals and replicas
-          // do, and the way they do (the time in `at`); the first events go in by argument.
+          // do, the time in `at`; the first main-queue events go in by argument.
           const sim = new Simulator();
           const one = new EventQueue(4);
           const got: number[][] = [];
@@ -40,8 +40,10 @@ describe("Simulator", () => {
             },
           };
           for (const [t, k, id, stream] of events) {
-            if (stream) sim.scheduleStream(t, k, id);
-            else sim.schedule(t, k, id);
+            if (stream) {
+              sim.at = t;
+              sim.scheduleStreamAt(k, id);
+            } else sim.schedule(t, k, id);
             one.push(t, k, id);
           }
           while (!sim.runSlice(Number.POSITIVE_INFINITY, handler, slice)) {}
@@ -62,14 +64,17 @@ describe("Simulator", () => {
   it("stops before the limit on either queue and reports what remains", () => {
     const sim = new Simulator();
     sim.schedule(5, 1, 1);
-    sim.scheduleStream(2, 0, 0);
-    sim.scheduleStream(7, 0, 2);
+    sim.at = 2;
+    sim.scheduleStreamAt(0, 0);
+    sim.at = 7;
+    sim.scheduleStreamAt(0, 2);
     const seen: number[] = [];
     const done = sim.runSlice(6, { handle: () => seen.push(sim.now) }, 100);
     expect(done).toBe(true);
     expect(seen).toEqual([2, 5]);
     expect(sim.peekTime()).toBe(7);
-    sim.scheduleStream(1, 0, 0);
+    sim.at = 1;
+    sim.scheduleStreamAt(0, 0);
     expect(() => sim.runSlice(10, { handle: () => {} }, 100)).toThrow(/in the past/);
   });
 });
