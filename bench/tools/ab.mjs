@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hotLoop } from "../hot-loop.ts";
+import { median } from "../processes.ts";
 import { buildEngine } from "./build-engine.mjs";
 
 const self = fileURLToPath(import.meta.url);
@@ -23,11 +24,6 @@ const self = fileURLToPath(import.meta.url);
 async function child(dir) {
   const hot = await hotLoop(await buildEngine(dir), 1_000_000, 3);
   console.log(hot.ratio.toFixed(3));
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[(s.length - 1) >> 1];
 }
 
 if (process.argv[2] === "--child") {
