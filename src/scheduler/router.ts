@@ -7,6 +7,7 @@
  */
 import type { RandomStream } from "../engine/random.js";
 import type { RoutingPolicy } from "../scenario/types.js";
+import { IntFifo } from "../sim/fifo.js";
 import type { RequestStore } from "../sim/request-store.js";
 import type { Topology } from "../sim/topology.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
@@ -69,6 +70,9 @@ export class Router {
   private readonly spotByGroup: Int32Array;
   /** Whether any workload is spot work (else nothing is ever preempted, and no look is taken). */
   private readonly anySpot: boolean;
+  /** Per route class: its shared FIFO (shared_queue only) and its round-robin cursor. */
+  private readonly queues: IntFifo[];
+  private readonly cursors: Int32Array;
 
   constructor(
     policy: RoutingPolicy,
@@ -91,6 +95,8 @@ export class Router {
       return h;
     });
     this.spotByGroup = new Int32Array(topo.groups.length);
+    this.queues = routes.classes.map(() => new IntFifo(this.shared ? 64 : 1));
+    this.cursors = new Int32Array(routes.classes.length);
     this.anySpot = routes.workloads.some((w) => w.tenant.contract.type === "spot");
     this.groupFirst = Int32Array.from(topo.groups.map((g) => g.firstReplica));
     this.groupKv = Float64Array.from(topo.groups.map((g) => g.curve.kvCapacityBytes));
@@ -190,13 +196,14 @@ export class Router {
     const kv = this.req.kvBytes[r];
     const rep = this.leastLoaded(cls, kv);
     if (rep === null) return NO_REPLICA;
-    if (cls.queue.size === 0 && rep.canAdmit(kv)) {
+    const queue = this.queues[cls.index];
+    if (queue.size === 0 && rep.canAdmit(kv)) {
       this.admit(rep, r);
       return PLACED;
     }
     if (this.anySpot && this.req.spot[r] === 0 && this.preemptAndAdmit(cls, r, rep, false)) return PLACED;
-    if (cls.queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
-    cls.queue.push(r);
+    if (queue.size >= this.maxQueuePerReplica * cls.slots) return FULL;
+    queue.push(r);
     return QUEUED;
   }
 
@@ -256,21 +263,21 @@ export class Router {
   private refillShared(rep: Replica): void {
     const req = this.req;
     const classes = this.routes.classesByGroup[rep.group];
-    const all = this.routes.classes;
+    const queues = this.queues;
     for (;;) {
-      let pick: RouteClass | null = null;
+      let pick: IntFifo | null = null;
       let earliest = Number.POSITIVE_INFINITY;
       for (let i = 0; i < classes.length; i++) {
-        const cls = all[classes[i]];
-        if (cls.queue.size === 0) continue;
-        const a = req.arrival[cls.queue.peek()];
+        const q = queues[classes[i]];
+        if (q.size === 0) continue;
+        const a = req.arrival[q.peek()];
         if (a < earliest) {
           earliest = a;
-          pick = cls;
+          pick = q;
         }
       }
-      if (pick === null || !rep.canAdmit(req.kvBytes[pick.queue.peek()])) return;
-      const r = pick.queue.shift();
+      if (pick === null || !rep.canAdmit(req.kvBytes[pick.peek()])) return;
+      const r = pick.shift();
       rep.admit(r);
       this.spotByGroup[rep.group] += req.spot[r];
     }
@@ -306,12 +313,31 @@ export class Router {
   }
 
   private roundRobin(cls: RouteClass): Replica | null {
+    const c = cls.index;
     for (let tries = 0; tries < cls.slots; tries++) {
-      const rep = this.at(cls, cls.cursor);
-      cls.cursor = (cls.cursor + 1) % cls.slots;
+      const rep = this.at(cls, this.cursors[c]);
+      this.cursors[c] = (this.cursors[c] + 1) % cls.slots;
       if (this.available(rep)) return rep;
     }
     return null;
+  }
+
+  /**
+   * After an outage: empties into `out`, in class order, the shared queues of the classes left with
+   * no replica in service, so their requests fail over like the ones the outage evicted.
+   */
+  drainStranded(out: number[]): void {
+    for (const cls of this.routes.classes) {
+      const q = this.queues[cls.index];
+      if (q.size === 0) continue;
+      const anyLive = cls.groups.some((g) => {
+        const first = this.groupFirst[g];
+        for (let i = 0; i < this.topo.groups[g].slots; i++)
+          if (this.available(this.replicas[first + i])) return true;
+        return false;
+      });
+      if (!anyLive) q.drain((r) => out.push(r));
+    }
   }
 
   private powerOfTwo(cls: RouteClass, kv: number): Replica | null {

@@ -1,10 +1,11 @@
 /**
  * Route classes: the set of replica groups a request may use, given its model, its workload's
  * region (data residency) and its tenant (reserved pools, capacity contracts). Workloads whose
- * eligible groups are the same share one class, and under shared_queue one FIFO queue.
+ * eligible groups are the same share one class, and under shared_queue one FIFO queue (held by the
+ * run's router: routes are planned once and shared by every run of the plan, so they hold no
+ * run's state).
  */
 import type { Scenario, TenantSpec, WorkloadSpec } from "../scenario/types.js";
-import { IntFifo } from "../sim/fifo.js";
 import type { Topology } from "../sim/topology.js";
 
 export interface RouteClass {
@@ -15,10 +16,6 @@ export interface RouteClass {
   slots: number;
   /** Largest KV memory of a replica in the class: a request needing more cannot be served here. */
   maxKvBytes: number;
-  /** Shared FIFO (shared_queue policy only). */
-  queue: IntFifo;
-  /** Round-robin cursor. */
-  cursor: number;
 }
 
 export interface FlatWorkload {
@@ -66,8 +63,6 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
         groups,
         slots: groups.reduce((a, g) => a + topo.groups[g].slots, 0),
         maxKvBytes: groups.reduce((a, g) => Math.max(a, topo.groups[g].curve.kvCapacityBytes), 0),
-        queue: new IntFifo(64),
-        cursor: 0,
       });
     }
     return c;

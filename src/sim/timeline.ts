@@ -154,13 +154,7 @@ function setAlive(host: TimelineHost, reps: Replica[], alive: boolean, now: numb
   }
   if (!alive) {
     // Requests waiting in shared queues with no live replica left fail over too.
-    for (const cls of host.routes.classes) {
-      if (cls.queue.size === 0) continue;
-      const anyLive = cls.groups.some((g) =>
-        groupReplicas(host, g).some((r) => r.present && r.alive && !r.draining),
-      );
-      if (!anyLive) cls.queue.drain((r) => evicted.push(r));
-    }
+    host.router.drainStranded(evicted);
     host.interrupted += evicted.length;
     for (const r of evicted) {
       host.req.admitted[r] = -1;

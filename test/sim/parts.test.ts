@@ -84,6 +84,21 @@ describe("independent parts", () => {
     expectSameFiles(one, files(await simulate(s, { workers: 3 })));
   });
 
+  it("runs parts one after another on one thread without one part's queues leaking into the next", async () => {
+    // The overloaded part ends with requests in its shared queue and has an outage, which the
+    // other part's run replays: that run once drained the first part's leftover queue as its own
+    // requests and crashed. The merged files must equal one run over everything.
+    const s = await load("test/fixtures/parts/leftover-queue.yaml");
+    const plan = await planRun(s);
+    const parts = independentParts(plan.routes, plan.topology.groups.length);
+    expect(parts.length).toBe(2);
+    const whole = await createRun(s, plan, null).execute({});
+    expect(whole.stats[0].requests - whole.stats[0].completed - whole.stats[0].rejected).toBeGreaterThan(1000);
+    const split = await simulate(s, { workers: 1 });
+    expect(split.events).toBe(whole.events);
+    expectSameFiles(files(whole), files(split));
+  });
+
   it("gives the same files on 1 and 2 threads for the request windows of a hybrid run", async () => {
     // Two or more windows: on two threads whole windows run side by side (src/fluid/hybrid-run.ts).
     const s = await load("test/fixtures/fluid/hybrid.yaml");
