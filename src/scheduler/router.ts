@@ -77,7 +77,8 @@ export class Router {
   constructor(
     policy: RoutingPolicy,
     private readonly topo: Topology,
-    private readonly replicas: Replica[],
+    /** By replica index; null for the groups another part of the fleet owns (never routed to here). */
+    private readonly replicas: ReadonlyArray<Replica | null>,
     private readonly routes: Routes,
     private readonly req: RequestStore,
     private readonly maxQueuePerReplica: number,
@@ -86,12 +87,11 @@ export class Router {
   ) {
     this.shared = policy === "shared_queue";
     this.policyCode = POLICY_CODES[policy];
+    const unbuilt = new LoadBuckets(0);
     this.heaps = topo.groups.map((g) => {
+      if (g.slots > 0 && replicas[g.firstReplica] === null) return unbuilt;
       const h = new LoadBuckets(g.slots);
-      for (let i = 0; i < g.slots; i++) {
-        const rep = replicas[g.firstReplica + i];
-        h.set(i, this.keyOf(rep));
-      }
+      for (let i = 0; i < g.slots; i++) h.set(i, this.keyOf(replicas[g.firstReplica + i]!));
       return h;
     });
     this.spotByGroup = new Int32Array(topo.groups.length);
@@ -159,7 +159,7 @@ export class Router {
       if (this.spotByGroup[g] === 0) continue;
       const grp = this.topo.groups[g];
       for (let i = 0; i < grp.slots; i++) {
-        const rep = this.replicas[grp.firstReplica + i];
+        const rep = this.replicas[grp.firstReplica + i]!;
         if (rep.spotHeld > 0 && this.available(rep) && tryOn(rep)) return rep;
       }
     }
@@ -302,7 +302,7 @@ export class Router {
   private at(cls: RouteClass, i: number): Replica {
     for (const g of cls.groups) {
       const grp = this.topo.groups[g];
-      if (i < grp.slots) return this.replicas[grp.firstReplica + i];
+      if (i < grp.slots) return this.replicas[grp.firstReplica + i]!;
       i -= grp.slots;
     }
     throw new Error("replica position out of range");
@@ -333,7 +333,7 @@ export class Router {
       const anyLive = cls.groups.some((g) => {
         const first = this.groupFirst[g];
         for (let i = 0; i < this.topo.groups[g].slots; i++)
-          if (this.available(this.replicas[first + i])) return true;
+          if (this.available(this.replicas[first + i]!)) return true;
         return false;
       });
       if (!anyLive) q.drain((r) => out.push(r));
@@ -379,7 +379,7 @@ export class Router {
       const h = this.heaps[g];
       const m = h.min();
       if (m < 0) continue;
-      const rep = this.replicas[this.topo.groups[g].firstReplica + m];
+      const rep = this.replicas[this.topo.groups[g].firstReplica + m]!;
       if (rep.kvCapacity >= this.req.kvBytes[r] && this.meets(rep, r, slo)) return rep;
     }
     return this.leastLoaded(cls, this.req.kvBytes[r]);
@@ -395,7 +395,7 @@ export class Router {
       const h = this.heaps[g];
       const m = h.min();
       if (m < 0) continue;
-      const rep = this.replicas[this.topo.groups[g].firstReplica + m];
+      const rep = this.replicas[this.topo.groups[g].firstReplica + m]!;
       if (rep.kvCapacity < this.req.kvBytes[r]) continue;
       const p = this.predict(rep, r);
       if (p.ttft < fallbackTtft) {

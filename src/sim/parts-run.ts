@@ -12,6 +12,7 @@ import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
 import type { PartResult, PartTask } from "./part-messages.js";
+import { groupOwners, partScopes } from "./parts.js";
 import type { RunPlan } from "./plan.js";
 import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
 import { claimOrder, claimPart, claims, runOnThreads } from "./thread-pool.js";
@@ -83,7 +84,8 @@ export async function simulateParts(
 
   // The pre-flight estimate covers every workload; it is checked before any thread starts.
   const firstPart = claimPart(shared.counter, shared.order);
-  const first = createRun(s, plan, parts[firstPart]);
+  const scopes = partScopes(plan.routes, plan.topology.groups.length, parts);
+  const first = createRun(s, plan, scopes[firstPart]);
   if (opts.preflight) {
     try {
       opts.preflight(first.preflight());
@@ -99,7 +101,7 @@ export async function simulateParts(
     threads,
     first: firstPart,
     runHere: async (i, hooks) => {
-      const run = i === firstPart ? first : createRun(s, plan, parts[i]);
+      const run = i === firstPart ? first : createRun(s, plan, scopes[i]);
       const r = await run.execute({ sliceEvents: opts.sliceEvents, ...hooks });
       return partResult(r, run.sharedEvents);
     },
@@ -120,26 +122,13 @@ export async function simulateParts(
   return merged;
 }
 
-/** The part that owns each replica group (the one whose requests it serves); idle groups: part 0. */
-function groupOwners(plan: RunPlan, parts: number[][]): Int32Array {
-  const owner = new Int32Array(plan.topology.groups.length);
-  parts.forEach((p, i) => {
-    for (const w of p) {
-      for (const c of plan.routes.workloads[w].chain) {
-        for (const g of plan.routes.classes[c].groups) owner[g] = i;
-      }
-    }
-  });
-  return owner;
-}
-
 /** The whole run's result from its parts' results, added up in part order. */
 export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], results: PartResult[]): RunResult {
   const base = results[0];
   const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
   const G = plan.topology.groups.length;
   const grid = new IntervalGrid(intervals, G);
-  const owner = groupOwners(plan, parts);
+  const owner = groupOwners(plan.routes, G, parts);
   for (const key of ["present", "available", "busy", "held", "outputTokens"] as const) {
     for (let g = 0; g < G; g++) {
       const from = results[owner[g]].grid[key];

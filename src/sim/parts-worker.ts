@@ -3,6 +3,7 @@
  * scenarios such as a hybrid run's windows, each run and returned as plain data.
  */
 import type { PartResult, PartTask } from "./part-messages.js";
+import { partScopes } from "./parts.js";
 import { partResult } from "./parts-run.js";
 import { planRun } from "./plan.js";
 import { createRun, simulate } from "./simulation.js";
@@ -16,8 +17,9 @@ serveClaims<PartTask, PartResult>(async (task) => {
       partResult(await simulate(task.scenarios[i], { workers: 1, onProgress }), 0);
   }
   const plan = await planRun(task.scenarios[0]);
+  const scopes = partScopes(plan.routes, plan.topology.groups.length, parts);
   return async (i, onProgress) => {
-    const run = createRun(task.scenarios[0], plan, parts[i]);
+    const run = createRun(task.scenarios[0], plan, scopes[i]);
     return partResult(await run.execute({ onProgress }), run.sharedEvents);
   };
 });

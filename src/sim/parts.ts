@@ -55,3 +55,35 @@ export function independentParts(routes: Routes, groups: number): number[][] {
   }
   return parts;
 }
+
+/**
+ * The part that owns each replica group: the one whose workloads' route chains reach it; groups no
+ * workload reaches (idle capacity), part 0. A part's run builds only the replicas of the groups it
+ * owns, and the merge reads each group's figures from its owner.
+ */
+export function groupOwners(routes: Routes, groups: number, parts: number[][]): Int32Array {
+  const owner = new Int32Array(groups);
+  parts.forEach((p, i) => {
+    for (const w of p) {
+      for (const c of routes.workloads[w].chain) {
+        for (const g of routes.classes[c].groups) owner[g] = i;
+      }
+    }
+  });
+  return owner;
+}
+
+/** What one part's run covers: its workloads, and the replica groups it owns (1 = owned). */
+export interface PartScope {
+  workloads: readonly number[];
+  groups: Uint8Array;
+}
+
+/** Each part's scope (see groupOwners). */
+export function partScopes(routes: Routes, groups: number, parts: number[][]): PartScope[] {
+  const owner = groupOwners(routes, groups, parts);
+  return parts.map((workloads, i) => ({
+    workloads,
+    groups: Uint8Array.from(owner, (o) => (o === i ? 1 : 0)),
+  }));
+}

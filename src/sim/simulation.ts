@@ -27,7 +27,7 @@ import type { Routes } from "../scheduler/routes.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
-import { independentParts } from "./parts.js";
+import { independentParts, type PartScope } from "./parts.js";
 import { simulateParts } from "./parts-run.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { RequestStore } from "./request-store.js";
@@ -115,11 +115,11 @@ export async function simulate(s: Scenario, opts: RunOptions = {}): Promise<RunR
 }
 
 /**
- * The request engine on the workloads `only` (all when null): the others send nothing, so a run
- * of one independent part of the fleet (see parts.ts) leaves every other part idle.
+ * The request engine on one independent part of the fleet (see parts.ts), or on everything when
+ * `part` is null: the other parts' workloads send nothing and their replica groups are not built.
  */
-export function createRun(s: Scenario, plan: RunPlan, only: readonly number[] | null): RequestRun {
-  return Run.create(s, plan, only);
+export function createRun(s: Scenario, plan: RunPlan, part: PartScope | null): RequestRun {
+  return Run.create(s, plan, part);
 }
 
 /** A request-engine run, created but not started. */
@@ -144,7 +144,8 @@ export async function checkScenario(s: Scenario): Promise<PreflightEstimate> {
 class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   readonly sim = new Simulator();
   readonly req = new RequestStore(4096);
-  readonly replicas: Replica[] = [];
+  /** By replica index; null for the replicas of groups another part owns (see PartScope). */
+  readonly replicas: Array<Replica | null> = [];
   readonly router: Router;
   readonly stats: TenantModelStats[] = [];
   readonly statOfWorkload: Int32Array;
@@ -187,11 +188,18 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     /** Per workload; null for a workload outside the part being run (it sends nothing). */
     readonly sources: Array<RequestSource | null>,
     readonly estimates: WorkloadEstimate[],
+    /** Replica groups this run builds (1 = built), null for all. */
+    owned: Uint8Array | null,
   ) {
     this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
     const staticBatching = s.scheduler.batching === "static";
     for (const g of topo.groups) {
       const live = replicasAt(g, g.initialNodes);
+      if (owned !== null && owned[g.index] === 0) {
+        // Another part's: nothing of this run reaches it, and the merge reads it from its owner.
+        for (let i = 0; i < g.slots; i++) this.replicas.push(null);
+        continue;
+      }
       for (let i = 0; i < g.slots; i++) {
         const rep = new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, this.sim, this.req);
         rep.present = i < live;
@@ -246,13 +254,13 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.timeline = buildTimeline(s, this);
   }
 
-  static create(s: Scenario, plan: RunPlan, only: readonly number[] | null): Run {
+  static create(s: Scenario, plan: RunPlan, part: PartScope | null): Run {
     const { flat, estimates, topology: topo, routes } = plan;
-    const active = only === null ? null : new Set(only);
+    const active = part === null ? null : new Set(part.workloads);
     const sources = flat.map(({ w, ctx }, i) =>
       active === null || active.has(i) ? createSource(w, ctx) : null,
     );
-    return new Run(s, topo, routes, sources, estimates);
+    return new Run(s, topo, routes, sources, estimates, part === null ? null : part.groups);
   }
 
   get sharedEvents(): number {
@@ -403,7 +411,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   }
 
   private onReplica(i: number): void {
-    const rep = this.replicas[i];
+    const rep = this.replicas[i]!;
     const now = this.sim.now;
     if (now !== rep.nextEvent) return; // superseded by a later reschedule
     rep.scheduledAt = Number.NaN;
@@ -514,6 +522,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const k = this.currentInterval;
     const G = this.grid.groups;
     for (const rep of this.replicas) {
+      if (rep === null) continue;
       rep.advance();
       const idx = k * G + rep.group;
       this.grid.busy[idx] += rep.busyAcc;

@@ -18,7 +18,8 @@ export interface TimelineAction {
 
 /** What the timeline may touch in a run. */
 export interface TimelineHost {
-  readonly replicas: Replica[];
+  /** By replica index; null for groups the run does not build (another part's). */
+  readonly replicas: ReadonlyArray<Replica | null>;
   readonly topo: Topology;
   readonly routes: Routes;
   readonly router: Router;
@@ -93,9 +94,15 @@ export function buildTimeline(s: Scenario, host: TimelineHost): TimelineAction[]
     .map((x) => x.a);
 }
 
+/** The replicas of group g this run has built: all of them, or none when another part owns g. */
 function groupReplicas(host: TimelineHost, g: number): Replica[] {
   const grp = host.topo.groups[g];
-  return host.replicas.slice(grp.firstReplica, grp.firstReplica + grp.slots);
+  const reps: Replica[] = [];
+  for (let i = 0; i < grp.slots; i++) {
+    const rep = host.replicas[grp.firstReplica + i];
+    if (rep !== null) reps.push(rep);
+  }
+  return reps;
 }
 
 /** Brings the number of active (present, not draining) replicas of group g to `target`. */

@@ -5,15 +5,17 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { computeFinancials } from "../../src/billing/financials.js";
 import { summarize } from "../../src/billing/summary.js";
 import { resultFiles } from "../../src/output/write-results.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
-import { independentParts } from "../../src/sim/parts.js";
+import { Router } from "../../src/scheduler/router.js";
+import { independentParts, partScopes } from "../../src/sim/parts.js";
 import { planRun } from "../../src/sim/plan.js";
 import { createRun, type RunResult, simulate } from "../../src/sim/simulation.js";
 import { claimOrder, claimPart } from "../../src/sim/thread-pool.js";
+import { builtReplicas } from "../supply/observe.js";
 import { cli } from "../support/cli.js";
 import { scenarioPath } from "../support/run-scenario.js";
 
@@ -48,6 +50,39 @@ describe("independent parts", () => {
     const withFallback = models.find((m) => m.includes("gpt-4o"));
     expect(withFallback).toContain("claude-3.5-sonnet");
     expect(parts.flat().sort((a, b) => a - b)).toEqual(plan.flat.map((_, i) => i));
+  });
+
+  it("builds in each part's run only the replicas of the groups that part owns", async () => {
+    // A fleet of many regions x models is many parts x many groups: building every group in every
+    // part's run once took most of such a run's time (40 parts x 2,000 groups: 14 s -> 3.4 s).
+    const s = await load("bench/scenarios/fleet.yaml", { horizon: "30m" }); // every part sends within it
+    const plan = await planRun(s);
+    const parts = independentParts(plan.routes, plan.topology.groups.length);
+    const scopes = partScopes(plan.routes, plan.topology.groups.length, parts);
+    const built = new Map<Router, number[]>();
+    const place = Router.prototype.place;
+    const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
+      if (!built.has(this))
+        built.set(
+          this,
+          builtReplicas(this).map((rep) => rep.group),
+        );
+      return place.call(this, cls, r, slo);
+    });
+    try {
+      for (const scope of scopes) await createRun(s, plan, scope).execute({});
+    } finally {
+      spy.mockRestore();
+    }
+    const perPart = [...built.values()];
+    expect(perPart.length).toBe(parts.length);
+    perPart.forEach((groups, i) => {
+      const owned = plan.topology.groups.filter((g) => scopes[i].groups[g.index] === 1);
+      expect(owned.length).toBeGreaterThan(0);
+      expect(new Set(groups)).toEqual(new Set(owned.map((g) => g.index)));
+      expect(groups.length).toBe(owned.reduce((a, g) => a + g.slots, 0));
+    });
+    expect(perPart.reduce((a, g) => a + g.length, 0)).toBe(plan.topology.replicaCount);
   });
 
   it("hands out parts largest first from one shared counter", () => {
@@ -93,7 +128,9 @@ describe("independent parts", () => {
     const parts = independentParts(plan.routes, plan.topology.groups.length);
     expect(parts.length).toBe(2);
     const whole = await createRun(s, plan, null).execute({});
-    expect(whole.stats[0].requests - whole.stats[0].completed - whole.stats[0].rejected).toBeGreaterThan(1000);
+    expect(whole.stats[0].requests - whole.stats[0].completed - whole.stats[0].rejected).toBeGreaterThan(
+      1000,
+    );
     const split = await simulate(s, { workers: 1 });
     expect(split.events).toBe(whole.events);
     expectSameFiles(files(whole), files(split));

@@ -9,15 +9,19 @@ import { Router } from "../../src/scheduler/router.js";
 import type { RequestStore } from "../../src/sim/request-store.js";
 
 interface RouterInside {
-  replicas: Replica[];
+  /** By replica index; null for the groups of the fleet's other parts (not built by this run). */
+  replicas: Array<Replica | null>;
   req: RequestStore;
 }
 
 export const inside = (router: Router) => router as unknown as RouterInside;
 
+/** The replicas the router can route to in this run (one part's, or all), in index order. */
+export const builtReplicas = (router: Router) =>
+  inside(router).replicas.filter((rep): rep is Replica => rep !== null);
+
 /** The run's simulated time, as the router's replicas read it (their private `clock`). */
-export const timeOf = (router: Router) =>
-  (inside(router).replicas[0] as unknown as { clock: Clock }).clock.now;
+export const timeOf = (router: Router) => (builtReplicas(router)[0] as unknown as { clock: Clock }).clock.now;
 
 /** A replica as the router saw it just before a request was routed. */
 export interface ReplicaView {
@@ -32,12 +36,22 @@ export interface ReplicaView {
   decode: Float64Array;
 }
 
-/** One routing decision: the replicas before it, the request's prompt, and the replica it went to (-1: none). */
+/**
+ * One routing decision: the replicas of the run before it (those it built: a part's run builds its
+ * own), the request's prompt, and the index of the replica it went to (-1: none).
+ */
 export interface Decision {
   time: number;
   prompt: number;
   before: ReplicaView[];
   chosen: number;
+}
+
+/** The chosen replica as it was before the decision. */
+export function chosenView(d: Decision): ReplicaView {
+  const v = d.before.find((x) => x.index === d.chosen);
+  if (v === undefined) throw new Error(`replica ${d.chosen} is not one this run built`);
+  return v;
 }
 
 function view(rep: Replica): ReplicaView {
@@ -61,9 +75,9 @@ export async function recordDecisions<T>(
   const place = Router.prototype.place;
   const decisions: Decision[] = [];
   const spy = vi.spyOn(Router.prototype, "place").mockImplementation(function (this: Router, cls, r, slo) {
-    const { replicas, req } = inside(this);
+    const { req } = inside(this);
     const t = timeOf(this);
-    const before = replicas.map(view);
+    const before = builtReplicas(this).map(view);
     const res = place.call(this, cls, r, slo);
     // The router writes the replica a request was placed or queued on; shared_queue leaves -1.
     decisions.push({ time: t, prompt: req.prompt[r], before, chosen: req.replica[r] });

@@ -14,7 +14,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/sim/simulation.js";
 import { runScenario } from "../support/run-scenario.js";
-import { type Decision, recordDecisions } from "./observe.js";
+import { chosenView, type Decision, type ReplicaView, recordDecisions } from "./observe.js";
 
 const TWO_POOLS = "test/fixtures/supply/two-pools.yaml";
 
@@ -62,8 +62,7 @@ describe("cost_aware", () => {
 });
 
 /** The router's documented prediction (router.ts, predict): prefills ahead plus its own; decode speed at the batch joined. */
-function predicted(d: Decision, i: number): { ttft: number; tpot: number } {
-  const v = d.before[i];
+function predicted(d: Decision, v: ReplicaView): { ttft: number; tpot: number } {
   const ahead = v.queued + (v.held >= v.maxBatch ? 1 : 0);
   const b = Math.min(v.held + 1, v.maxBatch);
   return { ttft: ((ahead + 1) * d.prompt) / v.prefillRate, tpot: b / v.decode[b] };
@@ -94,12 +93,13 @@ describe("slo_aware", () => {
     const tpotTarget = 0.01;
     let spilled = 0;
     const wrong = decisions.filter((d) => {
-      const all = d.before.map((_, i) => ({ i, ...predicted(d, i) }));
+      const all = d.before.map((v) => predicted(d, v));
       const meeting = all.filter((p) => p.tpot <= tpotTarget);
       const pool = meeting.length > 0 ? meeting : all;
       const best = Math.min(...pool.map((p) => p.ttft));
-      if (d.before[d.chosen].group === 0) spilled++;
-      return predicted(d, d.chosen).ttft > best * (1 + 1e-12);
+      const chosen = chosenView(d);
+      if (chosen.group === 0) spilled++;
+      return predicted(d, chosen).ttft > best * (1 + 1e-12);
     });
     expect(wrong).toEqual([]);
     // Both pools are used: the fast one first, the slow one once the fast one's batches are full.

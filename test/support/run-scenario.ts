@@ -4,14 +4,21 @@ import { computeFinancials } from "../../src/billing/financials.js";
 import { summarize } from "../../src/billing/summary.js";
 import { resultFiles } from "../../src/output/write-results.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
-import { simulate } from "../../src/sim/simulation.js";
+import { planRun } from "../../src/sim/plan.js";
+import { createRun, simulate } from "../../src/sim/simulation.js";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const scenarioPath = (rel: string) => resolve(repoRoot, rel);
 
-export async function runScenario(file: string, opts: LoadOptions = {}) {
+/**
+ * Runs a scenario as `fleetsim run` does (`whole`: as one run over every workload, even where its
+ * fleet splits into independent parts, which are otherwise run one after another).
+ */
+export async function runScenario(file: string, opts: LoadOptions = {}, whole = false) {
   const scenario = await loadScenario(scenarioPath(file), opts);
-  const run = await simulate(scenario);
+  const run = whole
+    ? await createRun(scenario, await planRun(scenario), null).execute({})
+    : await simulate(scenario);
   const fin = computeFinancials(run);
   const summary = summarize(run, fin);
   return { scenario, run, fin, summary, files: () => resultFiles(run, fin, summary) };
