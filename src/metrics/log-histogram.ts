@@ -22,7 +22,12 @@ const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // high word index (little-endian: 1)
 
 export class LogHistogram {
-  private readonly counts = new Float64Array(BUCKETS);
+  /**
+   * Allocated at the first positive value: a run keeps three histograms per tenant x model row,
+   * and each independent part of a fleet holds every row (40 KB each when allocated), most of
+   * them never used by that part.
+   */
+  private counts: Float64Array | null = null;
   private zeros = 0;
   count = 0;
 
@@ -38,14 +43,20 @@ export class LogHistogram {
     let b = (u32[HI] >>> (20 - SUB_BITS)) - BIAS;
     if (b < 0) b = 0;
     else if (b >= BUCKETS) b = BUCKETS - 1;
-    this.counts[b]++;
+    let counts = this.counts;
+    if (counts === null) counts = this.counts = new Float64Array(BUCKETS);
+    counts[b]++;
   }
 
   /** Adds every value `other` recorded (the hybrid mode joins its request windows' histograms). */
   merge(other: LogHistogram): void {
     this.count += other.count;
     this.zeros += other.zeros;
-    for (let b = 0; b < BUCKETS; b++) this.counts[b] += other.counts[b];
+    const from = other.counts;
+    if (from === null) return;
+    if (this.counts === null) this.counts = new Float64Array(BUCKETS);
+    const to = this.counts;
+    for (let b = 0; b < BUCKETS; b++) to[b] += from[b];
   }
 
   /** The value at quantile q (0..1) within the relative error bound, or null when empty. */
@@ -53,9 +64,11 @@ export class LogHistogram {
     if (this.count === 0) return null;
     const rank = Math.min(this.count - 1, Math.max(0, Math.floor(q * (this.count - 1))));
     if (rank < this.zeros) return 0;
+    const counts = this.counts;
+    if (counts === null) return null; // not reached: every value counted is a zero
     let seen = this.zeros;
     for (let b = 0; b < BUCKETS; b++) {
-      seen += this.counts[b];
+      seen += counts[b];
       if (seen > rank) {
         const e = Math.floor(b / SUB) + MIN_EXP;
         const m = b % SUB;

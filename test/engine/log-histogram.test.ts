@@ -28,6 +28,31 @@ describe("LogHistogram", () => {
     );
   });
 
+  it("merges into the quantiles of all the values, whichever side is empty or only zeros, and across threads", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), { maxLength: 300 }),
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 1e6, noNaN: true })), {
+          maxLength: 300,
+        }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (a, b, q) => {
+          const ha = new LogHistogram();
+          const hb = new LogHistogram();
+          const all = new LogHistogram();
+          for (const v of a) ha.add(v);
+          for (const v of b) hb.add(v);
+          for (const v of [...a, ...b]) all.add(v);
+          // A part's histogram reaches the merge by structured clone when the part ran on a worker.
+          ha.merge(structuredClone(hb));
+          expect(ha.count).toBe(a.length + b.length);
+          expect(ha.quantile(q)).toBe(all.quantile(q));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("counts zeros, and is empty until something is added", () => {
     const h = new LogHistogram();
     expect(h.quantile(0.5)).toBeNull();
