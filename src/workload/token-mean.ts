@@ -47,7 +47,24 @@ function exponentialMean(mean: number, cap: number): number {
   return 1 + (q ** 1.5 * tail) / (1 - q);
 }
 
+/**
+ * Lognormal means already worked out, by median, p90 and cap (a number's string is exact): each
+ * sums up to LOGNORMAL_TERMS tail probabilities, and tenants often share a token distribution
+ * (2,000 tenants of one distribution spent 1.6 s here before the first event).
+ */
+const lognormalMeans = new Map<string, number>();
+
 function lognormalMean(median: number, p90: number, cap: number): number {
+  const key = `${median} ${p90} ${cap}`;
+  let mean = lognormalMeans.get(key);
+  if (mean === undefined) {
+    mean = lognormalSum(median, p90, cap);
+    lognormalMeans.set(key, mean);
+  }
+  return mean;
+}
+
+function lognormalSum(median: number, p90: number, cap: number): number {
   const { mu, sigma } = lognormalParams(median, p90);
   if (sigma === 0) return Math.min(cap, Math.max(1, Math.round(median)));
   const survival = (x: number) => normalTail((Math.log(x) - mu) / sigma);

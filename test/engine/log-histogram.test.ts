@@ -53,6 +53,23 @@ describe("LogHistogram", () => {
     );
   });
 
+  it("keeps counts only for the octaves its values reach (a row's three histograms cost KB, not 120 KB)", () => {
+    const h = new LogHistogram();
+    const size = () => (h as unknown as { counts: Float64Array }).counts.length;
+    expect(size()).toBe(0);
+    h.add(1.5);
+    expect(size()).toBe(5 * 64); // [1, 2) and two octaves to spare either side
+    for (const v of [1, 2.5, 7.9]) h.add(v); // within the spare octaves
+    expect(size()).toBe(5 * 64);
+    h.add(1e6); // 2^19.9: the counts stretch to cover it (and two more octaves), keeping what they held
+    expect(size()).toBe(24 * 64); // [2^-2, 2^22)
+    h.add(2 ** -60); // below the range: counted in its first bucket, as before
+    h.add(2 ** 60);
+    expect(h.quantile(0)! / 2 ** -40).toBeCloseTo(1 + 0.5 / 64, 12);
+    expect(Math.abs(h.quantile(0.5)! - 2.5) / 2.5).toBeLessThanOrEqual(MAX_RELATIVE_ERROR);
+    expect(h.quantile(1)! / 2 ** 40).toBeCloseTo(1 - 0.5 / 64 / 2, 2);
+  });
+
   it("counts zeros, and is empty until something is added", () => {
     const h = new LogHistogram();
     expect(h.quantile(0.5)).toBeNull();
