@@ -10,11 +10,48 @@ export interface RandomStream {
   next(): number;
 }
 
-/** A stream keyed by the seed and names; uses seedrandom's fast xor4096 generator. */
+/** A stream keyed by the seed and names: seedrandom's xor4096 generator (see Xor4096Stream). */
 export function deriveStream(seed: number, ...names: string[]): RandomStream {
-  const key = [String(seed), ...names].join("\u0000");
-  // seedrandom's generator reads only its closure, so it can serve as the method itself.
-  return { next: seedrandom.xor4096(key) };
+  return new Xor4096Stream([String(seed), ...names].join("\u0000"));
+}
+
+/**
+ * seedrandom's xor4096 (Brent's xorgen with a Weyl sequence), seeded by seedrandom itself and
+ * stepped here, giving the same draws. Why not call seedrandom's generator: each of its streams
+ * is a closure of its own, so a call site that draws from more than a handful of streams (a
+ * fleet's workloads, each with arrival and token streams) calls a different function each time;
+ * V8 then inlines none of them and boxes every double they return, an allocation per draw. One
+ * class's method stays inlinable whatever the number of streams.
+ * (test/engine/random.test.ts checks the draws against seedrandom's.)
+ */
+export class Xor4096Stream implements RandomStream {
+  private readonly x: Int32Array;
+  private w: number;
+  private i: number;
+
+  constructor(key: string) {
+    const state = seedrandom.xor4096(key, { state: true }).state() as { X: number[]; w: number; i: number };
+    this.x = Int32Array.from(state.X);
+    this.w = state.w | 0;
+    this.i = state.i | 0;
+  }
+
+  next(): number {
+    const x = this.x;
+    const w = (this.w + 0x61c88647) | 0;
+    this.w = w;
+    let v = x[(this.i + 34) & 127];
+    const i = (this.i + 1) & 127;
+    let t = x[i];
+    v ^= v << 13;
+    t ^= t << 17;
+    v ^= v >>> 15;
+    t ^= t >>> 12;
+    v ^= t;
+    x[i] = v;
+    this.i = i;
+    return ((v + (w ^ (w >>> 16))) >>> 0) / 0x100000000;
+  }
 }
 
 /**
