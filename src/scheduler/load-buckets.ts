@@ -31,6 +31,11 @@ export class LoadBuckets {
     return this.minKey < 0 ? -1 : this.heads[this.minKey];
   }
 
+  /** The smallest key a member has, NO_KEY when none has one. */
+  leastKey(): number {
+    return this.minKey;
+  }
+
   key(member: number): number {
     return this.keys[member];
   }

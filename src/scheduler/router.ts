@@ -10,6 +10,7 @@ import type { RoutingPolicy } from "../scenario/types.js";
 import { IntFifo } from "../sim/fifo.js";
 import type { RequestStore } from "../sim/request-store.js";
 import type { Topology } from "../sim/topology.js";
+import { ClassMinIndex } from "./class-min-index.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
 import type { Replica } from "./replica.js";
 import type { RouteClass, Routes } from "./routes.js";
@@ -43,6 +44,9 @@ export interface RouterHost {
 
 const DETACHED: RouterHost = { ensureScheduled() {}, preempted() {} };
 
+/** Classes of this many groups or more keep a ClassMinIndex instead of scanning their groups. */
+export const INDEXED_CLASS_GROUPS = 8;
+
 /** Routing policies as small integers, so the per-request dispatch compares no strings. */
 const POLICY_CODES: Record<RoutingPolicy, number> = {
   least_loaded: 0,
@@ -73,6 +77,12 @@ export class Router {
   /** Per route class: its shared FIFO (shared_queue only) and its round-robin cursor. */
   private readonly queues: IntFifo[];
   private readonly cursors: Int32Array;
+  /** Per route class: its least-loaded index when it has INDEXED_CLASS_GROUPS groups or more. */
+  private readonly classIndex: Array<ClassMinIndex | null>;
+  /** Per group: (class, position) pairs of the indexes it is in, and its least load they hold. */
+  private readonly indexLinks: number[][];
+  private readonly indexedKey: Int32Array;
+  private readonly anyIndex: boolean;
 
   constructor(
     policy: RoutingPolicy,
@@ -97,6 +107,18 @@ export class Router {
     this.spotByGroup = new Int32Array(topo.groups.length);
     this.queues = routes.classes.map(() => new IntFifo(this.shared ? 64 : 1));
     this.cursors = new Int32Array(routes.classes.length);
+    this.indexLinks = topo.groups.map(() => []);
+    this.indexedKey = Int32Array.from(this.heaps, (h) => h.leastKey());
+    this.classIndex = routes.classes.map((c) => {
+      if (c.groups.length < INDEXED_CLASS_GROUPS) return null;
+      const index = new ClassMinIndex(c.groups.length);
+      c.groups.forEach((g, position) => {
+        index.set(position, this.indexedKey[g]);
+        this.indexLinks[g].push(c.index, position);
+      });
+      return index;
+    });
+    this.anyIndex = this.classIndex.some((x) => x !== null);
     this.anySpot = routes.workloads.some((w) => w.tenant.contract.type === "spot");
     this.groupFirst = Int32Array.from(topo.groups.map((g) => g.firstReplica));
     this.groupKv = Float64Array.from(topo.groups.map((g) => g.curve.kvCapacityBytes));
@@ -112,6 +134,16 @@ export class Router {
   /** Call after anything changes a replica's load or availability. */
   touch(rep: Replica): void {
     this.heaps[rep.group].set(rep.index - this.groupFirst[rep.group], this.keyOf(rep));
+    if (this.anyIndex) this.reindex(rep.group);
+  }
+
+  /** Passes group g's least load on to the class indexes it is in, when it changed. */
+  private reindex(g: number): void {
+    const key = this.heaps[g].leastKey();
+    if (key === this.indexedKey[g]) return;
+    this.indexedKey[g] = key;
+    const links = this.indexLinks[g];
+    for (let k = 0; k < links.length; k += 2) this.classIndex[links[k]]!.set(links[k + 1], key);
   }
 
   private admit(rep: Replica, r: number): void {
@@ -168,6 +200,14 @@ export class Router {
 
   /** Least-loaded available replica of the class whose KV memory can hold `kv` bytes, or null. */
   private leastLoaded(cls: RouteClass, kv: number): Replica | null {
+    const index = this.classIndex[cls.index];
+    if (index !== null) {
+      const position = index.min();
+      if (position < 0) return null;
+      const g = cls.groups[position];
+      // The first group of least load, as the scan below finds it, unless it is too small for kv.
+      if (this.groupKv[g] >= kv) return this.replicas[this.groupFirst[g] + this.heaps[g].min()];
+    }
     let best = -1;
     let bestKey = Number.POSITIVE_INFINITY;
     const groups = cls.groups;
