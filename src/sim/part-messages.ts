@@ -2,6 +2,7 @@
 import type { UsageRow } from "../billing/usage-ledger.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { Scenario } from "../scenario/types.js";
+import type { WorkloadEstimate } from "../workload/source.js";
 import type { Claims } from "./thread-pool.js";
 
 /**
@@ -12,6 +13,8 @@ export interface PartTask extends Claims {
   scenarios: Scenario[];
   /** Every part's workloads, or null when the items are whole scenarios. */
   parts: number[][] | null;
+  /** With `parts`: the scenario's workload estimates, as planned by the thread that split it. */
+  estimates?: WorkloadEstimate[];
 }
 
 /** One part's run, as plain data (it crosses threads by structured clone). */

@@ -97,7 +97,7 @@ export async function simulateParts(
 
   const results = await runOnThreads<PartResult, PartTask>({
     worker: { url: import.meta.url, name: "parts-worker" },
-    workerData: { scenarios: [s], parts, ...shared },
+    workerData: { scenarios: [s], parts, estimates: plan.estimates, ...shared },
     threads,
     first: firstPart,
     runHere: async (i, hooks) => {

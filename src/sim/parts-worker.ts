@@ -16,7 +16,7 @@ serveClaims<PartTask, PartResult>(async (task) => {
     return async (i, onProgress) =>
       partResult(await simulate(task.scenarios[i], { workers: 1, onProgress }), 0);
   }
-  const plan = await planRun(task.scenarios[0]);
+  const plan = await planRun(task.scenarios[0], task.estimates);
   const scopes = partScopes(plan.routes, plan.topology.groups.length, parts);
   return async (i, onProgress) => {
     const run = createRun(task.scenarios[0], plan, scopes[i]);

@@ -42,9 +42,14 @@ export function workloadContexts(s: Scenario): PlannedWorkload[] {
   );
 }
 
-export async function planRun(s: Scenario): Promise<RunPlan> {
+/**
+ * The plan of a run. `known` estimates (plain data) skip working them out again: a worker thread
+ * running parts of a scenario gets them from the thread that planned it, since exact token means
+ * and trace counts can take seconds for a thousand workloads.
+ */
+export async function planRun(s: Scenario, known?: WorkloadEstimate[]): Promise<RunPlan> {
   const flat = workloadContexts(s);
-  const estimates = await Promise.all(flat.map(({ w, ctx }) => estimateWorkload(w, ctx)));
+  const estimates = known ?? (await Promise.all(flat.map(({ w, ctx }) => estimateWorkload(w, ctx))));
   const topology = buildTopology(s, contextByModel(flat, estimates));
   return { flat, estimates, topology, routes: buildRoutes(s, topology) };
 }
