@@ -364,18 +364,14 @@ export class Router {
 
   /**
    * After an outage: empties into `out`, in class order, the shared queues of the classes left with
-   * no replica in service, so their requests fail over like the ones the outage evicted.
+   * no replica in service, so their requests fail over like the ones the outage evicted. A group
+   * has one in service exactly when its load index has a key (see keyOf).
    */
   drainStranded(out: number[]): void {
     for (const cls of this.routes.classes) {
       const q = this.queues[cls.index];
       if (q.size === 0) continue;
-      const anyLive = cls.groups.some((g) => {
-        const first = this.groupFirst[g];
-        for (let i = 0; i < this.topo.groups[g].slots; i++)
-          if (this.available(this.replicas[first + i]!)) return true;
-        return false;
-      });
+      const anyLive = cls.groups.some((g) => this.heaps[g].leastKey() !== NO_KEY);
       if (!anyLive) q.drain((r) => out.push(r));
     }
   }
