@@ -44,3 +44,30 @@ export function showValue(v: unknown): string {
   if (typeof v === "object") return "a mapping";
   return String(v);
 }
+
+/** The system's reason for each error code that a user or an administrator can act on. */
+const SYSTEM_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder, not a file",
+  EEXIST: "it already exists",
+  ENOENT: "no such file or folder",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "too many symbolic links",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files in the system",
+  EIO: "input/output error",
+  EBUSY: "the resource is busy",
+  EFBIG: "the file is too large",
+  EXDEV: "it lies on another device",
+  ENOMEM: "not enough memory",
+};
+
+/** The system's reason for an error code a user or an administrator can act on, else undefined. */
+export function systemReason(code: string | undefined): string | undefined {
+  return code !== undefined && Object.hasOwn(SYSTEM_REASONS, code) ? SYSTEM_REASONS[code] : undefined;
+}

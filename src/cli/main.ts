@@ -7,6 +7,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, RunAborted } from "../errors.js";
 import { interrupt } from "./interrupt.js";
+import { systemFailure } from "./system-failure.js";
 
 // Each command's modules load only when it runs: `fleetsim run` does not pay for compiling the
 // sweep, comparison or report code (start-up is a visible share of a short run).
@@ -27,11 +28,33 @@ const schemaCommand = async () => (await import("./commands/schema.js")).schemaC
 
 const EXIT_INPUT = 2;
 const EXIT_INTERNAL = 1;
-const EXIT_INTERRUPTED = 130;
+/** 128 + the signal's number, as shells report a process ended by it. */
+const EXIT_ON_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
+/** How long a run may take to stop by itself between slices before the process ends it. */
+const STOP_WITHIN_MS = 500;
 
-process.on("SIGINT", () => {
-  if (interrupt.requested) process.exit(EXIT_INTERRUPTED);
-  interrupt.requested = true;
+let exitOnSignal: number = EXIT_ON_SIGNAL.SIGINT;
+
+function interrupted(): never {
+  process.stderr.write("interrupted: nothing was written\n");
+  process.exit(exitOnSignal);
+}
+
+// Ctrl-C (SIGINT) and SIGTERM (kill, scancel, a Kubernetes eviction) ask the run to stop between
+// slices, which lets it clean up; a phase that does not reach a slice boundary in time (reading a
+// large trace, writing) is ended by the timer. Whatever an ended write leaves beside the output
+// folder is mended by the next command that names it. A second signal ends the process at once.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupt.requested) interrupted();
+    interrupt.requested = true;
+    exitOnSignal = EXIT_ON_SIGNAL[signal];
+    setTimeout(interrupted, STOP_WITHIN_MS).unref();
+  });
+}
+// A reader that goes away (`fleetsim run ... | head`) is not an error of ours.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
 });
 
 function fail(e: unknown): never {
@@ -39,9 +62,11 @@ function fail(e: unknown): never {
     process.stderr.write(`${e.message}\n`);
     process.exit(EXIT_INPUT);
   }
-  if (e instanceof RunAborted) {
-    process.stderr.write("interrupted: nothing was written\n");
-    process.exit(EXIT_INTERRUPTED);
+  if (e instanceof RunAborted) interrupted();
+  const system = systemFailure(e);
+  if (system !== null) {
+    process.stderr.write(`${system}\n`);
+    process.exit(EXIT_INPUT);
   }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(`internal error: ${err.message}\n`);

@@ -30,6 +30,8 @@ export interface CompareOptions {
   shouldStop?: () => boolean;
   /** Runs a scenario estimated above MAX_EVENTS_WITHOUT_FORCE events per run anyway. */
   force?: boolean;
+  /** Called once both scenarios passed every check, before the first run (e.g. to check the output folder). */
+  beforeRuns?: (a: Scenario, b: Scenario) => Promise<void>;
 }
 
 export interface SideResult {
@@ -77,6 +79,7 @@ export async function runComparison(fileA: string, fileB: string, opts: CompareO
         throw new InputError({ file, message: overLimitMessage("each run", e) });
     }
   }
+  await opts.beforeRuns?.(sa, sb);
   const seeds = Array.from({ length: n }, (_, i) => i + 1);
   const a: Summary[] = [];
   const b: Summary[] = [];

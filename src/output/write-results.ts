@@ -5,6 +5,7 @@ import type { Financials } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
 import type { RunResult } from "../sim/simulation.js";
 import { writeDirAtomically } from "./atomic-dir.js";
+import { buildInfo } from "./build.js";
 import { formatCell, toCsv } from "./csv.js";
 import {
   marginTable,
@@ -33,6 +34,7 @@ export function summaryJson(summary: Summary, run: RunResult): Record<string, un
     ...figures,
     events: summary.events,
     program_version: programVersion(),
+    build: buildInfo().build,
     scenario_file: run.scenario.file ? relative(process.cwd(), run.scenario.file) : "",
     scenario_sha256: run.scenario.fileHash,
     start: new Date(run.scenario.startMs).toISOString().replace(/\.000Z$/, "Z"),
@@ -65,7 +67,8 @@ export async function writeResults(
   run: RunResult,
   fin: Financials,
   summary: Summary,
-  opts: WriteOptions = {},
+  opts: WriteOptions,
+  command: readonly string[],
 ): Promise<void> {
-  await writeDirAtomically(dir, resultFiles(run, fin, summary, opts));
+  await writeDirAtomically(dir, resultFiles(run, fin, summary, opts), { kind: "run", command });
 }

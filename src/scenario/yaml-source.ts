@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { InputError } from "../errors.js";
+import { InputError, systemReason } from "../errors.js";
 
 /** Aliases expanded per document: generous for hand-written files, far below a "billion laughs". */
 const MAX_ALIAS_COUNT = 1000;
@@ -40,7 +40,11 @@ export function readYamlFile(file: string): YamlSource {
     bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError({ file, message: code === "ENOENT" ? "no such file" : `cannot read: ${code}` });
+    throw new InputError({
+      file,
+      message:
+        code === "ENOENT" ? "no such file" : `cannot read: ${systemReason(code) ?? "failed"} (${code})`,
+    });
   }
   return parseYamlText(file, bytes);
 }

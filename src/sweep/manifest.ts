@@ -16,6 +16,7 @@ export const SHARD_RULE = "run i belongs to shard i mod count";
 const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   program_version: z.string(),
+  build: z.string(),
   scenario: z.string(),
   scenario_file: z.string(),
   scenario_sha256: z.string(),
@@ -33,6 +34,7 @@ export type SweepManifest = z.infer<typeof manifestSchema>;
 
 export interface ManifestInput {
   programVersion: string;
+  build: string;
   scenario: string;
   scenarioFile: string;
   scenarioSha256: string;
@@ -49,6 +51,7 @@ export function buildManifest(m: ManifestInput): SweepManifest {
   return {
     format: MANIFEST_FORMAT,
     program_version: m.programVersion,
+    build: m.build,
     scenario: m.scenario,
     scenario_file: m.scenarioFile,
     scenario_sha256: m.scenarioSha256,
@@ -99,6 +102,10 @@ export function manifestMismatches(a: SweepManifest, b: SweepManifest): string[]
   const out: string[] = fields
     .filter((f) => !same(a[f], b[f]))
     .map((f) => `${f} is ${JSON.stringify(b[f])}, not ${JSON.stringify(a[f])}`);
+  // Another build may compute other figures: a merge of two builds' shards would mix them.
+  if (a.build !== b.build) {
+    out.push(`it was written by build ${b.build}, not ${a.build}: run every shard with one build`);
+  }
   if (a.shard.count !== b.shard.count || a.shard.rule !== b.shard.rule) {
     out.push(`it is a shard of ${b.shard.count}, not of ${a.shard.count}`);
   }

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { InputError, type InputProblem } from "../errors.js";
+import { SUMMARY_COLUMNS } from "../output/tables.js";
 import { runOf } from "./grid.js";
 import { MANIFEST_FILE, manifestMismatches, parseManifest, type SweepManifest } from "./manifest.js";
 import { sweepFiles } from "./run-sweep.js";
@@ -21,6 +22,9 @@ interface Shard {
   dir: string;
   manifest: SweepManifest;
 }
+
+/** A number as the CSV writer formats one: optional minus, digits, optional fraction and exponent. */
+const NUMBER = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/;
 
 /** How many missing runs an error lists before "and N more". */
 const LIST_AT_MOST = 10;
@@ -54,6 +58,10 @@ export async function mergeShards(dirs: readonly string[]): Promise<MergeResult>
   const axes = m.vary;
   const columns = summaryColumns(axes);
   const seedCol = columns.indexOf("seed");
+  // Every cell of `fleetsim run`'s row is a number (or empty: a figure the run has not) but its name.
+  const numericCols = columns
+    .map((_, i) => i)
+    .filter((i) => i >= columns.length - SUMMARY_COLUMNS.length && columns[i] !== "scenario");
   const byRun = new Map<number, { row: string[]; file: string }>();
   for (const s of shards) {
     const file = join(s.dir, "summary.csv");
@@ -77,6 +85,11 @@ export async function mergeShards(dirs: readonly string[]): Promise<MergeResult>
       const lead = leadingCells(axes, m.seeds, run);
       if (lead.some((cell, i) => row[i] !== cell)) {
         fail(`run ${run}'s variant or vary values do not match the sweep in ${MANIFEST_FILE}`);
+        continue;
+      }
+      const notNumber = numericCols.find((c) => row[c] !== "" && !NUMBER.test(row[c]));
+      if (notNumber !== undefined) {
+        fail(`run ${run}'s ${columns[notNumber]} is not a number, got ${JSON.stringify(row[notNumber])}`);
         continue;
       }
       const seed = String(runOf(axes, m.seeds, run).seed);

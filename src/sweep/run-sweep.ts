@@ -7,9 +7,11 @@ import { availableParallelism } from "node:os";
 import { relative, resolve, sep } from "node:path";
 import { MAX_SEEDS } from "../compare/run-comparison.js";
 import { InputError, type InputProblem } from "../errors.js";
+import { buildInfo } from "../output/build.js";
 import { programVersion } from "../output/version.js";
 import { loadScenario } from "../scenario/load.js";
 import { SET_FILE } from "../scenario/set-overrides.js";
+import type { Scenario } from "../scenario/types.js";
 import { checkAndEstimate, overLimit, overLimitMessage } from "../sim/preflight.js";
 import type { PreflightEstimate } from "../sim/simulation.js";
 import { expandGrid, variantCount, variantValues } from "./grid.js";
@@ -43,6 +45,8 @@ export interface SweepOptions {
   force?: boolean;
   /** Called before any run with this shard's estimate: every run's requests and events added up. */
   onEstimate?: (total: PreflightEstimate) => void;
+  /** Called once every variant passed its checks, before the first run (e.g. to check the output folder). */
+  beforeRuns?: (base: Scenario) => Promise<void>;
 }
 
 export interface SweepResult {
@@ -96,6 +100,7 @@ export async function runSweep(file: string, opts: SweepOptions): Promise<SweepR
     total.events += e.events;
   }
   opts.onEstimate?.(total);
+  await opts.beforeRuns?.(base);
   const tasks: RunTask[] = mine.map((r) => ({
     run: r.run,
     file,
@@ -107,6 +112,7 @@ export async function runSweep(file: string, opts: SweepOptions): Promise<SweepR
 
   const manifest = buildManifest({
     programVersion: programVersion(),
+    build: buildInfo().build,
     scenario: base.name,
     scenarioFile: shownPath(file),
     scenarioSha256: base.fileHash,

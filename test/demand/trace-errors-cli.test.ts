@@ -7,10 +7,12 @@
  * traces/good.csv runs (checked in-process, the control); azure-trace-replay.test.ts runs a trace
  * through the CLI to the end.
  */
+
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FOLDER_MANIFEST, folderManifest, manifestText } from "../../src/output/folder-manifest.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 import { type CliResult, cliAsync } from "./cli-async.js";
 
@@ -24,11 +26,15 @@ function earlierResults() {
   const out = join(parent, "results");
   mkdirSync(out);
   writeFileSync(join(out, "summary.csv"), "earlier");
+  // fleetsim's own earlier results: a folder --out may replace (its manifest lists its files).
+  const manifest = manifestText(folderManifest("run", ["run"], ["summary.csv"]));
+  writeFileSync(join(out, FOLDER_MANIFEST), manifest);
   return {
     out,
     expectUntouched() {
       expect(readdirSync(parent)).toEqual(["results"]);
-      expect(readdirSync(out)).toEqual(["summary.csv"]);
+      expect(readdirSync(out).sort()).toEqual([FOLDER_MANIFEST, "summary.csv"]);
+      expect(readFileSync(join(out, FOLDER_MANIFEST), "utf8")).toBe(manifest);
       expect(readFileSync(join(out, "summary.csv"), "utf8")).toBe("earlier");
     },
   };

@@ -24,7 +24,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "fleetsim-sweep-"));
 async function shardDir(shard: string, extra: Partial<SweepOptions> = {}): Promise<string> {
   const dir = join(tmp(), "shard");
   const r = await runSweep(MMC, { ...OPTS, shard, ...extra });
-  await writeDirAtomically(dir, r.files);
+  await writeDirAtomically(dir, r.files, { kind: "sweep", command: ["sweep"] });
   return dir;
 }
 
@@ -147,6 +147,31 @@ describe("merge", () => {
     expect(await mergeError([shards[0], otherValues])).toMatch(/vary is .*"5".*, not/);
     const otherCount = await shardDir("0/3");
     expect(await mergeError([shards[0], otherCount])).toMatch(/it is a shard of 3, not of 2/);
+  });
+
+  it("refuses a shard written by another build", async () => {
+    const other = await shardDir("0/2");
+    const file = join(other, "sweep.json");
+    const m = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...m, build: "0.0.1+000000000000" }));
+    expect(await mergeError([shards[0], other])).toMatch(
+      /sweep\.json: another sweep than .*: it was written by build 0\.0\.1\+000000000000, not \d/,
+    );
+  });
+
+  it("refuses a shard whose numeric cells are not numbers, naming the line and the column", async () => {
+    const edited = await shardDir("0/2");
+    const file = join(edited, "summary.csv");
+    const rows = readFileSync(file, "utf8").split("\r\n");
+    const header = rows[0].split(",");
+    const at = header.indexOf("revenue_usd");
+    const row = rows[2].split(",");
+    row[at] = "=HYPERLINK(1)";
+    rows[2] = row.join(",");
+    writeFileSync(file, rows.join("\r\n"));
+    expect(await mergeError([shards[0], edited])).toMatch(
+      /summary\.csv:3: run 2's revenue_usd is not a number, got "=HYPERLINK\(1\)"/,
+    );
   });
 
   it("refuses a folder without sweep.json, and rows edited out of the grid", async () => {

@@ -3,7 +3,10 @@ import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison
 import { runComparison } from "../../compare/run-comparison.js";
 import { writeDirAtomically } from "../../output/atomic-dir.js";
 import { toCsv } from "../../output/csv.js";
+import { safeFolderName } from "../../output/out-folder.js";
+import { scenarioInputs } from "../../scenario/inputs.js";
 import { interrupt } from "../interrupt.js";
+import { commandLine, prepareOutputFolder } from "../output-folder.js";
 
 export interface CompareArgs {
   a: string;
@@ -21,6 +24,7 @@ export interface CompareArgs {
 
 export async function compareCommand(args: CompareArgs): Promise<void> {
   const progress = !args.quiet && process.stderr.isTTY;
+  let out = "";
   const c = await runComparison(args.a, args.b, {
     seeds: args.seeds,
     set: args.set,
@@ -30,6 +34,12 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
     fidelity: args.fidelity,
     force: args.force,
     shouldStop: () => interrupt.requested,
+    beforeRuns: async (sa, sb) => {
+      const fallback = `results/${safeFolderName(`compare-${sa.name}-vs-${sb.name}`)}`;
+      out = await prepareOutputFolder(args.out, fallback, {
+        inputs: [...scenarioInputs(sa), ...scenarioInputs(sb)],
+      });
+    },
     onRun: progress
       ? (r) =>
           process.stderr.write(
@@ -38,13 +48,13 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
       : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  const out = args.out ?? `results/compare-${c.a.scenario.name}-vs-${c.b.scenario.name}`;
   await writeDirAtomically(
     out,
     new Map([
       ["compare.csv", toCsv(comparisonCsv(c))],
       ["runs.csv", toCsv(runsCsv(c))],
     ]),
+    { kind: "compare", command: commandLine() },
   );
   process.stdout.write(comparisonText(c, out));
 }

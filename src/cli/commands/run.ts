@@ -2,11 +2,14 @@
 import { computeFinancials } from "../../billing/financials.js";
 import { summarize } from "../../billing/summary.js";
 import { InputError } from "../../errors.js";
+import { safeFolderName } from "../../output/out-folder.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
+import { scenarioInputs } from "../../scenario/inputs.js";
 import { loadScenario } from "../../scenario/load.js";
 import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../sim/preflight.js";
 import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
 import { interrupt } from "../interrupt.js";
+import { commandLine, prepareOutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 import { summaryText } from "../summary-text.js";
 
@@ -46,7 +49,9 @@ export async function runCommand(a: RunArgs): Promise<void> {
     horizon: a.horizon,
     fidelity: a.fidelity,
   });
-  const out = a.out ?? `results/${scenario.name}`;
+  const out = await prepareOutputFolder(a.out, `results/${safeFolderName(scenario.name)}`, {
+    inputs: scenarioInputs(scenario),
+  });
   const bar = progressBar(scenario.horizon, !a.quiet && !a.json);
   let run: Awaited<ReturnType<typeof simulate>>;
   try {
@@ -61,7 +66,7 @@ export async function runCommand(a: RunArgs): Promise<void> {
   }
   const fin = computeFinancials(run);
   const summary = summarize(run, fin);
-  await writeResults(out, run, fin, summary, { excel: a.excel });
+  await writeResults(out, run, fin, summary, { excel: a.excel }, commandLine());
   if (a.json) process.stdout.write(`${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   else process.stdout.write(summaryText(summary, out));
 }

@@ -1,8 +1,10 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
 import { writeDirAtomically } from "../../output/atomic-dir.js";
+import { scenarioInputs } from "../../scenario/inputs.js";
 import { ANNOUNCE_EVENTS, millions } from "../../sim/preflight.js";
 import { runSweep } from "../../sweep/run-sweep.js";
 import { interrupt } from "../interrupt.js";
+import { commandLine, prepareOutputFolder } from "../output-folder.js";
 
 export interface SweepArgs {
   scenario: string;
@@ -38,10 +40,13 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
       }
     },
     shouldStop: () => interrupt.requested,
+    beforeRuns: async (base) => {
+      await prepareOutputFolder(a.out, a.out, { inputs: scenarioInputs(base) });
+    },
     onDone: progress ? (done, total) => process.stderr.write(`\rrun ${done}/${total} done\x1b[K`) : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  await writeDirAtomically(a.out, r.files);
+  await writeDirAtomically(a.out, r.files, { kind: "sweep", command: commandLine() });
   const m = r.manifest;
   const variants = m.runs / m.seeds;
   const part = m.shard.count > 1 ? ` (shard ${m.shard.index}/${m.shard.count}: ${r.runs} of them)` : "";
