@@ -7,9 +7,10 @@
  * starts), a model outage all of the model's. So present replicas are slots [0, present) and down ones [0, down), and the
  * available ones [down, present). Removed replicas leave at once (the request engine drains them).
  */
+
+import type { Topology } from "../contract/topology.js";
 import type { Scenario } from "../scenario/types.js";
 import { replicasAt } from "../sim/simulation.js";
-import type { Topology } from "../sim/topology.js";
 
 interface Outage {
   from: number;

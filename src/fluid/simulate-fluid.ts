@@ -7,16 +7,17 @@
  * output file work unchanged; latency percentiles stay empty (only means are known).
  * Method, validity and validation: docs/fluid-mode.md.
  */
-import { UsageLedger } from "../billing/usage-ledger.js";
+
+import { planRun } from "../contract/plan.js";
 import { InputError } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
+import { simulateHybrid } from "../run/hybrid-run.js";
 import type { Scenario } from "../scenario/types.js";
-import { planRun } from "../sim/plan.js";
 import { RunAborted, type RunOptions, type RunResult } from "../sim/simulation.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
-import { simulateHybrid } from "./hybrid-run.js";
 import { statRows } from "./stat-rows.js";
 
 /** Default time step of the fluid model, seconds. */

@@ -1,8 +1,8 @@
 /** Per-group cost figures the router's cost_aware policy ranks replicas by. */
 import { acceleratorRates } from "../billing/infrastructure-cost.js";
+import type { Topology } from "../contract/topology.js";
 import type { Scenario } from "../scenario/types.js";
 import type { GroupEconomics } from "../scheduler/router.js";
-import type { Topology } from "./topology.js";
 
 /**
  * Infrastructure cost per output token of a group's replica at full batch and full power: the

@@ -3,7 +3,9 @@
  * and collects what the outputs need. Event kinds are the domain's; the engine only orders them.
  */
 
-import { UsageLedger } from "../billing/usage-ledger.js";
+import { planRun, type RunPlan } from "../contract/plan.js";
+import type { Routes } from "../contract/routes.js";
+import type { Topology } from "../contract/topology.js";
 import { deriveStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { RunAborted } from "../errors.js";
@@ -20,19 +22,17 @@ import {
   TenantModelStats,
   WAITED,
 } from "../metrics/tenant-stats.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
+import { independentParts, type PartScope } from "../run/parts.js";
+import { simulateParts } from "../run/parts-run.js";
 import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
+import { RequestStore } from "../scheduler/request-store.js";
 import { FULL, NO_REPLICA, Router, type RouterHost, type SloQuery } from "../scheduler/router.js";
-import type { Routes } from "../scheduler/routes.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
-import { independentParts, type PartScope } from "./parts.js";
-import { simulateParts } from "./parts-run.js";
-import { planRun, type RunPlan } from "./plan.js";
-import { RequestStore } from "./request-store.js";
 import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
-import type { Topology } from "./topology.js";
 
 const K_ARRIVAL = 0;
 const K_REPLICA = 1;

@@ -7,7 +7,7 @@
  * The worker file sits next to this module: run-worker.js when running from dist/, run-worker.ts
  * under tsx or vitest, where the worker first registers tsx to load TypeScript.
  */
-import { claims, runOnThreads } from "../sim/thread-pool.js";
+import { claims, runOnThreads } from "../run/thread-pool.js";
 import { type RunTask, runOne } from "./run-one.js";
 import type { SweepTasks } from "./run-worker.js";
 

@@ -5,7 +5,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { windowScenario } from "../../src/fluid/hybrid-window-scenario.js";
+import { windowScenario } from "../../src/run/hybrid-window-scenario.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { simulate } from "../../src/sim/simulation.js";
 import { RateProfile } from "../../src/workload/rate-profile.js";

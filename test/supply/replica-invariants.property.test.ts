@@ -21,7 +21,7 @@ import { stringify } from "yaml";
 import type { Clock } from "../../src/engine/simulator.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { Replica } from "../../src/scheduler/replica.js";
-import type { RequestStore } from "../../src/sim/request-store.js";
+import type { RequestStore } from "../../src/scheduler/request-store.js";
 import { simulate } from "../../src/sim/simulation.js";
 import { repoRoot } from "../support/run-scenario.js";
 

@@ -5,7 +5,7 @@
  * results added up (see parts-run.ts). Common on real fleets: a pool serves each model on its own
  * nodes, so models without fallbacks between them are independent.
  */
-import type { Routes } from "../scheduler/routes.js";
+import type { Routes } from "../contract/routes.js";
 
 /**
  * The workloads of each part, each list ascending, parts ordered by their first workload. A

@@ -5,18 +5,19 @@
  * scenario seen from the window's start (src/fluid/hybrid-window-scenario.ts) and is merged in
  * (src/fluid/hybrid-merge.ts). Method and limits: docs/fluid-mode.md, "Hybrid".
  */
+
+import { planRun, workloadContexts } from "../contract/plan.js";
 import { InputError } from "../errors.js";
+import { runFluid } from "../fluid/simulate-fluid.js";
+import { showSeconds } from "../scenario/hybrid-windows.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
-import type { PartResult, PartTask } from "../sim/part-messages.js";
-import { partResult, resolveThreads } from "../sim/parts-run.js";
-import { planRun, workloadContexts } from "../sim/plan.js";
 import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
-import { claimOrder, claims, runOnThreads } from "../sim/thread-pool.js";
 import { estimateWorkload } from "../workload/create-source.js";
 import { mergeWindow, type WindowRun } from "./hybrid-merge.js";
 import { windowScenario } from "./hybrid-window-scenario.js";
-import { showSeconds } from "./hybrid-windows.js";
-import { runFluid } from "./simulate-fluid.js";
+import type { PartResult, PartTask } from "./part-messages.js";
+import { partResult, resolveThreads } from "./parts-run.js";
+import { claimOrder, claims, runOnThreads } from "./thread-pool.js";
 
 export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
@@ -79,7 +80,7 @@ async function windowsOnThreads(
   const time = new Float64Array(subs.length);
   const done = new Float64Array(subs.length);
   const results = await runOnThreads<PartResult, PartTask>({
-    worker: { url: import.meta.url, name: "../sim/parts-worker" },
+    worker: { url: import.meta.url, name: "parts-worker" },
     workerData: {
       scenarios: subs,
       parts: null,

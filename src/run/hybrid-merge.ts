@@ -6,8 +6,9 @@
  * so every percentile of a hybrid run comes from its windows' requests. Money is computed later
  * from the merged usage rows, so revenue and cost stay consistent with them.
  */
-import type { UsageRow } from "../billing/usage-ledger.js";
+
 import type { IntervalGrid } from "../metrics/interval-grid.js";
+import type { UsageRow } from "../metrics/usage-ledger.js";
 import type { RunResult } from "../sim/simulation.js";
 
 /** What a merge reads of a window's run (a RunResult, or one rebuilt from a worker's result). */

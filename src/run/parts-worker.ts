@@ -2,11 +2,12 @@
  * Worker-thread entry for simulations (src/sim/thread-pool.ts): the parts of one scenario, or whole
  * scenarios such as a hybrid run's windows, each run and returned as plain data.
  */
+
+import { planRun } from "../contract/plan.js";
+import { createRun, simulate } from "../sim/simulation.js";
 import type { PartResult, PartTask } from "./part-messages.js";
 import { partScopes } from "./parts.js";
 import { partResult } from "./parts-run.js";
-import { planRun } from "./plan.js";
-import { createRun, simulate } from "./simulation.js";
 import { serveClaims } from "./thread-worker.js";
 
 serveClaims<PartTask, PartResult>(async (task) => {

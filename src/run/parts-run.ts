@@ -7,14 +7,14 @@
  * statistics rows, usage rows and counters part by part, in a fixed order.
  */
 import { availableParallelism } from "node:os";
-import { UsageLedger } from "../billing/usage-ledger.js";
+import type { RunPlan } from "../contract/plan.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
+import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "../sim/simulation.js";
 import type { PartResult, PartTask } from "./part-messages.js";
 import { groupOwners, partScopes } from "./parts.js";
-import type { RunPlan } from "./plan.js";
-import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
 import { claimOrder, claimPart, claims, runOnThreads } from "./thread-pool.js";
 
 /**

@@ -4,7 +4,7 @@
  * ANNOUNCE_EVENTS has its estimate printed.
  */
 import type { Scenario } from "../scenario/types.js";
-import { checkScenario, type PreflightEstimate, simulate } from "./simulation.js";
+import { checkScenario, type PreflightEstimate, simulate } from "../sim/simulation.js";
 
 /** Runs estimated above this many events are refused unless forced (about 3 minutes at 3 M events/s). */
 export const MAX_EVENTS_WITHOUT_FORCE = 500_000_000;
