@@ -10,9 +10,9 @@
  * share of token revenue is likewise rounded once per (tenant, model, epoch) and split by revenue.
  */
 
+import { profileOf } from "../contract/cost-rates.js";
+import type { RunResult } from "../contract/run-result.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
-import type { RunResult } from "../sim/simulation.js";
-import { profileOf } from "./infrastructure-cost.js";
 import type { RevenueLine } from "./lines.js";
 import { splitMicro, toMicro } from "./money.js";
 

@@ -8,9 +8,8 @@
  * available ones [down, present). Removed replicas leave at once (the request engine drains them).
  */
 
-import type { Topology } from "../contract/topology.js";
+import { replicasAt, type Topology } from "../contract/topology.js";
 import type { Scenario } from "../scenario/types.js";
-import { replicasAt } from "../sim/simulation.js";
 
 interface Outage {
   from: number;

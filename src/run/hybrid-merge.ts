@@ -7,9 +7,9 @@
  * from the merged usage rows, so revenue and cost stay consistent with them.
  */
 
+import type { RunResult } from "../contract/run-result.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
-import type { RunResult } from "../sim/simulation.js";
 
 /** What a merge reads of a window's run (a RunResult, or one rebuilt from a worker's result). */
 export type WindowRun = Pick<

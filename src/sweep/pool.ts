@@ -1,6 +1,6 @@
 /**
  * Runs sweep tasks on `workers` threads, this one included (1: in this thread, one after another),
- * through the simulations' thread pool (src/sim/thread-pool.ts): each thread takes the next task
+ * through the simulations' thread pool (src/run/thread-pool.ts): each thread takes the next task
  * from a shared counter, and results are returned in task order whatever order they finish in, so
  * the outputs do not depend on the number of workers.
  *
