@@ -3,13 +3,13 @@ import { computeFinancials } from "../../billing/financials.js";
 import { summarize } from "../../billing/summary.js";
 import type { PreflightEstimate } from "../../contract/run-options.js";
 import { InputError } from "../../errors.js";
+import { summaryText } from "../../output/summary-text.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
 import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../run/preflight.js";
 import { simulate } from "../../run/simulate.js";
 import { loadScenario } from "../../scenario/load.js";
 import { interrupt } from "../interrupt.js";
 import { progressBar } from "../progress.js";
-import { summaryText } from "../summary-text.js";
 
 export interface RunArgs {
   scenario: string;
