@@ -14,8 +14,8 @@ import type { RunResult } from "../contract/run-result.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import { UsageLedger } from "../metrics/usage-ledger.js";
+import { createRun, EVENTS_PER_REQUEST } from "../request/simulation.js";
 import type { Scenario } from "../scenario/types.js";
-import { createRun, EVENTS_PER_REQUEST } from "../sim/simulation.js";
 import type { PartResult, PartTask } from "./part-messages.js";
 import { claimOrder, claimPart, claims, runOnThreads } from "./thread-pool.js";
 

@@ -5,7 +5,7 @@
 
 import { partScopes } from "../contract/parts.js";
 import { planRun } from "../contract/plan.js";
-import { createRun } from "../sim/simulation.js";
+import { createRun } from "../request/simulation.js";
 import type { PartResult, PartTask } from "./part-messages.js";
 import { partResult } from "./parts-run.js";
 import { simulateRequests } from "./request-run.js";

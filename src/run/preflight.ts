@@ -6,8 +6,8 @@
 
 import { planRun } from "../contract/plan.js";
 import type { PreflightEstimate } from "../contract/run-options.js";
+import { createRun } from "../request/simulation.js";
 import type { Scenario } from "../scenario/types.js";
-import { createRun } from "../sim/simulation.js";
 import { simulate } from "./simulate.js";
 
 /** Runs estimated above this many events are refused unless forced (about 3 minutes at 3 M events/s). */

@@ -7,8 +7,8 @@ import { independentParts } from "../contract/parts.js";
 import { planRun } from "../contract/plan.js";
 import type { RunOptions } from "../contract/run-options.js";
 import type { RunResult } from "../contract/run-result.js";
+import { createRun } from "../request/simulation.js";
 import type { Scenario } from "../scenario/types.js";
-import { createRun } from "../sim/simulation.js";
 import { simulateParts } from "./parts-run.js";
 
 export async function simulateRequests(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {

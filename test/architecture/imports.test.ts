@@ -73,15 +73,15 @@ describe("the checks themselves", () => {
         graph({
           "engine/simulator.ts": ["scenario/types.ts"],
           "billing/summary.ts": ["cli/progress.ts"],
-          "sweep/run-one.ts": ["sim/simulation.ts"],
-          "run/simulate.ts": ["sim/simulation.ts", "fluid/simulate-fluid.ts"],
+          "sweep/run-one.ts": ["request/simulation.ts"],
+          "run/simulate.ts": ["request/simulation.ts", "fluid/simulate-fluid.ts"],
         }),
       ),
     ).toEqual([
       "engine/simulator.ts -> scenario/types.ts: src/engine may not import src/scenario",
       "billing/summary.ts -> cli/progress.ts: src/billing may not import src/cli",
-      "sweep/run-one.ts -> sim/simulation.ts: src/sweep may not import src/sim",
-      "sweep/run-one.ts -> sim/simulation.ts: only src/run calls an engine's entry point",
+      "sweep/run-one.ts -> request/simulation.ts: src/sweep may not import src/request",
+      "sweep/run-one.ts -> request/simulation.ts: only src/run calls an engine's entry point",
     ]);
   });
 });

@@ -21,10 +21,10 @@ export const ALLOWED: Record<string, readonly string[]> = {
   contract: INPUTS,
   scheduler: ["contract", "engine", ...INPUTS],
   billing: ["contract", ...INPUTS],
-  // The engines: the request engine (sim) on the event engine, the fluid engine on its own steps.
-  sim: ["contract", "scheduler", "engine", ...INPUTS],
+  // The engines: the request engine on the event engine, the fluid engine on its own steps.
+  request: ["contract", "scheduler", "engine", ...INPUTS],
   fluid: ["contract", "scheduler", ...INPUTS],
-  run: ["sim", "fluid", "engine", ...DOMAIN],
+  run: ["request", "fluid", "engine", ...DOMAIN],
   output: DOMAIN,
   report: ["output", ...BASE],
   compare: ["run", "output", ...DOMAIN],
@@ -33,7 +33,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** The engines' entry points: only the run layer calls them. */
-export const ENGINE_ENTRIES = ["sim/simulation.ts", "fluid/simulate-fluid.ts"];
+export const ENGINE_ENTRIES = ["request/simulation.ts", "fluid/simulate-fluid.ts"];
 
 /** Packages of the command line and of output files, which the layers below them never import. */
 export const OUTER_PACKAGES: Record<string, readonly string[]> = {
