@@ -1,7 +1,7 @@
 /**
  * What a hardware profile costs per accelerator-second: amortised capex, opex, and power (idle and
  * the dynamic part up to peak). Billing turns these into money; the router's cost_aware policy
- * ranks replica groups by them (src/sim/economics.ts), so both read the same rates.
+ * ranks replica groups by them (src/request/economics.ts), so both read the same rates.
  */
 import type { HardwareProfile, Scenario } from "../scenario/types.js";
 
