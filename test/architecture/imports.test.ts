@@ -84,4 +84,17 @@ describe("the checks themselves", () => {
       "sweep/run-one.ts -> request/simulation.ts: only src/run calls an engine's entry point",
     ]);
   });
+
+  it("report a command-line or CSV-writing package used below the command line or the outputs", () => {
+    const packages = new Map([
+      ["cli/main.ts", ["yargs", "yargs/helpers"]],
+      ["output/csv.ts", ["csv-stringify/sync"]],
+      ["billing/summary.ts", ["csv-stringify/sync"]],
+      ["run/simulate.ts", ["cli-progress", "yaml"]],
+    ]);
+    expect(packageViolations(packages)).toEqual([
+      "billing/summary.ts -> csv-stringify/sync: only output, sweep",
+      "run/simulate.ts -> cli-progress: only cli",
+    ]);
+  });
 });
