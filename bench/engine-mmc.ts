@@ -1,8 +1,8 @@
 /** The engine's side of the hot loop: one run of bench/scenarios/mm64.yaml by this build (see bench/hot-loop.ts). */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { simulate } from "../src/run/simulate.js";
 import { loadScenario } from "../src/scenario/load.js";
-import { simulate } from "../src/sim/simulation.js";
 import { LAMBDA } from "./hot-loop.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

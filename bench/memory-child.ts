@@ -1,6 +1,7 @@
 /** Child process of the memory benchmark: one run, then its peak RSS (so nothing else inflates it). */
+
+import { simulate } from "../src/run/simulate.js";
 import { loadScenario } from "../src/scenario/load.js";
-import { simulate } from "../src/sim/simulation.js";
 
 const [file, horizon] = process.argv.slice(2);
 const s = await loadScenario(file, { horizon });

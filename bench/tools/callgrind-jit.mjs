@@ -12,7 +12,7 @@
  * two runs take about a minute on two cores.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,7 +27,7 @@ writeFileSync(
   driver,
   `const root = ${JSON.stringify(pathToFileURL(dir).href)};
 const { loadScenario } = await import(root + "/dist/scenario/load.js");
-const { simulate } = await import(root + "/dist/sim/simulation.js");
+const { simulate } = await import(root + ${JSON.stringify(existsSync(join(dir, "dist/run/simulate.js")) ? "/dist/run/simulate.js" : "/dist/sim/simulation.js")});
 const n = Number(process.argv[2]);
 const s = await loadScenario(${JSON.stringify(join(dir, "bench/scenarios/mm64.yaml"))}, { horizon: Math.round(n / 56) + "s", seed: 1 });
 await simulate(s);

@@ -2,7 +2,7 @@
 /**
  * Writes a wide fleet to stdout: M models on nd-h100-v5 nodes in each of R regions (one pool per
  * region, one node per model), a tenant per model sending Poisson requests at RATE per second
- * anywhere. Every model is an independent part (see src/sim/parts.ts) and every pool a group per
+ * anywhere. Every model is an independent part (see src/contract/parts.ts) and every pool a group per
  * model: M parts over M x R groups, the shape that per-part overheads grow with.
  *
  *   node bench/tools/wide-fleet.mjs [M=40] [R=50] [RATE=20] [HORIZON=1h] > /tmp/wide.yaml

@@ -5,9 +5,11 @@
  * money once per pool over the run, then attributed like the pool's cost: to report intervals and
  * models by busy accelerator-seconds, the idle remainder to the IDLE line.
  */
-import type { RunResult } from "../sim/simulation.js";
+
+import { profileOf } from "../contract/cost-rates.js";
+import type { RunResult } from "../contract/run-result.js";
 import { busyAndIdleWeights } from "./cost-attribution.js";
-import { type PoolIntervalCost, profileOf } from "./infrastructure-cost.js";
+import type { PoolIntervalCost } from "./infrastructure-cost.js";
 import { IDLE, type RevenueLine } from "./lines.js";
 import { splitMicro, toMicro } from "./money.js";
 import type { StatRows } from "./stat-rows.js";

@@ -3,7 +3,7 @@
  * busy accelerator-seconds (busy replica-seconds x accelerators per replica); what no replica was
  * busy for stays visible as an IDLE line.
  */
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 import type { PoolIntervalCost } from "./infrastructure-cost.js";
 import { type CostLine, IDLE } from "./lines.js";
 import { splitMicro } from "./money.js";

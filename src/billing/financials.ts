@@ -4,7 +4,7 @@
  * to models by busy accelerator-seconds with the idle remainder on its own line. Every figure is
  * whole micro-dollars; see docs/billing.md for each rule and its formula.
  */
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 import { capacityRevenue } from "./capacity-revenue.js";
 import { attributeCost } from "./cost-attribution.js";
 import { type PoolIntervalCost, poolCosts } from "./infrastructure-cost.js";

@@ -7,12 +7,10 @@
  * is turned into money once per pool over the whole run, then split over report intervals by its
  * own driver (present accelerator-seconds; energy by joules), so the intervals add up exactly.
  */
-import type { HardwareProfile, Scenario } from "../scenario/types.js";
-import type { RunResult } from "../sim/simulation.js";
+import { acceleratorRates, profileOf } from "../contract/cost-rates.js";
+import type { RunResult } from "../contract/run-result.js";
 import { type Micro, splitMicro, toMicro } from "./money.js";
 import { strandedAcceleratorSeconds } from "./stranded-accelerators.js";
-
-export const SECONDS_PER_YEAR = 365 * 24 * 3600;
 
 export interface PoolIntervalCost {
   interval: number;
@@ -28,24 +26,6 @@ export interface PoolIntervalCost {
   opex: Micro;
   energy: Micro;
   total: Micro;
-}
-
-/** Per-accelerator-second rates of a profile. */
-export function acceleratorRates(p: HardwareProfile, s: Scenario) {
-  const a = p.acceleratorsPerNode;
-  return {
-    capexUsd: p.capexUsd / (s.billing.amortizationYears * SECONDS_PER_YEAR) / a,
-    opexUsd: p.opexUsdPerHour / 3600 / a,
-    idleW: p.powerW.idle / a,
-    dynamicW: (p.powerW.peak - p.powerW.idle) / a,
-  };
-}
-
-export function profileOf(s: Scenario, poolIndex: number): HardwareProfile {
-  const id = s.fleet.pools[poolIndex].profile;
-  const p = s.profiles.find((x) => x.id === id);
-  if (!p) throw new Error(`profile ${id} was not resolved by the loader`);
-  return p;
 }
 
 /** One row per report interval x pool, interval-major. */

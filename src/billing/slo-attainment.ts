@@ -3,7 +3,7 @@
  * (rejected and unfinished ones count as misses; a workload without an SLO meets it by completing).
  * null for a tenant that sent no request.
  */
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 
 export function tenantSloAttainment(run: RunResult): Array<number | null> {
   const met = run.scenario.tenants.map(() => 0);

@@ -3,7 +3,7 @@
  * the tenant and the model when the tenant asked for that model, else the tenant's first row, else
  * -1 (a tenant without workloads, which tenants.csv lists on a row of its own).
  */
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 
 export interface StatRows {
   of(tenant: number, model: number): number;

@@ -5,8 +5,9 @@
  * follow from the build-out plan alone (initial nodes, then each fleet change at its time, as the
  * simulation's timeline applies them), per report interval x group, in accelerator-seconds.
  */
+
+import type { RunResult } from "../contract/run-result.js";
 import { replicasPerNodes } from "../fleet/placement.js";
-import type { RunResult } from "../sim/simulation.js";
 
 export function strandedAcceleratorSeconds(run: RunResult): Float64Array {
   const s = run.scenario;

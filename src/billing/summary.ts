@@ -1,5 +1,5 @@
 /** The run's headline figures, from the finished run and its financials. */
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 import { hhi, jainIndex } from "./concentration.js";
 import type { Financials } from "./financials.js";
 import { IDLE } from "./lines.js";

@@ -9,8 +9,9 @@
  * has them spread over the replica groups its workloads may use, by accelerator-seconds present.
  * They carry no owner share: owners are paid on token usage only.
  */
+
+import type { RunResult } from "../contract/run-result.js";
 import type { Contract } from "../scenario/types.js";
-import type { RunResult } from "../sim/simulation.js";
 import { IDLE, type RevenueKind, type RevenueLine } from "./lines.js";
 import { type Micro, splitMicro, toMicro } from "./money.js";
 import type { StatRows } from "./stat-rows.js";

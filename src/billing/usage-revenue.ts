@@ -9,11 +9,12 @@
  * (tenant, pool) for node-hours, then split over the ledger rows by largest remainder. The owner's
  * share of token revenue is likewise rounded once per (tenant, model, epoch) and split by revenue.
  */
-import type { RunResult } from "../sim/simulation.js";
-import { profileOf } from "./infrastructure-cost.js";
+
+import { profileOf } from "../contract/cost-rates.js";
+import type { RunResult } from "../contract/run-result.js";
+import type { UsageRow } from "../metrics/usage-ledger.js";
 import type { RevenueLine } from "./lines.js";
 import { splitMicro, toMicro } from "./money.js";
-import type { UsageRow } from "./usage-ledger.js";
 
 interface Bucket {
   rows: UsageRow[];

@@ -3,8 +3,8 @@
  * the intervals by hand) and as the aligned text table `fleetsim compare` prints.
  */
 import { relative } from "node:path";
-import { formatDuration } from "../cli/summary-text.js";
 import { int, num, type Table, text } from "../output/csv.js";
+import { formatDuration } from "../output/summary-text.js";
 import { excludesZero, type MeanInterval } from "./confidence.js";
 import { FIGURES, type FigureUnit } from "./figures.js";
 import type { Comparison } from "./run-comparison.js";

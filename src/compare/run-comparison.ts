@@ -7,10 +7,10 @@
 import { computeFinancials } from "../billing/financials.js";
 import { type Summary, summarize } from "../billing/summary.js";
 import { InputError } from "../errors.js";
+import { estimateRun, overLimit, overLimitMessage } from "../run/preflight.js";
+import { simulate } from "../run/simulate.js";
 import { loadScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
-import { estimateRun, overLimit, overLimitMessage } from "../sim/preflight.js";
-import { simulate } from "../sim/simulation.js";
 import { compareSummaries, type FigureComparison } from "./compare-summaries.js";
 
 export interface CompareOptions {

@@ -1,15 +1,15 @@
 /**
  * The timeline as the fluid model sees it: the times where something changes (fleet changes,
  * outages starting or ending, price changes, load multipliers), and per group the replicas
- * present and available from such a time on. Same rules as the request engine (src/sim/timeline.ts):
+ * present and available from such a time on. Same rules as the request engine (src/request/timeline.ts):
  * replicas are added from the lowest free slot and removed from the highest, a pool outage takes
  * the first round(present x fraction) slots of each of the pool's groups down (present when it
  * starts), a model outage all of the model's. So present replicas are slots [0, present) and down ones [0, down), and the
  * available ones [down, present). Removed replicas leave at once (the request engine drains them).
  */
+
+import { replicasAt, type Topology } from "../contract/topology.js";
 import type { Scenario } from "../scenario/types.js";
-import { replicasAt } from "../sim/simulation.js";
-import type { Topology } from "../sim/topology.js";
 
 interface Outage {
   from: number;

@@ -3,8 +3,8 @@
  * through its route chain). A flow carries the workload's mean tokens, the chain position it is
  * served at (> 0: failed over) and the ledger slot (stats row x group) its completions bill to.
  */
-import type { Routes } from "../scheduler/routes.js";
-import type { Topology } from "../sim/topology.js";
+import type { Routes } from "../contract/routes.js";
+import type { Topology } from "../contract/topology.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import { fullRequestsPerS } from "./operating-point.js";
 import { tokenCv2 } from "./prompt-variability.js";

@@ -11,12 +11,12 @@
  *   arrivals = completed + rejected + (queued + held at the horizon).
  */
 
-import type { UsageLedger } from "../billing/usage-ledger.js";
+import type { Routes } from "../contract/routes.js";
+import type { Topology } from "../contract/topology.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
-import type { Routes } from "../scheduler/routes.js";
-import type { Topology } from "../sim/topology.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import { availableOf, FluidTimeline } from "./fleet-timeline.js";
 import { buildFlows, type FlowLayout } from "./flows.js";

@@ -7,16 +7,17 @@
  * output file work unchanged; latency percentiles stay empty (only means are known).
  * Method, validity and validation: docs/fluid-mode.md.
  */
-import { UsageLedger } from "../billing/usage-ledger.js";
-import { InputError } from "../errors.js";
+
+import { planRun } from "../contract/plan.js";
+import type { RunOptions } from "../contract/run-options.js";
+import type { RunResult } from "../contract/run-result.js";
+import { InputError, RunAborted } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
-import { planRun } from "../sim/plan.js";
-import { RunAborted, type RunOptions, type RunResult } from "../sim/simulation.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
-import { simulateHybrid } from "./hybrid-run.js";
 import { statRows } from "./stat-rows.js";
 
 /** Default time step of the fluid model, seconds. */
@@ -25,16 +26,11 @@ export const DEFAULT_FLUID_STEP = 60;
 /** Steps between progress reports (and interrupt checks). */
 const PROGRESS_STEPS = 8192;
 
-/** A fluid run (fidelity fluid), or a hybrid run (fidelity hybrid: src/fluid/hybrid-run.ts). */
-export async function simulateFluid(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
-  if (s.fidelity === "hybrid") return simulateHybrid(s, opts);
-  return runFluid(s, opts, null);
-}
-
 /**
- * The fluid model over the whole horizon. `requestIntervals` (hybrid runs): report intervals
- * marked 1 are left to the request engine: the flows pass through them and record nothing
- * (no usage, statistics, in-system time or interruptions; the grid cells are overwritten later).
+ * The fluid engine's entry point, called by the run layer (src/run) only: the fluid model over the
+ * whole horizon. `requestIntervals` (hybrid runs, src/run/hybrid-run.ts): report intervals marked
+ * 1 are left to the request engine: the flows pass through them and record nothing (no usage,
+ * statistics, in-system time or interruptions; the grid cells are overwritten later).
  */
 export async function runFluid(
   s: Scenario,

@@ -1,6 +1,7 @@
 /** One statistics row per tenant x requested model, as the request engine lays them out. */
+
+import type { Routes } from "../contract/routes.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
-import type { Routes } from "../scheduler/routes.js";
 
 export function statRows(routes: Routes): { stats: TenantModelStats[]; statOfWorkload: Int32Array } {
   const stats: TenantModelStats[] = [];

@@ -5,8 +5,9 @@
  * totals (a deterministic carry): no row is off by more than one, and every total over a stats
  * row is the rounded expected total, whatever the number of rows.
  */
-import type { UsageLedger } from "../billing/usage-ledger.js";
+
 import type { IntervalGrid } from "../metrics/interval-grid.js";
+import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { FlowLayout } from "./flows.js";
 
 const FIELDS = 7;

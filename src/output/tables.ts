@@ -4,7 +4,7 @@
  */
 import { type Financials, IDLE } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";
 
 export const SUMMARY_COLUMNS = [

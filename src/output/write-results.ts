@@ -3,7 +3,7 @@
 import { relative } from "node:path";
 import type { Financials } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
-import type { RunResult } from "../sim/simulation.js";
+import type { RunResult } from "../contract/run-result.js";
 import { writeDirAtomically } from "./atomic-dir.js";
 import { buildInfo } from "./build.js";
 import { formatCell, toCsv } from "./csv.js";

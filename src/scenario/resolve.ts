@@ -1,5 +1,5 @@
 /** Validated raw scenario -> the resolved `Scenario`: defaults filled, ids checked and resolved. */
-import { resolveWindows } from "../fluid/hybrid-windows.js";
+import { resolveWindows } from "./hybrid-windows.js";
 import { checkUniqueIds, type ProblemList } from "./problems.js";
 import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";

@@ -22,8 +22,8 @@
  */
 
 import type { Clock } from "../engine/simulator.js";
-import { IntFifo } from "../sim/fifo.js";
-import type { RequestStore } from "../sim/request-store.js";
+import { IntFifo } from "./fifo.js";
+import type { RequestStore } from "./request-store.js";
 
 const TOKEN_EPS = 1e-7;
 /** Longest prefill line scheduled past in one step (the look-ahead scans the line). */

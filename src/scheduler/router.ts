@@ -5,15 +5,16 @@
  * shared_queue keeps one FIFO per route class at the router and hands the head to the least-loaded
  * replica with room; the other policies pick a replica on arrival and queue there.
  */
+
+import type { RouteClass, Routes } from "../contract/routes.js";
+import type { Topology } from "../contract/topology.js";
 import type { RandomStream } from "../engine/random.js";
 import type { RoutingPolicy } from "../scenario/types.js";
-import { IntFifo } from "../sim/fifo.js";
-import type { RequestStore } from "../sim/request-store.js";
-import type { Topology } from "../sim/topology.js";
 import { ClassMinIndex } from "./class-min-index.js";
+import { IntFifo } from "./fifo.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
 import type { Replica } from "./replica.js";
-import type { RouteClass, Routes } from "./routes.js";
+import type { RequestStore } from "./request-store.js";
 
 export const PLACED = 0;
 export const QUEUED = 1;

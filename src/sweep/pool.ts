@@ -1,13 +1,13 @@
 /**
  * Runs sweep tasks on `workers` threads, this one included (1: in this thread, one after another),
- * through the simulations' thread pool (src/sim/thread-pool.ts): each thread takes the next task
+ * through the simulations' thread pool (src/run/thread-pool.ts): each thread takes the next task
  * from a shared counter, and results are returned in task order whatever order they finish in, so
  * the outputs do not depend on the number of workers.
  *
  * The worker file sits next to this module: run-worker.js when running from dist/, run-worker.ts
  * under tsx or vitest, where the worker first registers tsx to load TypeScript.
  */
-import { claims, runOnThreads } from "../sim/thread-pool.js";
+import { claims, runOnThreads } from "../run/thread-pool.js";
 import { type RunTask, runOne } from "./run-one.js";
 import type { SweepTasks } from "./run-worker.js";
 

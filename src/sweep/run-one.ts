@@ -6,8 +6,8 @@ import { computeFinancials } from "../billing/financials.js";
 import { summarize } from "../billing/summary.js";
 import { formatCell } from "../output/csv.js";
 import { summaryRow } from "../output/tables.js";
+import { simulate } from "../run/simulate.js";
 import { loadScenario } from "../scenario/load.js";
-import { simulate } from "../sim/simulation.js";
 
 /** Structured-cloneable, so that it can be posted to a worker thread. */
 export interface RunTask {

@@ -6,14 +6,14 @@
 import { availableParallelism } from "node:os";
 import { relative, resolve, sep } from "node:path";
 import { MAX_SEEDS } from "../compare/run-comparison.js";
+import type { PreflightEstimate } from "../contract/run-options.js";
 import { InputError, type InputProblem } from "../errors.js";
 import { buildInfo } from "../output/build.js";
 import { programVersion } from "../output/version.js";
+import { checkAndEstimate, overLimit, overLimitMessage } from "../run/preflight.js";
 import { loadScenario } from "../scenario/load.js";
 import { SET_FILE } from "../scenario/set-overrides.js";
 import type { Scenario } from "../scenario/types.js";
-import { checkAndEstimate, overLimit, overLimitMessage } from "../sim/preflight.js";
-import type { PreflightEstimate } from "../sim/simulation.js";
 import { expandGrid, variantCount, variantValues } from "./grid.js";
 import { buildManifest, MANIFEST_FILE, manifestText, type SweepManifest } from "./manifest.js";
 import { runTasks } from "./pool.js";

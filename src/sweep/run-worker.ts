@@ -1,9 +1,9 @@
 /**
  * Worker-thread entry of the sweep pool (src/sweep/pool.ts): runs the tasks it claims, one at a
- * time, and posts back each summary row (src/sim/thread-worker.ts does the claiming and errors).
+ * time, and posts back each summary row (src/run/thread-worker.ts does the claiming and errors).
  */
-import type { Claims } from "../sim/thread-pool.js";
-import { serveClaims } from "../sim/thread-worker.js";
+import type { Claims } from "../run/thread-pool.js";
+import { serveClaims } from "../run/thread-worker.js";
 import { type RunTask, runOne } from "./run-one.js";
 
 /** The sweep's tasks with the shared claim state (structured-cloned to every worker). */

@@ -4,9 +4,9 @@
  * amounts add up (price epochs) the tolerance is 1 micro-dollar per amount.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { SECONDS_PER_YEAR } from "../../src/billing/infrastructure-cost.js";
 import { toMicro } from "../../src/billing/money.js";
 import { busyNodeSeconds } from "../../src/billing/usage-revenue.js";
+import { SECONDS_PER_YEAR } from "../../src/contract/cost-rates.js";
 import { runScenario } from "../support/run-scenario.js";
 import { FIXTURE, micro, parseCsv, type Row } from "./csv-helpers.js";
 

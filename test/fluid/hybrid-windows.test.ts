@@ -3,8 +3,8 @@
  * overlapping and touching windows merged; mistakes reported with file, line and path.
  */
 import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/run/simulate.js";
 import { loadScenario } from "../../src/scenario/load.js";
-import { simulate } from "../../src/sim/simulation.js";
 import { problemsOf, writeScenario } from "../scenario/helpers.js";
 
 /** A small scenario whose line 7 onwards is `fluid:` (so window n starts at line 9 + n). */

@@ -5,9 +5,9 @@
  */
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { windowScenario } from "../../src/fluid/hybrid-window-scenario.js";
+import { windowScenario } from "../../src/run/hybrid-window-scenario.js";
+import { simulate } from "../../src/run/simulate.js";
 import { loadScenario } from "../../src/scenario/load.js";
-import { simulate } from "../../src/sim/simulation.js";
 import { RateProfile } from "../../src/workload/rate-profile.js";
 import { micro, parseCsv, sumColumn } from "../billing/csv-helpers.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";

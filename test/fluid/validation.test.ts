@@ -10,7 +10,7 @@
  * gives 0.28 %, so 1 % is more than 3.5 standard errors. Observed (seed 7): see each case.
  */
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/sim/simulation.js";
+import type { RunResult } from "../../src/contract/run-result.js";
 import { runScenario } from "../support/run-scenario.js";
 
 function meanOf(run: RunResult, key: "ttftS" | "tpotS"): number {

@@ -10,7 +10,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Replica } from "../../src/scheduler/replica.js";
-import { RequestStore } from "../../src/sim/request-store.js";
+import { RequestStore } from "../../src/scheduler/request-store.js";
 
 const curve = {
   maxBatch: 4,

@@ -1,5 +1,5 @@
 /**
- * Independent parts (src/sim/parts.ts): a fleet whose models share no replicas and no fallback is
+ * Independent parts (src/contract/parts.ts): a fleet whose models share no replicas and no fallback is
  * run part by part, on any number of threads, with exactly the files of one run over everything.
  */
 import { existsSync, mkdtempSync } from "node:fs";
@@ -8,13 +8,15 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { computeFinancials } from "../../src/billing/financials.js";
 import { summarize } from "../../src/billing/summary.js";
+import { independentParts, partScopes } from "../../src/contract/parts.js";
+import { planRun } from "../../src/contract/plan.js";
+import type { RunResult } from "../../src/contract/run-result.js";
 import { resultFiles } from "../../src/output/write-results.js";
+import { createRun } from "../../src/request/simulation.js";
+import { simulate } from "../../src/run/simulate.js";
+import { claimOrder, claimPart } from "../../src/run/thread-pool.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
 import { Router } from "../../src/scheduler/router.js";
-import { independentParts, partScopes } from "../../src/sim/parts.js";
-import { planRun } from "../../src/sim/plan.js";
-import { createRun, type RunResult, simulate } from "../../src/sim/simulation.js";
-import { claimOrder, claimPart } from "../../src/sim/thread-pool.js";
 import { builtReplicas } from "../supply/observe.js";
 import { cli } from "../support/cli.js";
 import { scenarioPath } from "../support/run-scenario.js";
@@ -137,7 +139,7 @@ describe("independent parts", () => {
   });
 
   it("gives the same files on 1 and 2 threads for the request windows of a hybrid run", async () => {
-    // Two or more windows: on two threads whole windows run side by side (src/fluid/hybrid-run.ts).
+    // Two or more windows: on two threads whole windows run side by side (src/run/hybrid-run.ts).
     const s = await load("test/fixtures/fluid/hybrid.yaml");
     expect(s.fidelity).toBe("hybrid");
     expect(s.horizon).toBeGreaterThanOrEqual(2 * 86_400);

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { computeFinancials } from "../../src/billing/financials.js";
 import { summarize } from "../../src/billing/summary.js";
+import { simulate } from "../../src/run/simulate.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
-import { simulate } from "../../src/sim/simulation.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fleetsim-strategy-"));
 let count = 0;

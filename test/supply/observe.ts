@@ -5,8 +5,8 @@
 import { vi } from "vitest";
 import type { Clock } from "../../src/engine/simulator.js";
 import type { Replica } from "../../src/scheduler/replica.js";
+import type { RequestStore } from "../../src/scheduler/request-store.js";
 import { Router } from "../../src/scheduler/router.js";
-import type { RequestStore } from "../../src/sim/request-store.js";
 
 interface RouterInside {
   /** By replica index; null for the groups of the fleet's other parts (not built by this run). */

@@ -19,10 +19,10 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import type { Clock } from "../../src/engine/simulator.js";
+import { simulate } from "../../src/run/simulate.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { Replica } from "../../src/scheduler/replica.js";
-import type { RequestStore } from "../../src/sim/request-store.js";
-import { simulate } from "../../src/sim/simulation.js";
+import type { RequestStore } from "../../src/scheduler/request-store.js";
 import { repoRoot } from "../support/run-scenario.js";
 
 const PROFILES = join(repoRoot, "test/fixtures/supply/profiles");

@@ -12,7 +12,7 @@
  * go elsewhere, less what is still in flight at the horizon.
  */
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/sim/simulation.js";
+import type { RunResult } from "../../src/contract/run-result.js";
 import { runScenario } from "../support/run-scenario.js";
 import { chosenView, type Decision, type ReplicaView, recordDecisions } from "./observe.js";
 

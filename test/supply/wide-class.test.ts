@@ -5,12 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
+import type { RouteClass } from "../../src/contract/routes.js";
+import type { Topology } from "../../src/contract/topology.js";
 import { ClassMinIndex } from "../../src/scheduler/class-min-index.js";
 import type { Replica } from "../../src/scheduler/replica.js";
+import type { RequestStore } from "../../src/scheduler/request-store.js";
 import { INDEXED_CLASS_GROUPS, Router } from "../../src/scheduler/router.js";
-import type { RouteClass } from "../../src/scheduler/routes.js";
-import type { RequestStore } from "../../src/sim/request-store.js";
-import type { Topology } from "../../src/sim/topology.js";
 import { runScenario } from "../support/run-scenario.js";
 import { inside } from "./observe.js";
 

@@ -2,10 +2,11 @@
 import { resolve } from "node:path";
 import { computeFinancials } from "../../src/billing/financials.js";
 import { summarize } from "../../src/billing/summary.js";
+import { planRun } from "../../src/contract/plan.js";
 import { resultFiles } from "../../src/output/write-results.js";
+import { createRun } from "../../src/request/simulation.js";
+import { simulate } from "../../src/run/simulate.js";
 import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
-import { planRun } from "../../src/sim/plan.js";
-import { createRun, simulate } from "../../src/sim/simulation.js";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const scenarioPath = (rel: string) => resolve(repoRoot, rel);

@@ -1,17 +1,18 @@
 /** `fleetsim run`: load, simulate, bill, write the outputs atomically, print the summary. */
 import { computeFinancials } from "../../billing/financials.js";
 import { summarize } from "../../billing/summary.js";
+import type { PreflightEstimate } from "../../contract/run-options.js";
 import { InputError } from "../../errors.js";
 import { safeFolderName } from "../../output/out-folder.js";
+import { summaryText } from "../../output/summary-text.js";
 import { summaryJson, writeResults } from "../../output/write-results.js";
+import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../run/preflight.js";
+import { simulate } from "../../run/simulate.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
 import { loadScenario } from "../../scenario/load.js";
-import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../sim/preflight.js";
-import { type PreflightEstimate, simulate } from "../../sim/simulation.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
-import { summaryText } from "../summary-text.js";
 
 export interface RunArgs {
   scenario: string;

@@ -1,7 +1,7 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
 import { writeDirAtomically } from "../../output/atomic-dir.js";
+import { ANNOUNCE_EVENTS, millions } from "../../run/preflight.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
-import { ANNOUNCE_EVENTS, millions } from "../../sim/preflight.js";
 import { runSweep } from "../../sweep/run-sweep.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";

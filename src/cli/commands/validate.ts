@@ -1,7 +1,7 @@
 /** `fleetsim validate`: load and check each scenario; `ok <file>` or its errors. */
 import { InputError } from "../../errors.js";
+import { checkScenario } from "../../run/preflight.js";
 import { loadScenario } from "../../scenario/load.js";
-import { checkScenario } from "../../sim/simulation.js";
 
 export async function validateCommand(files: string[]): Promise<void> {
   const problems: InputError["problems"] = [];

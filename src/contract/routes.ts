@@ -6,7 +6,7 @@
  * run's state).
  */
 import type { Scenario, TenantSpec, WorkloadSpec } from "../scenario/types.js";
-import type { Topology } from "../sim/topology.js";
+import type { Topology } from "./topology.js";
 
 export interface RouteClass {
   index: number;

@@ -1,6 +1,7 @@
 /** What the parent sends a simulation worker and what a part's run posts back (see parts-run.ts). */
-import type { UsageRow } from "../billing/usage-ledger.js";
+
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { UsageRow } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/source.js";
 import type { Claims } from "./thread-pool.js";

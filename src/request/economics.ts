@@ -1,12 +1,12 @@
 /** Per-group cost figures the router's cost_aware policy ranks replicas by. */
-import { acceleratorRates } from "../billing/infrastructure-cost.js";
+import { acceleratorRates } from "../contract/cost-rates.js";
+import type { Topology } from "../contract/topology.js";
 import type { Scenario } from "../scenario/types.js";
 import type { GroupEconomics } from "../scheduler/router.js";
-import type { Topology } from "./topology.js";
 
 /**
  * Infrastructure cost per output token of a group's replica at full batch and full power: the
- * billing's own per-accelerator rates (amortised capex, opex, energy at peak with PUE), times the
+ * per-accelerator rates billing charges (src/contract/cost-rates.ts) (amortised capex, opex, energy at peak with PUE), times the
  * accelerators a replica spans, over its decode throughput.
  */
 export function groupEconomics(s: Scenario, topo: Topology): GroupEconomics[] {

@@ -2,10 +2,10 @@
  * Independent parts of a request-level run: workloads whose route chains (requested model, then
  * fallbacks) share no replica group. Requests of one part never meet another part's replicas,
  * queues or preemptions, so each part can be simulated on its own, on any thread, and the parts'
- * results added up (see parts-run.ts). Common on real fleets: a pool serves each model on its own
+ * results added up (see src/run/parts-run.ts). Common on real fleets: a pool serves each model on its own
  * nodes, so models without fallbacks between them are independent.
  */
-import type { Routes } from "../scheduler/routes.js";
+import type { Routes } from "./routes.js";
 
 /**
  * The workloads of each part, each list ascending, parts ordered by their first workload. A

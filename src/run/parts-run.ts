@@ -1,5 +1,5 @@
 /**
- * A request-level run of a fleet with independent parts (see parts.ts): each part is simulated on
+ * A request-level run of a fleet with independent parts (see src/contract/parts.ts): each part is simulated on
  * its own, on this thread or on worker threads, and the results are added up in part order.
  *
  * The results do not depend on the number of threads: a part's run is the same wherever it runs,
@@ -7,14 +7,16 @@
  * statistics rows, usage rows and counters part by part, in a fixed order.
  */
 import { availableParallelism } from "node:os";
-import { UsageLedger } from "../billing/usage-ledger.js";
+import { groupOwners, partScopes } from "../contract/parts.js";
+import type { RunPlan } from "../contract/plan.js";
+import type { RunOptions } from "../contract/run-options.js";
+import type { RunResult } from "../contract/run-result.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
+import { createRun, EVENTS_PER_REQUEST } from "../request/simulation.js";
 import type { Scenario } from "../scenario/types.js";
 import type { PartResult, PartTask } from "./part-messages.js";
-import { groupOwners, partScopes } from "./parts.js";
-import type { RunPlan } from "./plan.js";
-import { createRun, EVENTS_PER_REQUEST, type RunOptions, type RunResult } from "./simulation.js";
 import { claimOrder, claimPart, claims, runOnThreads } from "./thread-pool.js";
 
 /**

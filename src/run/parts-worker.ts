@@ -1,12 +1,14 @@
 /**
- * Worker-thread entry for simulations (src/sim/thread-pool.ts): the parts of one scenario, or whole
+ * Worker-thread entry for simulations (src/run/thread-pool.ts): the parts of one scenario, or whole
  * scenarios such as a hybrid run's windows, each run and returned as plain data.
  */
+
+import { partScopes } from "../contract/parts.js";
+import { planRun } from "../contract/plan.js";
+import { createRun } from "../request/simulation.js";
 import type { PartResult, PartTask } from "./part-messages.js";
-import { partScopes } from "./parts.js";
 import { partResult } from "./parts-run.js";
-import { planRun } from "./plan.js";
-import { createRun, simulate } from "./simulation.js";
+import { simulateRequests } from "./request-run.js";
 import { serveClaims } from "./thread-worker.js";
 
 serveClaims<PartTask, PartResult>(async (task) => {
@@ -14,7 +16,7 @@ serveClaims<PartTask, PartResult>(async (task) => {
   if (parts === null) {
     // Whole scenarios, their own parts run on this thread.
     return async (i, onProgress) =>
-      partResult(await simulate(task.scenarios[i], { workers: 1, onProgress }), 0);
+      partResult(await simulateRequests(task.scenarios[i], { workers: 1, onProgress }), 0);
   }
   const plan = await planRun(task.scenarios[0], task.estimates);
   const scopes = partScopes(plan.routes, plan.topology.groups.length, parts);

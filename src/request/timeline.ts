@@ -3,13 +3,14 @@
  * outages (replicas down, their requests re-routed through the fallback chain) and price changes.
  * Load changes (tenant_shift, demand_change) act on the workloads' arrival processes instead.
  */
+
+import type { Routes } from "../contract/routes.js";
+import type { Topology } from "../contract/topology.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import type { Scenario } from "../scenario/types.js";
 import type { Replica } from "../scheduler/replica.js";
+import type { RequestStore } from "../scheduler/request-store.js";
 import type { Router } from "../scheduler/router.js";
-import type { Routes } from "../scheduler/routes.js";
-import type { RequestStore } from "./request-store.js";
-import type { Topology } from "./topology.js";
 
 export interface TimelineAction {
   at: number;

@@ -1,14 +1,18 @@
 /**
- * One request-level run: wires the scenario's workloads, router and replicas to the event engine
- * and collects what the outputs need. Event kinds are the domain's; the engine only orders them.
+ * The request engine: one request-level run wires the scenario's workloads, router and replicas to
+ * the event engine and collects what the outputs need. Event kinds are the domain's; the engine
+ * only orders them. Its entry point, createRun, is called by the run layer (src/run) only.
  */
 
-import { UsageLedger } from "../billing/usage-ledger.js";
+import type { PartScope } from "../contract/parts.js";
+import type { RunPlan } from "../contract/plan.js";
+import type { Routes } from "../contract/routes.js";
+import type { PreflightEstimate, RunOptions } from "../contract/run-options.js";
+import type { RunResult } from "../contract/run-result.js";
+import { replicasAt, type Topology } from "../contract/topology.js";
 import { deriveStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { RunAborted } from "../errors.js";
-import { replicasPerNodes } from "../fleet/placement.js";
-import { simulateFluid } from "../fluid/simulate-fluid.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import {
   COMPLETED,
@@ -20,47 +24,20 @@ import {
   TenantModelStats,
   WAITED,
 } from "../metrics/tenant-stats.js";
+import { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
+import { RequestStore } from "../scheduler/request-store.js";
 import { FULL, NO_REPLICA, Router, type RouterHost, type SloQuery } from "../scheduler/router.js";
-import type { Routes } from "../scheduler/routes.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
-import { independentParts, type PartScope } from "./parts.js";
-import { simulateParts } from "./parts-run.js";
-import { planRun, type RunPlan } from "./plan.js";
-import { RequestStore } from "./request-store.js";
 import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
-import type { Topology } from "./topology.js";
 
 const K_ARRIVAL = 0;
 const K_REPLICA = 1;
 const K_REPORT = 2;
 const K_TIMELINE = 3;
-
-export interface RunOptions {
-  /** Called between slices of events with the simulated time reached. */
-  onProgress?: (simTime: number, completed: number) => void;
-  /** Polled between slices; returning true abandons the run (it then throws RunAborted). */
-  shouldStop?: () => boolean;
-  /** Called with the pre-flight estimate before the first event; may throw to refuse the run. */
-  preflight?: (estimate: PreflightEstimate) => void;
-  /** Events per slice (default 200,000). */
-  sliceEvents?: number;
-  /**
-   * Threads for a fleet of independent parts (see parts.ts), this one included (default 1); "auto":
-   * one per CPU when the run is estimated above AUTO_PARALLEL_EVENTS. The results are the same for
-   * any number.
-   */
-  workers?: number | "auto";
-}
-
-/** What a run is expected to cost before it starts (from the workloads' expected arrivals). */
-export interface PreflightEstimate {
-  requests: number;
-  events: number;
-}
 
 /**
  * Events per request the request engine processes: an arrival and a completion, plus for batched
@@ -69,53 +46,8 @@ export interface PreflightEstimate {
  */
 export const EVENTS_PER_REQUEST = 3;
 
-export { RunAborted };
-
-/** Everything a run produced; billing and the output writers read it, never the live simulation. */
-export interface RunResult {
-  scenario: Scenario;
-  topology: Topology;
-  routes: Routes;
-  intervals: number;
-  stats: TenantModelStats[];
-  /** Stats row of each flat workload. */
-  statOfWorkload: Int32Array;
-  grid: IntervalGrid;
-  /** Node-seconds of each pool's nodes not assigned to any model, per interval x pool. */
-  unassignedNodeSeconds: Float64Array;
-  usage: UsageLedger;
-  /** Prices per model per epoch: [input, output] USD per million tokens. */
-  priceEpochs: Array<Array<{ input: number; output: number }>>;
-  estimates: WorkloadEstimate[];
-  /** Requests taken out of replicas by outages and re-routed. */
-  interrupted: number;
-  /** Spot requests preempted (taken out of a batch for other work and requeued); absent = 0. */
-  preempted?: number;
-  /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
-  inSystemSeconds: number;
-  events: number;
-  wallSeconds: number;
-}
-
-export async function simulate(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
-  if (s.fidelity !== "request") return simulateFluid(s, opts);
-  const plan = await planRun(s);
-  const parts = independentParts(plan.routes, plan.topology.groups.length);
-  if (parts.length > 1) return simulateParts(s, plan, parts, opts);
-  const run = Run.create(s, plan, null);
-  if (opts.preflight) {
-    try {
-      opts.preflight(run.preflight());
-    } catch (e) {
-      await run.closeSources();
-      throw e;
-    }
-  }
-  return run.execute(opts);
-}
-
 /**
- * The request engine on one independent part of the fleet (see parts.ts), or on everything when
+ * The request engine on one independent part of the fleet (see src/contract/parts.ts), or on everything when
  * `part` is null: the other parts' workloads send nothing and their replica groups are not built.
  */
 export function createRun(s: Scenario, plan: RunPlan, part: PartScope | null): RequestRun {
@@ -129,16 +61,6 @@ export interface RequestRun {
   readonly sharedEvents: number;
   execute(opts: RunOptions): Promise<RunResult>;
   closeSources(): Promise<void>;
-}
-
-/**
- * Everything a run checks before it starts (models fit their pools, references route, every source
- * opens), running nothing. Returns the request engine's estimate over the whole horizon.
- */
-export async function checkScenario(s: Scenario): Promise<PreflightEstimate> {
-  const run = Run.create(s, await planRun(s), null);
-  await run.closeSources();
-  return run.preflight();
 }
 
 class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
@@ -547,11 +469,6 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.priceEpochs[model].push({ input: input ?? cur.input, output: output ?? cur.output });
     this.modelEpoch[model] = this.priceEpochs[model].length - 1;
   }
-}
-
-/** Replicas a group holds with `nodes` nodes (its slots cap it). */
-export function replicasAt(g: Topology["groups"][number], nodes: number): number {
-  return Math.min(g.slots, replicasPerNodes(g.profile, g.model, nodes));
 }
 
 /**

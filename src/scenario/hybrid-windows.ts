@@ -6,8 +6,8 @@
  * window covers whole rows of every time series. Two single windows that overlap are refused
  * (probably a typing mistake); a repeating window that meets another entry is merged with it.
  */
-import type { ProblemList } from "../scenario/problems.js";
-import type { HybridWindow } from "../scenario/types.js";
+import type { ProblemList } from "./problems.js";
+import type { HybridWindow } from "./types.js";
 
 export interface RawHybridWindow {
   at?: number;

@@ -2,21 +2,25 @@
  * fidelity hybrid: the fluid model over the whole horizon, and the request engine over the
  * scenario's windows (`fluid.windows`), where tail latency is measured. The fluid run records
  * nothing in the windows' report intervals; each window then runs request by request as its own
- * scenario seen from the window's start (src/fluid/hybrid-window-scenario.ts) and is merged in
- * (src/fluid/hybrid-merge.ts). Method and limits: docs/fluid-mode.md, "Hybrid".
+ * scenario seen from the window's start (src/run/hybrid-window-scenario.ts) and is merged in
+ * (src/run/hybrid-merge.ts). Method and limits: docs/fluid-mode.md, "Hybrid".
  */
+
+import { planRun, workloadContexts } from "../contract/plan.js";
+import type { RunOptions } from "../contract/run-options.js";
+import type { RunResult } from "../contract/run-result.js";
 import { InputError } from "../errors.js";
+import { runFluid } from "../fluid/simulate-fluid.js";
+import { EVENTS_PER_REQUEST } from "../request/simulation.js";
+import { showSeconds } from "../scenario/hybrid-windows.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
-import type { PartResult, PartTask } from "../sim/part-messages.js";
-import { partResult, resolveThreads } from "../sim/parts-run.js";
-import { planRun, workloadContexts } from "../sim/plan.js";
-import { EVENTS_PER_REQUEST, type RunOptions, type RunResult, simulate } from "../sim/simulation.js";
-import { claimOrder, claims, runOnThreads } from "../sim/thread-pool.js";
 import { estimateWorkload } from "../workload/create-source.js";
 import { mergeWindow, type WindowRun } from "./hybrid-merge.js";
 import { windowScenario } from "./hybrid-window-scenario.js";
-import { showSeconds } from "./hybrid-windows.js";
-import { runFluid } from "./simulate-fluid.js";
+import type { PartResult, PartTask } from "./part-messages.js";
+import { partResult, resolveThreads } from "./parts-run.js";
+import { simulateRequests } from "./request-run.js";
+import { claimOrder, claims, runOnThreads } from "./thread-pool.js";
 
 export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
@@ -53,7 +57,7 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
     const at = windows[i].at;
     const before = completed;
     // A window's independent parts may run on several threads (the files are the same either way).
-    const win = await simulate(subs[i], {
+    const win = await simulateRequests(subs[i], {
       shouldStop: opts.shouldStop,
       sliceEvents: opts.sliceEvents,
       workers: opts.workers,
@@ -79,7 +83,7 @@ async function windowsOnThreads(
   const time = new Float64Array(subs.length);
   const done = new Float64Array(subs.length);
   const results = await runOnThreads<PartResult, PartTask>({
-    worker: { url: import.meta.url, name: "../sim/parts-worker" },
+    worker: { url: import.meta.url, name: "parts-worker" },
     workerData: {
       scenarios: subs,
       parts: null,
@@ -88,7 +92,7 @@ async function windowsOnThreads(
     threads,
     first: -1,
     runHere: async (i, hooks) =>
-      partResult(await simulate(subs[i], { workers: 1, sliceEvents: opts.sliceEvents, ...hooks }), 0),
+      partResult(await simulateRequests(subs[i], { workers: 1, sliceEvents: opts.sliceEvents, ...hooks }), 0),
     shouldStop: opts.shouldStop,
     // Progress after the fluid run: the share of the windows' simulated time covered so far,
     // shown over the whole horizon (as the windows run one by one otherwise, the bar restarts).

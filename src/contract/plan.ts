@@ -4,9 +4,9 @@
  * replica groups sized for the context those workloads bring, and the route classes.
  */
 import type { Scenario, TenantSpec, WorkloadSpec } from "../scenario/types.js";
-import { buildRoutes, type Routes } from "../scheduler/routes.js";
 import { estimateWorkload, type WorkloadEstimate } from "../workload/create-source.js";
 import type { LoadMultiplier, SourceContext } from "../workload/source.js";
+import { buildRoutes, type Routes } from "./routes.js";
 import { buildTopology, type Topology } from "./topology.js";
 
 export interface PlannedWorkload {

@@ -3,8 +3,12 @@
  * estimated above MAX_EVENTS_WITHOUT_FORCE events is refused unless forced, and one above
  * ANNOUNCE_EVENTS has its estimate printed.
  */
+
+import { planRun } from "../contract/plan.js";
+import type { PreflightEstimate } from "../contract/run-options.js";
+import { createRun } from "../request/simulation.js";
 import type { Scenario } from "../scenario/types.js";
-import { checkScenario, type PreflightEstimate, simulate } from "./simulation.js";
+import { simulate } from "./simulate.js";
 
 /** Runs estimated above this many events are refused unless forced (about 3 minutes at 3 M events/s). */
 export const MAX_EVENTS_WITHOUT_FORCE = 500_000_000;
@@ -23,6 +27,16 @@ export function overLimit(e: PreflightEstimate, force: boolean): boolean {
 /** "<subject> is estimated at X M events (Y M requests), above the limit ...; ... or pass --force". */
 export function overLimitMessage(subject: string, e: PreflightEstimate, perRun = false): string {
   return `${subject} is estimated at ${millions(e.events)} events${perRun ? " per run" : ""} (${millions(e.requests)} requests), above the limit of ${millions(MAX_EVENTS_WITHOUT_FORCE)} events; shorten the horizon, use --fidelity fluid, or pass --force`;
+}
+
+/**
+ * Everything a run checks before it starts (models fit their pools, references route, every source
+ * opens), running nothing. Returns the request engine's estimate over the whole horizon.
+ */
+export async function checkScenario(s: Scenario): Promise<PreflightEstimate> {
+  const run = createRun(s, await planRun(s), null);
+  await run.closeSources();
+  return run.preflight();
 }
 
 const ESTIMATE_ONLY = Symbol("estimate only");

@@ -6,9 +6,10 @@
  * so every percentile of a hybrid run comes from its windows' requests. Money is computed later
  * from the merged usage rows, so revenue and cost stay consistent with them.
  */
-import type { UsageRow } from "../billing/usage-ledger.js";
+
+import type { RunResult } from "../contract/run-result.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
-import type { RunResult } from "../sim/simulation.js";
+import type { UsageRow } from "../metrics/usage-ledger.js";
 
 /** What a merge reads of a window's run (a RunResult, or one rebuilt from a worker's result). */
 export type WindowRun = Pick<

@@ -114,3 +114,8 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
   if (problems.length > 0) throw new InputError(problems);
   return { groups, replicaCount, groupsByPool, groupsByModel };
 }
+
+/** Replicas a group holds with `nodes` nodes (its slots cap it). */
+export function replicasAt(g: ReplicaGroup, nodes: number): number {
+  return Math.min(g.slots, replicasPerNodes(g.profile, g.model, nodes));
+}

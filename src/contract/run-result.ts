@@ -1,0 +1,36 @@
+/**
+ * Everything a run produced: the contract between the engines (request, fluid) and what reads a
+ * run afterwards (billing, the output writers, comparisons). Plain data, never the live simulation.
+ */
+import type { IntervalGrid } from "../metrics/interval-grid.js";
+import type { TenantModelStats } from "../metrics/tenant-stats.js";
+import type { UsageLedger } from "../metrics/usage-ledger.js";
+import type { Scenario } from "../scenario/types.js";
+import type { WorkloadEstimate } from "../workload/create-source.js";
+import type { Routes } from "./routes.js";
+import type { Topology } from "./topology.js";
+
+export interface RunResult {
+  scenario: Scenario;
+  topology: Topology;
+  routes: Routes;
+  intervals: number;
+  stats: TenantModelStats[];
+  /** Stats row of each flat workload. */
+  statOfWorkload: Int32Array;
+  grid: IntervalGrid;
+  /** Node-seconds of each pool's nodes not assigned to any model, per interval x pool. */
+  unassignedNodeSeconds: Float64Array;
+  usage: UsageLedger;
+  /** Prices per model per epoch: [input, output] USD per million tokens. */
+  priceEpochs: Array<Array<{ input: number; output: number }>>;
+  estimates: WorkloadEstimate[];
+  /** Requests taken out of replicas by outages and re-routed. */
+  interrupted: number;
+  /** Spot requests preempted (taken out of a batch for other work and requeued); absent = 0. */
+  preempted?: number;
+  /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
+  inSystemSeconds: number;
+  events: number;
+  wallSeconds: number;
+}

@@ -1,0 +1,78 @@
+/**
+ * The layer rules of docs/architecture.md, as data: which top folders of src/ each folder may
+ * import ("root" is src/*.ts: errors.ts, worker-entry.ts). A folder may always import its own
+ * modules. Changing a rule here is changing the architecture: update docs/architecture.md with it.
+ */
+import { type ImportGraph, layerOf } from "./import-graph.js";
+
+const BASE = ["root"];
+/** What the scenario describes and what a run measures: read by every layer above. */
+const INPUTS = ["scenario", "fleet", "workload", "metrics", ...BASE];
+/** The domain below the run layer: the contract and what reads it. */
+const DOMAIN = ["contract", "scheduler", "billing", ...INPUTS];
+
+export const ALLOWED: Record<string, readonly string[]> = {
+  root: [],
+  engine: [],
+  scenario: BASE,
+  fleet: ["scenario", ...BASE],
+  workload: ["scenario", "engine", ...BASE],
+  metrics: BASE,
+  contract: INPUTS,
+  scheduler: ["contract", "engine", ...INPUTS],
+  billing: ["contract", ...INPUTS],
+  // The engines: the request engine on the event engine, the fluid engine on its own steps.
+  request: ["contract", "scheduler", "engine", ...INPUTS],
+  fluid: ["contract", "scheduler", ...INPUTS],
+  run: ["request", "fluid", "engine", ...DOMAIN],
+  output: DOMAIN,
+  report: ["output", ...BASE],
+  compare: ["run", "output", ...DOMAIN],
+  sweep: ["run", "compare", "output", ...DOMAIN],
+  cli: ["run", "compare", "sweep", "output", "report", "engine", ...DOMAIN],
+};
+
+/** The engines' entry points: only the run layer calls them. */
+export const ENGINE_ENTRIES = ["request/simulation.ts", "fluid/simulate-fluid.ts"];
+
+/** Packages of the command line and of output files, which the layers below them never import. */
+export const OUTER_PACKAGES: Record<string, readonly string[]> = {
+  yargs: ["cli"],
+  "yargs/helpers": ["cli"],
+  "cli-progress": ["cli"],
+  "csv-stringify/sync": ["output", "sweep"],
+};
+
+/** Every import the rules forbid, as "from -> to: why". */
+export function layerViolations(graph: ImportGraph): string[] {
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    const a = layerOf(from);
+    const allowed = ALLOWED[a];
+    if (allowed === undefined) {
+      out.push(`${from}: folder src/${a} has no rule in test/architecture/layers.ts`);
+      continue;
+    }
+    for (const to of targets) {
+      const b = layerOf(to);
+      if (b !== a && !allowed.includes(b)) out.push(`${from} -> ${to}: src/${a} may not import src/${b}`);
+      if (ENGINE_ENTRIES.includes(to) && a !== "run") {
+        out.push(`${from} -> ${to}: only src/run calls an engine's entry point`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every import of a command-line or output package from a folder that may not use it. */
+export function packageViolations(packagesOf: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const [from, packages] of packagesOf) {
+    for (const p of packages) {
+      const users = OUTER_PACKAGES[p];
+      if (users !== undefined && !users.includes(layerOf(from)))
+        out.push(`${from} -> ${p}: only ${users.join(", ")}`);
+    }
+  }
+  return out;
+}
