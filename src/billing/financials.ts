@@ -6,6 +6,7 @@
  */
 import type { RunResult } from "../contract/run-result.js";
 import { capacityRevenue } from "./capacity-revenue.js";
+import { type GroupIntervalUse, groupIntervalUse } from "./capacity-use.js";
 import { attributeCost } from "./cost-attribution.js";
 import { type PoolIntervalCost, poolCosts } from "./infrastructure-cost.js";
 import type { CostLine, RevenueLine } from "./lines.js";
@@ -23,11 +24,14 @@ export interface Financials {
   poolCosts: PoolIntervalCost[];
   /** Per tenant, in scenario order. */
   tenants: TenantBill[];
+  /** Per report interval x group (metrics/capacity-use.ts): what energy and the utilisation figures follow. */
+  use: GroupIntervalUse[];
 }
 
 export function computeFinancials(run: RunResult): Financials {
   const rows = statRows(run);
-  const pc = poolCosts(run);
+  const use = groupIntervalUse(run);
+  const pc = poolCosts(run, use);
   const usage = [...usageRevenue(run), ...capacityRevenue(run, pc, rows)];
   const adjustments = tenantAdjustments(run, usage, tenantSloAttainment(run), rows);
   return {
@@ -35,5 +39,6 @@ export function computeFinancials(run: RunResult): Financials {
     cost: attributeCost(run, pc),
     poolCosts: pc,
     tenants: adjustments.bills,
+    use,
   };
 }

@@ -1,7 +1,9 @@
 /**
  * What a pool costs: capex amortised over billing.amortization_years, opex per node-hour, and
  * energy = power at utilisation x PUE x price per kWh, where a node's power at utilisation u is
- * idle + (peak - idle) x u. Everything is counted per accelerator-second present (replicas present,
+ * idle + (peak - idle) x u, with u the share of its saturated throughput it served (capacity-use.ts:
+ * at the saturated operating point the binding resource, compute or memory bandwidth, runs at its
+ * maximum and the node draws its peak; a replica serving half that draws half the dynamic power). Everything is counted per accelerator-second present (replicas present,
  * accelerators stranded beside them, nodes assigned to no model), so pools split between models and
  * nodes added or removed mid-run cost exactly while they are present. Each of capex, opex and energy
  * is turned into money once per pool over the whole run, then split over report intervals by its
@@ -9,6 +11,7 @@
  */
 import { acceleratorRates, profileOf } from "../contract/cost-rates.js";
 import type { RunResult } from "../contract/run-result.js";
+import { type GroupIntervalUse, groupIntervalUse } from "./capacity-use.js";
 import { type Micro, splitMicro, toMicro } from "./money.js";
 import { strandedAcceleratorSeconds } from "./stranded-accelerators.js";
 
@@ -20,6 +23,8 @@ export interface PoolIntervalCost {
   /** Busy accelerator-seconds (replicas holding at least one request) per group of the pool, in groupsByPool order. */
   busyAcceleratorSeconds: number[];
   presentAcceleratorSeconds: number;
+  /** Accelerator-seconds of saturated work done (what energy's dynamic part follows). */
+  activeAcceleratorSeconds: number;
   /** Energy drawn from the grid, PUE included. */
   energyKwh: number;
   capex: Micro;
@@ -29,7 +34,10 @@ export interface PoolIntervalCost {
 }
 
 /** One row per report interval x pool, interval-major. */
-export function poolCosts(run: RunResult): PoolIntervalCost[] {
+export function poolCosts(
+  run: RunResult,
+  use: GroupIntervalUse[] = groupIntervalUse(run),
+): PoolIntervalCost[] {
   const s = run.scenario;
   const { grid, topology } = run;
   const P = s.fleet.pools.length;
@@ -42,20 +50,22 @@ export function poolCosts(run: RunResult): PoolIntervalCost[] {
     const present: number[] = [];
     const busy: number[][] = [];
     const joules: number[] = [];
+    const active: number[] = [];
     for (let k = 0; k < K; k++) {
       let acc = run.unassignedNodeSeconds[k * P + p] * profile.acceleratorsPerNode;
       const busyByGroup: number[] = [];
-      let busyAll = 0;
+      let activeAll = 0;
       for (const g of topology.groupsByPool[p]) {
         const per = topology.groups[g].acceleratorsPerReplica;
         const i = grid.at(k, g);
         acc += grid.present[i] * per + stranded[i];
         busyByGroup.push(grid.busy[i] * per);
-        busyAll += grid.busy[i] * per;
+        activeAll += use[i].activeAcceleratorSeconds;
       }
       present.push(acc);
       busy.push(busyByGroup);
-      joules.push(r.idleW * acc + r.dynamicW * busyAll);
+      active.push(activeAll);
+      joules.push(r.idleW * acc + r.dynamicW * activeAll);
     }
     const presentAll = present.reduce((a, b) => a + b, 0);
     const kwhAll = (joules.reduce((a, b) => a + b, 0) / 3.6e6) * s.billing.pue;
@@ -69,6 +79,7 @@ export function poolCosts(run: RunResult): PoolIntervalCost[] {
         nodeSeconds: present[k] / profile.acceleratorsPerNode,
         busyAcceleratorSeconds: busy[k],
         presentAcceleratorSeconds: present[k],
+        activeAcceleratorSeconds: active[k],
         energyKwh: (joules[k] / 3.6e6) * s.billing.pue,
         capex: capex[k],
         opex: opex[k],

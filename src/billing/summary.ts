@@ -1,5 +1,7 @@
 /** The run's headline figures, from the finished run and its financials. */
 import type { RunResult } from "../contract/run-result.js";
+import { type LatencyPercentiles, latencyPercentiles } from "../metrics/latency-percentiles.js";
+import { sumUse, useRatios } from "./capacity-use.js";
 import { hhi, jainIndex } from "./concentration.js";
 import type { Financials } from "./financials.js";
 import { IDLE } from "./lines.js";
@@ -24,8 +26,21 @@ export interface Summary {
   margin: Micro;
   /** margin / revenue; null when revenue is 0. */
   marginPct: number | null;
-  /** Busy replica-seconds / available replica-seconds over all pools. */
+  /**
+   * Output tokens served / output tokens the replicas could serve at their saturated operating
+   * point for the mix they served, over all pools (metrics/capacity-use.ts): falls with load.
+   */
   utilization: number | null;
+  /** Busy replica-seconds / available replica-seconds (what `utilization` meant before 0.2). */
+  busyFraction: number | null;
+  /** FLOPs done / peak FLOPs of the accelerators present (MFU; attention FLOPs not counted). */
+  computeUtilization: number | null;
+  /** Completed requests that met their SLO, and their tokens (goodput); null where not measured (fluid). */
+  goodputRequests: number | null;
+  goodputInputTokens: number | null;
+  goodputOutputTokens: number | null;
+  /** Latency percentiles over every request of the run; null where not measured (fluid). */
+  latency: LatencyPercentiles;
   /** Completed requests meeting their SLO / all requests. */
   sloAttainment: number | null;
   /** Herfindahl-Hirschman index of revenue shares by model owner (0..1); idle capacity revenue has no owner and is left out. */
@@ -45,6 +60,9 @@ export interface Summary {
 
 export function summarize(run: RunResult, fin: Financials): Summary {
   const s = run.scenario;
+  // The fluid mode knows mean latencies only: its SLO figures would be written as if exact.
+  const measured = s.fidelity !== "fluid";
+  const use = useRatios(sumUse(fin.use));
   let requests = 0;
   let completed = 0;
   let rejected = 0;
@@ -52,6 +70,8 @@ export function summarize(run: RunResult, fin: Financials): Summary {
   let inputTokens = 0;
   let outputTokens = 0;
   let sloMet = 0;
+  let goodIn = 0;
+  let goodOut = 0;
   for (const st of run.stats) {
     requests += st.requests;
     completed += st.completed;
@@ -60,17 +80,13 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     inputTokens += st.inputTokens;
     outputTokens += st.outputTokens;
     sloMet += st.sloMet;
+    goodIn += st.sloMetInputTokens;
+    goodOut += st.sloMetOutputTokens;
   }
   const revenue = sumMicro(fin.revenue.map((l) => l.revenue));
   const ownerShare = sumMicro(fin.revenue.map((l) => l.ownerShare));
   const cost = sumMicro(fin.cost.map((l) => l.cost));
   const margin = revenue - ownerShare - cost;
-  let busy = 0;
-  let available = 0;
-  for (let i = 0; i < run.grid.busy.length; i++) {
-    busy += run.grid.busy[i];
-    available += run.grid.available[i];
-  }
   const byOwner = new Map<string, number>();
   for (const l of fin.revenue) {
     if (l.model === IDLE) continue;
@@ -94,8 +110,14 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     cost,
     margin,
     marginPct: revenue !== 0 ? margin / revenue : null,
-    utilization: available > 0 ? busy / available : null,
-    sloAttainment: requests > 0 ? sloMet / requests : null,
+    utilization: use.utilization,
+    busyFraction: use.busyFraction,
+    computeUtilization: use.computeUtilization,
+    goodputRequests: measured ? sloMet : null,
+    goodputInputTokens: measured ? goodIn : null,
+    goodputOutputTokens: measured ? goodOut : null,
+    latency: latencyPercentiles(run.stats),
+    sloAttainment: measured && requests > 0 ? sloMet / requests : null,
     revenueHhi: hhi([...byOwner.values()]),
     jainFairness: jainIndex(attained),
     interrupted: run.interrupted,

@@ -125,5 +125,11 @@ function show(v: number, unit: FigureUnit, signed: boolean, bare = false): strin
     }
     case "index":
       return `${sign}${a.toFixed(4)}`;
+    case "seconds":
+      return `${sign}${a.toFixed(3)} s`;
+    case "ms":
+      return `${sign}${a.toFixed(2)} ms`;
+    case "count":
+      return `${sign}${Math.round(a).toLocaleString("en-US")}`;
   }
 }

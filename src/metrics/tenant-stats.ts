@@ -11,7 +11,10 @@ export const OUTPUT_TOKENS = 5;
 export const SLO_MET = 6;
 export const WAITED = 7;
 export const PREEMPTED = 8;
-const COUNTERS = 9;
+/** Prompt and output tokens of the completed requests that met their SLO (goodput). */
+export const SLO_MET_INPUT_TOKENS = 9;
+export const SLO_MET_OUTPUT_TOKENS = 10;
+const COUNTERS = 11;
 
 export class TenantModelStats {
   /**
@@ -94,6 +97,16 @@ export class TenantModelStats {
   }
   set preempted(v: number) {
     this.counters[PREEMPTED] = v;
+  }
+
+  /** Prompt tokens of the completed requests that met their SLO. */
+  get sloMetInputTokens(): number {
+    return this.counters[SLO_MET_INPUT_TOKENS];
+  }
+
+  /** Output tokens of the completed requests that met their SLO. */
+  get sloMetOutputTokens(): number {
+    return this.counters[SLO_MET_OUTPUT_TOKENS];
   }
 
   /** Adds everything `other` (a row of the same tenant and model from another run, or its copy from another thread) recorded. */

@@ -6,6 +6,8 @@ const usd = (micro: number) =>
   `$${fromMicro(micro).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const count = (n: number) => n.toLocaleString("en-US");
 const pct = (v: number | null) => (v === null ? "-" : `${(v * 100).toFixed(2)} %`);
+const secs = (v: number | null) => (v === null ? "-" : `${v.toFixed(3)} s`);
+const msec = (v: number | null) => (v === null ? "-" : `${(v * 1000).toFixed(1)} ms`);
 
 export function summaryText(s: Summary, outDir: string | null): string {
   const rows: Array<[string, string]> = [
@@ -20,8 +22,13 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["owner share", usd(s.ownerShare)],
     ["infrastructure cost", usd(s.cost)],
     ["margin", `${usd(s.margin)} (${pct(s.marginPct)})`],
-    ["utilization", pct(s.utilization)],
+    [
+      "utilization",
+      `${pct(s.utilization)} of saturated throughput (busy ${pct(s.busyFraction)}, MFU ${pct(s.computeUtilization)})`,
+    ],
     ["SLO attainment", pct(s.sloAttainment)],
+    ["TTFT p50 / p99", `${secs(s.latency.ttftS[0])} / ${secs(s.latency.ttftS[2])}`],
+    ["TPOT p50 / p99", `${msec(s.latency.tpotS[0])} / ${msec(s.latency.tpotS[2])}`],
     ["revenue HHI (by owner)", s.revenueHhi === null ? "-" : s.revenueHhi.toFixed(4)],
     [
       "simulation",

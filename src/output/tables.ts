@@ -2,9 +2,12 @@
  * The output files as tables, built from a finished run, its financials and its summary
  * (see /docs/outputs.md for every column). Nothing here reaches back into the simulation.
  */
+
+import { sumUse, useRatios } from "../billing/capacity-use.js";
 import { type Financials, IDLE } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
 import type { RunResult } from "../contract/run-result.js";
+import { type LatencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";
 
 export const SUMMARY_COLUMNS = [
@@ -32,7 +35,28 @@ export const SUMMARY_COLUMNS = [
   "commitment_shortfall_usd",
   "sla_credit_usd",
   "preempted",
+  // 0.2: utilisation that falls with load, goodput, latency percentiles over all requests.
+  "busy_fraction",
+  "compute_utilization",
+  "goodput_requests",
+  "goodput_input_tokens",
+  "goodput_output_tokens",
+  ...latencyColumns(""),
 ];
+
+/** ttft_p50_s ... e2e_p99_s, with a prefix. */
+function latencyColumns(prefix: string): string[] {
+  const pct = PERCENTILES.map((q) => `p${Math.round(q * 100)}`);
+  return [
+    ...pct.map((p) => `${prefix}ttft_${p}_s`),
+    ...pct.map((p) => `${prefix}tpot_${p}_ms`),
+    ...pct.map((p) => `${prefix}e2e_${p}_s`),
+  ];
+}
+
+function latencyCells(l: LatencyPercentiles): Cell[] {
+  return [...l.ttftS.map((v) => num(v)), ...l.tpotS.map((v) => num(ms(v), 4)), ...l.e2eS.map((v) => num(v))];
+}
 
 export function summaryRow(s: Summary): Cell[] {
   return [
@@ -59,6 +83,12 @@ export function summaryRow(s: Summary): Cell[] {
     money(s.commitmentShortfall),
     money(s.slaCredit),
     int(s.preempted),
+    num(s.busyFraction),
+    num(s.computeUtilization),
+    s.goodputRequests === null ? num(null) : int(s.goodputRequests),
+    s.goodputInputTokens === null ? num(null) : int(s.goodputInputTokens),
+    s.goodputOutputTokens === null ? num(null) : int(s.goodputOutputTokens),
+    ...latencyCells(s.latency),
   ];
 }
 
@@ -89,19 +119,18 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
   for (const c of fin.poolCosts) {
     const pool = s.fleet.pools[c.pool];
     const profile = s.profiles.find((p) => p.id === pool.profile)!;
-    let busy = 0;
-    let available = 0;
     let held = 0;
     let capacity = 0;
     let tokens = 0;
     for (const g of run.topology.groupsByPool[c.pool]) {
       const i = run.grid.at(c.interval, g);
-      busy += run.grid.busy[i];
-      available += run.grid.available[i];
       held += run.grid.held[i];
       capacity += run.grid.available[i] * run.topology.groups[g].curve.maxBatch;
       tokens += run.grid.outputTokens[i];
     }
+    const use = useRatios(
+      sumUse(run.topology.groupsByPool[c.pool].map((g) => fin.use[run.grid.at(c.interval, g)])),
+    );
     const start = c.interval * s.reportInterval;
     const span = Math.min(s.reportInterval, s.horizon - start);
     const i = c.interval * P + c.pool;
@@ -112,7 +141,7 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       text(profile.kind),
       text(pool.region),
       num(c.nodeSeconds / span, 4),
-      num(ratio(busy, available)),
+      num(use.utilization),
       num(ratio(held, capacity)),
       int(tokens),
       num(c.energyKwh, 6),
@@ -123,6 +152,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       money(rev.revenue[i]),
       money(rev.share[i]),
       money(rev.revenue[i] - rev.share[i] - c.total),
+      num(use.busyFraction),
+      num(use.computeUtilization),
     ]);
   }
   return {
@@ -145,6 +176,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "revenue_usd",
       "owner_share_usd",
       "margin_usd",
+      "busy_fraction",
+      "compute_utilization",
     ],
     rows,
   };
@@ -340,14 +373,13 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       nodeSeconds += c.nodeSeconds;
       kwh += c.energyKwh;
     }
-    let busy = 0;
-    let available = 0;
-    for (const g of run.topology.groupsByPool[p]) {
-      for (let k = 0; k < run.intervals; k++) {
-        busy += run.grid.busy[run.grid.at(k, g)];
-        available += run.grid.available[run.grid.at(k, g)];
-      }
-    }
+    const use = useRatios(
+      sumUse(
+        run.topology.groupsByPool[p].flatMap((g) =>
+          Array.from({ length: run.intervals }, (_, k) => fin.use[run.grid.at(k, g)]),
+        ),
+      ),
+    );
     const cost = capex + energy + opex;
     const margin = revenue[p] - share[p] - cost;
     return [
@@ -362,10 +394,12 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       money(cost),
       money(margin),
       num(revenue[p] !== 0 ? margin / revenue[p] : null),
-      num(ratio(busy, available)),
+      num(use.utilization),
       money(share[p]),
       num(nodeSeconds / 3600, 6),
       num(kwh, 6),
+      num(use.busyFraction),
+      num(use.computeUtilization),
     ];
   });
   return {
@@ -386,6 +420,8 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       "owner_share_usd",
       "node_hours",
       "energy_kwh",
+      "busy_fraction",
+      "compute_utilization",
     ],
     rows,
   };

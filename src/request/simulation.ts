@@ -21,6 +21,8 @@ import {
   OUTPUT_TOKENS,
   REQUESTS,
   SLO_MET,
+  SLO_MET_INPUT_TOKENS,
+  SLO_MET_OUTPUT_TOKENS,
   TenantModelStats,
   WAITED,
 } from "../metrics/tenant-stats.js";
@@ -376,7 +378,11 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     st.e2eS.add(now - arrival);
     const failedOver = req.chainPos[r] > 0;
     if (failedOver) counters[FAILED_OVER]++;
-    if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) counters[SLO_MET]++;
+    if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) {
+      counters[SLO_MET]++;
+      counters[SLO_MET_INPUT_TOKENS] += req.prompt[r];
+      counters[SLO_MET_OUTPUT_TOKENS] += n;
+    }
     const g = rep.group;
     this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
     this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { toMicro } from "../../src/billing/money.js";
 import { busyNodeSeconds } from "../../src/billing/usage-revenue.js";
 import { SECONDS_PER_YEAR } from "../../src/contract/cost-rates.js";
+import { saturatedOutputTokensPerS } from "../../src/fleet/saturated-throughput.js";
 import { runScenario } from "../support/run-scenario.js";
 import { FIXTURE, micro, parseCsv, type Row } from "./csv-helpers.js";
 
@@ -166,7 +167,7 @@ describe("infrastructure cost", () => {
     expect(micro(row.opex_usd)).toBe(toMicro(5 * HOURS * maia.opexUsdPerHour));
   });
 
-  it("energy lies between the idle and peak bounds, at idle + (peak - idle) x utilisation", () => {
+  it("energy lies between the idle and peak bounds, at idle + (peak - idle) x utilisation of saturated throughput", () => {
     const pue = 1.25;
     const usdPerKwh = 0.1;
     for (const row of margin) {
@@ -178,15 +179,25 @@ describe("infrastructure cost", () => {
       expect(energy, row.pool).toBeGreaterThan(idle);
       expect(energy, row.pool).toBeLessThan(peak);
     }
-    // gpu: busy accelerator-hours from the grid give the exact figure.
+    // gpu: the accelerator-seconds of saturated work its tokens amount to give the exact figure. A
+    // group's saturated rate is that of the mix it served: tenants.csv's tokens per completed request.
     const h100 = profile("nd-h100-v5");
-    let busyAccS = 0;
+    let activeAccS = 0;
     for (const g of r.run.topology.groups.filter((x) => x.pool.id === "gpu")) {
-      for (let k = 0; k < r.run.intervals; k++)
-        busyAccS += r.run.grid.busy[r.run.grid.at(k, g.index)] * g.acceleratorsPerReplica;
+      const rows = tenants.filter((t) => t.model === g.model.id);
+      const done = rows.reduce((a, t) => a + Number(t.completed), 0);
+      const prompt = rows.reduce((a, t) => a + Number(t.input_tokens), 0) / done;
+      const output = rows.reduce((a, t) => a + Number(t.output_tokens), 0) / done;
+      const rate = saturatedOutputTokensPerS(g.curve, prompt, output);
+      for (let k = 0; k < r.run.intervals; k++) {
+        const i = r.run.grid.at(k, g.index);
+        activeAccS +=
+          g.acceleratorsPerReplica * Math.min(r.run.grid.available[i], r.run.grid.outputTokens[i] / rate);
+      }
     }
+    expect(activeAccS).toBeGreaterThan(0);
     const presentAccS = 9.5 * 3600 * 8;
-    const watts = (h100.powerW.idle + (h100.powerW.peak - h100.powerW.idle) * (busyAccS / presentAccS)) / 1;
+    const watts = (h100.powerW.idle + (h100.powerW.peak - h100.powerW.idle) * (activeAccS / presentAccS)) / 1;
     const kwh = ((watts * 9.5) / 1000) * pue;
     expect(Number(pool("gpu").energy_kwh)).toBeCloseTo(kwh, 4);
     expect(micro(pool("gpu").energy_usd)).toBe(toMicro(kwh * usdPerKwh));

@@ -86,6 +86,10 @@ describe("compareSummaries", () => {
       sloAttainment: 1,
       revenueHhi: 1,
       jainFairness: 1,
+      busyFraction: 0.9,
+      computeUtilization: 0.1,
+      goodputOutputTokens: 1000,
+      latency: { ttftS: [0.1, 0.2, 0.3], tpotS: [0.01, 0.02, 0.03], e2eS: [1, 2, 3] },
     }) as Summary;
 
   it("gives A, B and B - A per figure from runs paired by seed", () => {
@@ -104,6 +108,9 @@ describe("compareSummaries", () => {
     expect(pct.diff!.n).toBe(2);
     expect(pct.diff!.mean).toBeCloseTo(0.1, 12);
     expect(rows.find((r) => r.figure.id === "utilization")!.diff!.halfWidth).toBe(0);
+    // Percentiles are read in their reported units: TPOT in ms.
+    expect(rows.find((r) => r.figure.id === "tpot_p99_ms")!.a!.mean).toBeCloseTo(30, 9);
+    expect(rows.find((r) => r.figure.id === "ttft_p90_s")!.b!.mean).toBeCloseTo(0.2, 12);
   });
 
   it("refuses runs that are not paired by seed", () => {
