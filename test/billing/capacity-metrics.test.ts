@@ -1,0 +1,87 @@
+/**
+ * Capacity metrics that follow load (docs/outputs.md, "Utilisation"): halving the offered load on a
+ * fixed fleet halves `utilization` while `busy_fraction` barely moves, and energy falls between the
+ * idle bound and the proportional one; tenant-shift's utilisation and energy fall after its shift.
+ */
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../support/run-scenario.js";
+import { parseCsv } from "./csv-helpers.js";
+
+const STEADY = "test/fixtures/metrics/steady-load.yaml";
+const RATE = "tenants.chat.workloads.w.arrival.rate_per_s";
+
+async function marginRow(rate: number) {
+  const r = await runScenario(STEADY, { set: [`${RATE}=${rate}`] });
+  const row = parseCsv(r.files().get("margin.csv")!)[0];
+  const summary = parseCsv(r.files().get("summary.csv")!)[0];
+  const profile = r.scenario.profiles.find((p) => p.id === row.profile)!;
+  // Energy with every node idle for the hour: the floor no load can go under.
+  const idleKwh = (profile.powerW.idle / 1000) * Number(row.node_hours) * r.scenario.billing.pue;
+  return { row, summary, idleKwh };
+}
+
+describe("capacity metrics under half the load", () => {
+  it("halve utilization, leave busy_fraction near 1, and cut energy between the idle and proportional bounds", async () => {
+    const full = await marginRow(24);
+    const half = await marginRow(12);
+    const u = (x: typeof full) => Number(x.row.utilization);
+    // Noise: about 86,000 and 43,000 requests whose output tokens have cv^2 = 0.8 (lognormal,
+    // p90/median = 2.67): the relative sd of each token total is below sqrt(1.8 / 43,000) = 0.0065,
+    // of their ratio below 0.009; 0.03 is over 3 sd.
+    expect(Math.abs(u(half) / u(full) - 0.5)).toBeLessThan(0.03);
+    expect(u(full)).toBeGreaterThan(0.02);
+    // Under continuous batching both loads keep every replica holding a request nearly always.
+    expect(Number(full.row.busy_fraction)).toBeGreaterThan(0.98);
+    expect(Math.abs(Number(full.row.busy_fraction) - Number(half.row.busy_fraction))).toBeLessThan(0.02);
+    // MFU follows the tokens too.
+    expect(
+      Math.abs(Number(half.row.compute_utilization) / Number(full.row.compute_utilization) - 0.5),
+    ).toBeLessThan(0.03);
+    // The summary's headline is the fleet's (one pool here: the same figure).
+    expect(Number(full.summary.utilization)).toBeCloseTo(u(full), 6);
+
+    const e = (x: typeof full) => Number(x.row.energy_kwh);
+    const idle = full.idleKwh;
+    expect(half.idleKwh).toBeCloseTo(idle, 9);
+    expect(e(half)).toBeLessThan(e(full));
+    expect(e(half)).toBeGreaterThan(idle);
+    // Not below the proportional bound: the dynamic part at most halves (within the noise above).
+    expect(e(half)).toBeGreaterThan(e(full) / 2);
+    expect(Math.abs((e(half) - idle) / (e(full) - idle) - 0.5)).toBeLessThan(0.03);
+    expect(Number(half.row.energy_usd)).toBeLessThan(Number(full.row.energy_usd));
+  });
+});
+
+describe("tenant-shift answers its question", () => {
+  it("utilisation and energy fall after the lab moves 40 % of its load away; busy time does not", async () => {
+    // The scenario's year shortened to four weeks with the shift at two weeks, the fluid mode only.
+    const r = await runScenario("scenarios/tenant-shift.yaml", {
+      horizon: "28d",
+      fidelity: "fluid",
+      set: ["events.0.at=336h"],
+    });
+    const rows = parseCsv(r.files().get("timeseries.csv")!);
+    const shiftMs = r.scenario.startMs + 336 * 3600 * 1000;
+    const sums = (after: boolean) => {
+      const s = { tokens: 0, energy: 0, busy: 0, n: 0, capacity: 0 };
+      for (const row of rows) {
+        if (Date.parse(row.period_start) >= shiftMs !== after) continue;
+        s.tokens += Number(row.output_tokens);
+        s.energy += Number(row.energy_kwh);
+        s.busy += Number(row.busy_fraction);
+        // Tokens / utilization = the saturated capacity behind the row.
+        if (Number(row.utilization) > 0) s.capacity += Number(row.output_tokens) / Number(row.utilization);
+        s.n++;
+      }
+      return s;
+    };
+    const before = sums(false);
+    const after = sums(true);
+    expect(before.n).toBe(after.n);
+    const uBefore = before.tokens / before.capacity;
+    const uAfter = after.tokens / after.capacity;
+    expect(uAfter).toBeLessThan(0.85 * uBefore);
+    expect(after.energy).toBeLessThan(0.95 * before.energy);
+    expect(Math.abs(after.busy / after.n - before.busy / before.n)).toBeLessThan(0.01);
+  });
+});
