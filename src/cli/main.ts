@@ -93,6 +93,17 @@ async function main(argv: string[]): Promise<void> {
           .option("quiet", { type: "boolean", default: false, describe: "no progress bar" })
           .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
           .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" })
+          .option("requests", {
+            type: "boolean",
+            default: false,
+            describe:
+              "also write requests.csv: one row per completed or rejected request, streamed (request fidelity)",
+          })
+          .option("requests-sample", {
+            type: "number",
+            describe:
+              "write only this seeded fraction of the requests to requests.csv (0 < P <= 1; implies --requests)",
+          })
           .option("workers", {
             type: "number",
             describe:
@@ -103,7 +114,7 @@ async function main(argv: string[]): Promise<void> {
             default: false,
             describe: "run even when the pre-flight estimate exceeds the event limit",
           }),
-      (a) => runCommand({ ...a, scenario: a.scenario as string }),
+      (a) => runCommand({ ...a, scenario: a.scenario as string, requestsSample: a["requests-sample"] }),
     )
     .command(
       "compare <a> <b>",

@@ -3,6 +3,7 @@
  * estimate it may check before the first event. The run layer (src/run) reads all of it; the
  * engines read the progress, stop and slice fields.
  */
+import type { RequestLog } from "./request-log.js";
 
 export interface RunOptions {
   /** Called between slices of events with the simulated time reached. */
@@ -19,6 +20,11 @@ export interface RunOptions {
    * the same for any number.
    */
   workers?: number | "auto";
+  /**
+   * Receives every request that leaves the system (completed or rejected), in the order of the
+   * run; a run with a request log runs its parts on this thread, one after another.
+   */
+  requestLog?: RequestLog;
 }
 
 /** What a run is expected to cost before it starts (from the workloads' expected arrivals). */

@@ -37,53 +37,101 @@ export async function writeDirAtomically(
   files: Map<string, string>,
   folder: OutputFolder,
 ): Promise<void> {
-  const target = resolve(dir);
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  await recoverInterruptedWrite(target);
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = sibling(target, "tmp", stamp);
-  const ready = sibling(target, "new", stamp);
-  const old = sibling(target, "old", stamp);
-  const manifest = folderManifest(folder.kind, folder.command, files.keys());
-  await mkdir(tmp);
-  let moved = false;
-  try {
-    // The manifest first: a folder of ours can be recognised (and cleaned) at every point after.
-    await writeFile(join(tmp, FOLDER_MANIFEST), manifestText(manifest));
-    for (const [name, content] of files) await writeFile(join(tmp, name), content);
-    await rename(tmp, ready);
-    // The target may have changed during a long run: check it again right before replacing it.
-    const foreign = await foreignEntriesIfFolder(target);
-    if (foreign !== null && foreign.length > 0) {
-      throw new InputError({
-        file: "--out",
-        message: `refused ${JSON.stringify(dir)}: it now holds files fleetsim did not write (${foreign.slice(0, 5).join(", ")}); nothing was written`,
-      });
-    }
+  const staged = await StagedFolder.begin(dir, folder, [...files.keys()]);
+  await staged.commit(files);
+}
+
+/**
+ * An output folder being written: its temporary sibling exists (with the manifest, which lists
+ * every file it will hold) from `begin`, so files too large to keep in memory (the request log)
+ * can be streamed into it during the run; `commit` adds the rest and swaps it into place, `abort`
+ * removes it.
+ */
+export class StagedFolder {
+  private constructor(
+    private readonly dir: string,
+    private readonly target: string,
+    private readonly stamp: string,
+  ) {}
+
+  static async begin(dir: string, folder: OutputFolder, names: readonly string[]): Promise<StagedFolder> {
+    const target = resolve(dir);
+    await mkdir(dirname(target), { recursive: true });
+    await recoverInterruptedWrite(target);
+    const staged = new StagedFolder(dir, target, `${process.pid}-${Date.now()}`);
+    const tmp = staged.tmp;
+    await mkdir(tmp);
     try {
-      await rename(target, old);
-      moved = true;
+      // The manifest first: a folder of ours can be recognised (and cleaned) at every point after.
+      await writeFile(
+        join(tmp, FOLDER_MANIFEST),
+        manifestText(folderManifest(folder.kind, folder.command, names)),
+      );
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      await staged.abort();
+      throw staged.named(e);
     }
-    if (FAULT === "kill-in-swap") process.kill(process.pid, "SIGKILL");
-    await rename(ready, target);
-    moved = false;
-    await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    if (moved) await rename(old, target).catch(() => undefined);
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    await rm(ready, { recursive: true, force: true }).catch(() => undefined);
-    // A system error names our temporary sibling; the user knows the folder they asked for.
+    return staged;
+  }
+
+  private get tmp(): string {
+    return sibling(this.target, "tmp", this.stamp);
+  }
+
+  /** Where a file of the folder is written before the swap. */
+  path(name: string): string {
+    return join(this.tmp, name);
+  }
+
+  async commit(files: Map<string, string>): Promise<void> {
+    const { target, tmp } = this;
+    const ready = sibling(target, "new", this.stamp);
+    const old = sibling(target, "old", this.stamp);
+    let moved = false;
+    try {
+      for (const [name, content] of files) await writeFile(join(tmp, name), content);
+      await rename(tmp, ready);
+      // The target may have changed during a long run: check it again right before replacing it.
+      const foreign = await foreignEntriesIfFolder(target);
+      if (foreign !== null && foreign.length > 0) {
+        throw new InputError({
+          file: "--out",
+          message: `refused ${JSON.stringify(this.dir)}: it now holds files fleetsim did not write (${foreign.slice(0, 5).join(", ")}); nothing was written`,
+        });
+      }
+      try {
+        await rename(target, old);
+        moved = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+      if (FAULT === "kill-in-swap") process.kill(process.pid, "SIGKILL");
+      await rename(ready, target);
+      moved = false;
+      await rm(old, { recursive: true, force: true });
+    } catch (e) {
+      if (moved) await rename(old, target).catch(() => undefined);
+      await this.abort();
+      await rm(ready, { recursive: true, force: true }).catch(() => undefined);
+      throw this.named(e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.tmp, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** A system error names our temporary sibling; the user knows the folder they asked for. */
+  private named(e: unknown): unknown {
     const err = e as NodeJS.ErrnoException;
     if (
       err.code !== undefined &&
-      (err.path === undefined || err.path.startsWith(join(parent, `.${basename(target)}.`)))
+      (err.path === undefined ||
+        err.path.startsWith(join(dirname(this.target), `.${basename(this.target)}.`)))
     ) {
-      err.path = target;
+      err.path = this.target;
     }
-    throw e;
+    return e;
   }
 }
 

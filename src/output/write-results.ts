@@ -62,6 +62,16 @@ export function resultFiles(
   return files;
 }
 
+/** The names resultFiles writes, known before the run (a staged folder's manifest lists them). */
+export const RESULT_FILES = [
+  "summary.csv",
+  "timeseries.csv",
+  "revenue_by_model.csv",
+  "tenants.csv",
+  "margin.csv",
+  "summary.json",
+] as const;
+
 export async function writeResults(
   dir: string,
   run: RunResult,

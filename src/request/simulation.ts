@@ -6,6 +6,7 @@
 
 import type { PartScope } from "../contract/parts.js";
 import type { RunPlan } from "../contract/plan.js";
+import type { RequestLog, RequestOutcome } from "../contract/request-log.js";
 import type { Routes } from "../contract/routes.js";
 import type { PreflightEstimate, RunOptions } from "../contract/run-options.js";
 import type { RunResult } from "../contract/run-result.js";
@@ -104,6 +105,10 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   private lastRouted = -1;
   private currentInterval = 0;
   private completedCount = 0;
+  /** The run's request log (RunOptions.requestLog), null without one: one test per leaving request. */
+  private requestLog: RequestLog | null = null;
+  /** Requests each workload has sent: the next one's number. */
+  private readonly seqOfWorkload: Float64Array;
 
   private constructor(
     readonly s: Scenario,
@@ -116,6 +121,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     owned: Uint8Array | null,
   ) {
     this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
+    this.seqOfWorkload = new Float64Array(sources.length);
     const staticBatching = s.scheduler.batching === "static";
     for (const g of topo.groups) {
       const live = replicasAt(g, g.initialNodes);
@@ -214,6 +220,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       if (a.at < this.s.horizon) sim.schedule(a.at, K_TIMELINE, i);
     });
     const slice = opts.sliceEvents ?? 200_000;
+    this.requestLog = opts.requestLog ?? null;
     try {
       for (;;) {
         const finished = sim.runSlice(this.s.horizon, this, slice);
@@ -298,6 +305,9 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     req.prompt[r] = d.promptTokens;
     req.output[r] = d.outputTokens;
     req.workload[r] = w;
+    req.seq[r] = this.seqOfWorkload[w]++;
+    req.restarts[r] = 0;
+    req.routeClass[r] = -1;
     req.replica[r] = -1;
     req.spot[r] = this.spotWorkload[w];
     const counters = this.stats[this.statOfWorkload[w]].counters;
@@ -331,6 +341,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   private reject(r: number, w: number): void {
     this.lastRouted = -1;
     this.stats[this.statOfWorkload[w]].rejected++;
+    if (this.requestLog !== null) this.logRequest(r, null, "rejected");
     this.leave(r);
   }
 
@@ -386,8 +397,38 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const g = rep.group;
     this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
     this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
+    if (this.requestLog !== null) this.logRequest(r, rep, "completed");
     this.completedCount++;
     this.leave(r);
+  }
+
+  /** Hands request r, leaving now, to the request log. */
+  private logRequest(r: number, rep: Replica | null, outcome: RequestOutcome): void {
+    const req = this.req;
+    const cls = this.routes.classes[req.routeClass[r]];
+    const model =
+      cls === undefined ? this.stats[this.statOfWorkload[req.workload[r]]].modelIndex : cls.modelIndex;
+    const price = this.priceEpochs[model][this.modelEpoch[model]];
+    this.requestLog!.add({
+      outcome,
+      workload: req.workload[r],
+      seq: req.seq[r],
+      servedModel: model,
+      group: rep === null ? -1 : rep.group,
+      replica: rep === null ? -1 : rep.index,
+      arrival: req.arrival[r],
+      admitted: rep === null ? -1 : req.admitted[r],
+      firstToken: rep === null ? -1 : req.firstToken[r],
+      end: this.sim.now,
+      promptTokens: req.prompt[r],
+      outputTokens: req.output[r],
+      restarts: req.restarts[r],
+      busyReplicaSeconds: rep === null ? 0 : rep.shareClock - req.shareAt[r],
+      pool: rep === null ? -1 : this.topo.groups[rep.group].poolIndex,
+      priceInput: price.input,
+      priceOutput: price.output,
+      failedOver: req.chainPos[r] > 0,
+    });
   }
 
   /** Request r leaves the system (completed or rejected). */
@@ -416,6 +457,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const req = this.req;
     this.preemptedCount++;
     this.stats[this.statOfWorkload[req.workload[r]]].preempted++;
+    req.restarts[r]++;
     req.admitted[r] = -1;
     req.firstToken[r] = -1;
     req.replica[r] = -1;

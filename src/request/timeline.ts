@@ -165,6 +165,7 @@ function setAlive(host: TimelineHost, reps: Replica[], alive: boolean, now: numb
     host.router.drainStranded(evicted);
     host.interrupted += evicted.length;
     for (const r of evicted) {
+      host.req.restarts[r]++;
       host.req.admitted[r] = -1;
       host.req.firstToken[r] = -1;
       host.route(r, host.req.chainPos[r]);

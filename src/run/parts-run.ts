@@ -69,7 +69,8 @@ export async function simulateParts(
 ): Promise<RunResult> {
   const started = performance.now();
   const cost = parts.map((p) => p.reduce((a, w) => a + plan.estimates[w].expectedRequests, 0) + 1);
-  const threads = Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length));
+  // A request log is written by this thread: the parts then run here, one after another.
+  const threads = opts.requestLog ? 1 : Math.max(1, Math.min(threadCount(plan, opts.workers), parts.length));
   const shared = claims(claimOrder(cost));
   const partTime = new Float64Array(parts.length);
   const partDone = new Float64Array(parts.length);
@@ -104,7 +105,7 @@ export async function simulateParts(
     first: firstPart,
     runHere: async (i, hooks) => {
       const run = i === firstPart ? first : createRun(s, plan, scopes[i]);
-      const r = await run.execute({ sliceEvents: opts.sliceEvents, ...hooks });
+      const r = await run.execute({ sliceEvents: opts.sliceEvents, requestLog: opts.requestLog, ...hooks });
       return partResult(r, run.sharedEvents);
     },
     shouldStop: opts.shouldStop,

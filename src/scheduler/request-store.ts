@@ -25,6 +25,10 @@ export class RequestStore {
   spot = new Uint8Array(0);
   /** KV-cache bytes reserved on the replica. */
   kvBytes = new Float64Array(0);
+  /** The request's number within its workload (a stable id for the request log). */
+  seq = new Float64Array(0);
+  /** Times its progress was lost and it was routed again (spot preemption, an outage). */
+  restarts = new Int32Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
@@ -67,6 +71,8 @@ export class RequestStore {
     this.routeClass = i32(this.routeClass);
     this.replica = i32(this.replica);
     this.kvBytes = f64(this.kvBytes);
+    this.seq = f64(this.seq);
+    this.restarts = i32(this.restarts);
     const spot = new Uint8Array(cap);
     spot.set(this.spot);
     this.spot = spot;

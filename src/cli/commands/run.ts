@@ -3,9 +3,11 @@ import { computeFinancials } from "../../billing/financials.js";
 import { summarize } from "../../billing/summary.js";
 import type { PreflightEstimate } from "../../contract/run-options.js";
 import { InputError } from "../../errors.js";
+import { StagedFolder } from "../../output/atomic-dir.js";
 import { safeFolderName } from "../../output/out-folder.js";
+import { REQUEST_LOG_FILE, RequestLogCsv } from "../../output/request-log-csv.js";
 import { summaryText } from "../../output/summary-text.js";
-import { summaryJson, writeResults } from "../../output/write-results.js";
+import { RESULT_FILES, resultFiles, summaryJson, writeResults } from "../../output/write-results.js";
 import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../run/preflight.js";
 import { simulate } from "../../run/simulate.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
@@ -26,6 +28,8 @@ export interface RunArgs {
   excel?: boolean;
   force?: boolean;
   workers?: number;
+  requests?: boolean;
+  requestsSample?: number;
 }
 
 /** The pre-flight check: says what a long run will cost, and refuses a huge one unless forced. */
@@ -38,6 +42,25 @@ export function preflightCheck(file: string, force: boolean, quiet: boolean) {
       process.stderr.write(`estimated ${millions(e.requests)} requests, ${millions(e.events)} events\n`);
     }
   };
+}
+
+/** The fraction of requests --requests / --requests-sample keep, null without a request log. */
+function requestSample(a: RunArgs, fidelity: string): number | null {
+  if (!a.requests && a.requestsSample === undefined) return null;
+  const p = a.requestsSample ?? 1;
+  if (!(Number.isFinite(p) && p > 0 && p <= 1)) {
+    throw new InputError({
+      file: "--requests-sample",
+      message: `must be a fraction above 0 and at most 1, got ${p}`,
+    });
+  }
+  if (fidelity !== "request") {
+    throw new InputError({
+      file: a.requests ? "--requests" : "--requests-sample",
+      message: `a ${fidelity} run moves flows, not requests: run it with --fidelity request for a request log`,
+    });
+  }
+  return p;
 }
 
 export async function runCommand(a: RunArgs): Promise<void> {
@@ -53,6 +76,13 @@ export async function runCommand(a: RunArgs): Promise<void> {
   const out = await prepareOutputFolder(a.out, `results/${safeFolderName(scenario.name)}`, {
     inputs: scenarioInputs(scenario),
   });
+  // The request log streams into the output folder's staging copy during the run.
+  const sample = requestSample(a, scenario.fidelity);
+  const folder = { kind: "run" as const, command: commandLine() };
+  const staged =
+    sample === null ? null : await StagedFolder.begin(out, folder, [...RESULT_FILES, REQUEST_LOG_FILE]);
+  const log =
+    staged === null ? null : new RequestLogCsv(staged.path(REQUEST_LOG_FILE), scenario, sample ?? 1);
   const bar = progressBar(scenario.horizon, !a.quiet && !a.json);
   let run: Awaited<ReturnType<typeof simulate>>;
   try {
@@ -61,13 +91,19 @@ export async function runCommand(a: RunArgs): Promise<void> {
       shouldStop: () => interrupt.requested,
       preflight: preflightCheck(a.scenario, a.force === true, a.quiet === true || a.json === true),
       workers: a.workers ?? "auto",
+      requestLog: log ?? undefined,
     });
+    log?.close();
+  } catch (e) {
+    await staged?.abort();
+    throw e;
   } finally {
     bar.stop();
   }
   const fin = computeFinancials(run);
   const summary = summarize(run, fin);
-  await writeResults(out, run, fin, summary, { excel: a.excel }, commandLine());
+  if (staged === null) await writeResults(out, run, fin, summary, { excel: a.excel }, folder.command);
+  else await staged.commit(resultFiles(run, fin, summary, { excel: a.excel }));
   if (a.json) process.stdout.write(`${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   else process.stdout.write(summaryText(summary, out));
 }
