@@ -4,9 +4,15 @@
  * to models by busy accelerator-seconds with the idle remainder on its own line. Every figure is
  * whole micro-dollars; see docs/billing.md for each rule and its formula.
  */
+
+import {
+  type GroupIntervalUse,
+  type GroupMix,
+  groupIntervalUse,
+  groupMixes,
+} from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
 import { capacityRevenue } from "./capacity-revenue.js";
-import { type GroupIntervalUse, groupIntervalUse } from "./capacity-use.js";
 import { attributeCost } from "./cost-attribution.js";
 import { type PoolIntervalCost, poolCosts } from "./infrastructure-cost.js";
 import type { CostLine, RevenueLine } from "./lines.js";
@@ -24,13 +30,16 @@ export interface Financials {
   poolCosts: PoolIntervalCost[];
   /** Per tenant, in scenario order. */
   tenants: TenantBill[];
-  /** Per report interval x group (metrics/capacity-use.ts): what energy and the utilisation figures follow. */
+  /** Per report interval x group (capacity/capacity-use.ts): what energy and the utilisation figures follow. */
   use: GroupIntervalUse[];
+  /** Per group: the mix it served and its saturated rate (what `use` measures capacity by). */
+  mixes: GroupMix[];
 }
 
 export function computeFinancials(run: RunResult): Financials {
   const rows = statRows(run);
-  const use = groupIntervalUse(run);
+  const mixes = groupMixes(run);
+  const use = groupIntervalUse(run, mixes);
   const pc = poolCosts(run, use);
   const usage = [...usageRevenue(run), ...capacityRevenue(run, pc, rows)];
   const adjustments = tenantAdjustments(run, usage, tenantSloAttainment(run), rows);
@@ -40,5 +49,6 @@ export function computeFinancials(run: RunResult): Financials {
     poolCosts: pc,
     tenants: adjustments.bills,
     use,
+    mixes,
   };
 }

@@ -9,9 +9,10 @@
  * is turned into money once per pool over the whole run, then split over report intervals by its
  * own driver (present accelerator-seconds; energy by joules), so the intervals add up exactly.
  */
+
+import { type GroupIntervalUse, groupIntervalUse } from "../capacity/capacity-use.js";
 import { acceleratorRates, profileOf } from "../contract/cost-rates.js";
 import type { RunResult } from "../contract/run-result.js";
-import { type GroupIntervalUse, groupIntervalUse } from "./capacity-use.js";
 import { type Micro, splitMicro, toMicro } from "./money.js";
 import { strandedAcceleratorSeconds } from "./stranded-accelerators.js";
 

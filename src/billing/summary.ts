@@ -1,7 +1,8 @@
 /** The run's headline figures, from the finished run and its financials. */
+
+import { sumUse, useRatios } from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
 import { type LatencyPercentiles, latencyPercentiles } from "../metrics/latency-percentiles.js";
-import { sumUse, useRatios } from "./capacity-use.js";
 import { hhi, jainIndex } from "./concentration.js";
 import type { Financials } from "./financials.js";
 import { IDLE } from "./lines.js";

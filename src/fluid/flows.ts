@@ -5,8 +5,8 @@
  */
 import type { Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
+import { fullRequestsPerS } from "../fleet/operating-point.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
-import { fullRequestsPerS } from "./operating-point.js";
 import { tokenCv2 } from "./prompt-variability.js";
 
 export interface FlowLayout {

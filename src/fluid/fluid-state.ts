@@ -13,6 +13,7 @@
 
 import type { Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
+import { emptyOperatingPoint, solveOperatingPoint } from "../fleet/operating-point.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { UsageLedger } from "../metrics/usage-ledger.js";
@@ -20,7 +21,6 @@ import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import { availableOf, FluidTimeline } from "./fleet-timeline.js";
 import { buildFlows, type FlowLayout } from "./flows.js";
-import { emptyOperatingPoint, solveOperatingPoint } from "./operating-point.js";
 import { ExpectedUsage } from "./whole-usage.js";
 
 export class FluidState {

@@ -3,9 +3,9 @@
  * (see /docs/outputs.md for every column). Nothing here reaches back into the simulation.
  */
 
-import { sumUse, useRatios } from "../billing/capacity-use.js";
 import { type Financials, IDLE } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
+import { sumUse, useRatios } from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
 import { type LatencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";

@@ -6,6 +6,7 @@ import type { Summary } from "../billing/summary.js";
 import type { RunResult } from "../contract/run-result.js";
 import { writeDirAtomically } from "./atomic-dir.js";
 import { buildInfo } from "./build.js";
+import { capacityTable } from "./capacity-table.js";
 import { formatCell, toCsv } from "./csv.js";
 import {
   marginTable,
@@ -58,6 +59,7 @@ export function resultFiles(
   files.set("revenue_by_model.csv", toCsv(revenueByModelTable(run, fin), bom));
   files.set("tenants.csv", toCsv(tenantsTable(run, fin), bom));
   files.set("margin.csv", toCsv(marginTable(run, fin), bom));
+  files.set("capacity.csv", toCsv(capacityTable(run, fin.use, fin.mixes), bom));
   files.set("summary.json", `${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   return files;
 }
@@ -69,6 +71,7 @@ export const RESULT_FILES = [
   "revenue_by_model.csv",
   "tenants.csv",
   "margin.csv",
+  "capacity.csv",
   "summary.json",
 ] as const;
 

@@ -3,9 +3,10 @@
  * the distribution allows. For Y = min(cap, max(1, round(X))), an integer in [1, cap]:
  *   E[Y] = 1 + sum_{k=2}^{cap} P(Y >= k) = 1 + sum_{k=2}^{cap} P(X >= k - 1/2).
  */
+
+import { normalTail } from "../normal-tail.js";
 import type { TokenDist } from "../scenario/types.js";
 import { loadEmpiricalValues } from "./empirical-values.js";
-import { normalTail } from "./normal-tail.js";
 import { lognormalParams, tokenCap, uniformRange } from "./token-sampler.js";
 
 /** Terms summed one by one for a lognormal; beyond, the sum is replaced by its integral. */

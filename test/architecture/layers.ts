@@ -9,7 +9,7 @@ const BASE = ["root"];
 /** What the scenario describes and what a run measures: read by every layer above. */
 const INPUTS = ["scenario", "fleet", "workload", "metrics", ...BASE];
 /** The domain below the run layer: the contract and what reads it. */
-const DOMAIN = ["contract", "scheduler", "billing", ...INPUTS];
+const DOMAIN = ["contract", "scheduler", "capacity", "billing", ...INPUTS];
 
 export const ALLOWED: Record<string, readonly string[]> = {
   root: [],
@@ -20,7 +20,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   metrics: BASE,
   contract: INPUTS,
   scheduler: ["contract", "engine", ...INPUTS],
-  billing: ["contract", ...INPUTS],
+  // What a finished run used of its capacity (utilisation, headroom): read by billing (energy).
+  capacity: ["contract", ...INPUTS],
+  billing: ["contract", "capacity", ...INPUTS],
   // The engines: the request engine on the event engine, the fluid engine on its own steps.
   request: ["contract", "scheduler", "engine", ...INPUTS],
   fluid: ["contract", "scheduler", ...INPUTS],

@@ -85,3 +85,29 @@ describe("tenant-shift answers its question", () => {
     expect(Math.abs(after.busy / after.n - before.busy / before.n)).toBeLessThan(0.01);
   });
 });
+
+describe("headroom (capacity.csv)", () => {
+  it("estimates the load at which the mean latency reaches the SLO, as a request-level run measures it", async () => {
+    const base = await runScenario(STEADY, { horizon: "10m" });
+    const row = parseCsv(base.files().get("capacity.csv")!)[0];
+    const peak = Number(row.peak_requests_per_s);
+    const max = Number(row.est_max_requests_per_s_within_slo);
+    expect(Number(row.est_headroom)).toBeCloseTo(max / peak - 1, 3); // cells of 4 and 6 decimals
+    expect(max).toBeLessThan(Number(row.saturated_requests_per_s));
+    const at = async (rate: number) => {
+      const r = await runScenario(STEADY, { horizon: "10m", set: [`${RATE}=${rate}`] });
+      const t = parseCsv(r.files().get("tenants.csv")!)[0];
+      return { attainment: Number(t.slo_attainment), tpotMs: Number(t.tpot_mean_ms) };
+    };
+    const tpotSloMs = Number(row.slo_tpot_ms);
+    // Well inside the estimate: the SLO holds for nearly every request.
+    const inside = await at(0.8 * max);
+    expect(inside.attainment).toBeGreaterThan(0.95);
+    // At the estimate the mean TPOT is at the SLO (the binding limit here), so about half miss.
+    const edge = await at(max);
+    expect(Math.abs(edge.tpotMs / tpotSloMs - 1)).toBeLessThan(0.1);
+    expect(edge.attainment).toBeLessThan(0.9);
+    // Beyond it the SLO is broken for most requests.
+    expect((await at(1.15 * max)).attainment).toBeLessThan(0.5);
+  });
+});

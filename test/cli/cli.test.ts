@@ -17,6 +17,7 @@ describe("fleetsim run", () => {
     expect(r.stdout).toMatch(/^scenario +mmc-rho-0\.5 \(seed 7, horizon 10m\)/);
     expect(r.stdout).toMatch(/margin +\$/);
     expect(readdirSync(out).sort()).toEqual([
+      "capacity.csv",
       "fleetsim.json",
       "margin.csv",
       "revenue_by_model.csv",

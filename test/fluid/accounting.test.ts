@@ -6,7 +6,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { fullRequestsPerS } from "../../src/fluid/operating-point.js";
+import { fullRequestsPerS } from "../../src/fleet/operating-point.js";
 import { runScenario } from "../support/run-scenario.js";
 
 const fluid = { fidelity: "fluid" as const };

@@ -1,13 +1,13 @@
 /** The fluid model's fixed point (Little's law on the batch), saturation and busy fraction. */
 import { describe, expect, it } from "vitest";
-import type { ServiceCurve } from "../../src/fleet/service-model.js";
-import { busyFraction } from "../../src/fluid/busy-fraction.js";
+import { busyFraction } from "../../src/fleet/busy-fraction.js";
 import {
   decodeAt,
   emptyOperatingPoint,
   fullRequestsPerS,
   solveOperatingPoint,
-} from "../../src/fluid/operating-point.js";
+} from "../../src/fleet/operating-point.js";
+import type { ServiceCurve } from "../../src/fleet/service-model.js";
 
 /** decode(b) = b / (t0 + b t1): 50 ms per step plus 1 ms per sequence, batch up to 64. */
 function curve(): ServiceCurve {

@@ -16,6 +16,7 @@ describe("determinism", () => {
     const a = comparable((await runScenario("scenarios/multi-model-2025.yaml", opts)).files());
     const b = comparable((await runScenario("scenarios/multi-model-2025.yaml", opts)).files());
     expect([...a.keys()].sort()).toEqual([
+      "capacity.csv",
       "margin.csv",
       "revenue_by_model.csv",
       "summary.csv",

@@ -15,8 +15,9 @@
  * request decodes in. No root below the maximum batch B means the replicas are saturated: they
  * run full and complete 1 / (p + (O - 1) / d(B)) requests/s each.
  */
-import type { ServiceCurve } from "../fleet/service-model.js";
+
 import { busyFraction } from "./busy-fraction.js";
+import type { ServiceCurve } from "./service-model.js";
 
 export interface OperatingPoint {
   /** Mean requests held per replica (prefilling or decoding). */

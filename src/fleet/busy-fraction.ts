@@ -9,7 +9,7 @@
  * One replica gives 1 - exp(-L) (M/G/inf idle probability); many give min(1, L) in the limit.
  * Exact sum up to EXACT_LIMIT replicas, normal approximation of the Poisson beyond.
  */
-import { normalTail } from "../workload/normal-tail.js";
+import { normalTail } from "../normal-tail.js";
 
 const EXACT_LIMIT = 32;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
