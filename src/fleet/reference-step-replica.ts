@@ -58,6 +58,8 @@ export interface ReferenceRunResult {
   steps: number;
   endTime: number;
   tokensProduced: number;
+  /** Tokens run through the model (prompt chunks and decodes), recomputation included. */
+  tokensComputed: number;
   preemptions: number;
   preemptionsByTenant: Map<string, number>;
   blocks: { total: number; allocated: number; freed: number; peakInUse: number; inUseAtEnd: number };
@@ -114,6 +116,7 @@ export function runReferenceReplica(
   let now = 0;
   let steps = 0;
   let tokensProduced = 0;
+  let tokensComputed = 0;
   let preemptions = 0;
   let peakRunning = 0;
   const preemptionsByTenant = new Map<string, number>();
@@ -222,6 +225,7 @@ export function runReferenceReplica(
     let anyFinished = false;
     for (const [s, n] of scheduled) {
       s.computed += n;
+      tokensComputed += n;
       if (s.computed !== known(s)) continue;
       s.generated += 1;
       tokensProduced += 1;
@@ -253,6 +257,7 @@ export function runReferenceReplica(
     steps,
     endTime: now,
     tokensProduced,
+    tokensComputed,
     preemptions,
     preemptionsByTenant,
     blocks: {
