@@ -42,8 +42,11 @@ export interface MlperfCase {
 
 /** Workload shape of MLPerf's Llama-2-70B task (processed OpenOrca, 24,576 samples). */
 export const OPENORCA: TokenShape = {
-  // ESTIMATE: mean prompt about 294 tokens (MLCommons' processed OpenOrca, prompts capped at 1,024)
-  inputMean: 294,
+  // ESTIMATE: mean prompt about 200 tokens (docs/service-model.md: the MLPerf OpenOrca set on
+  // Hugging Face, ctuning/MLPerf-OpenOrca, 24,576 rows in 41,708,098 bytes, less the responses;
+  // 294.45 in MLPerf's README is the mean OUTPUT of the reference run). Prompts < 1,024 tokens
+  // (processorca.py seqlen_limit 1024)
+  inputMean: 200,
   inputMax: 1024,
   // [S20] accuracy.txt of NVIDIA's v4.1 H100 result: 290.3 generated tokens per sample
   outputMean: 290.3,

@@ -14,10 +14,10 @@ const SERVER_DURATION_S = 300;
 
 /** Tolerances reached (relative error), per case: [Offline, Server]. 0.10 is the target. */
 const TOLERANCE: Record<string, [number, number]> = {
-  // Offline -10.4 %; Server NOT within 10 %: +12.6 % (300 s runs) / +10.9 % (600 s)
-  "Llama-2-70B 8 x H100 (v4.1)": [0.12, 0.15],
-  // Offline NOT within 10 %: -22.7 %; Server -4.1 % (300 s) / -7.9 % (600 s)
-  "Llama-2-70B 8 x H200 (v4.1)": [0.25, 0.1],
+  // Offline +9.2 %; Server NOT within 10 %: +35 % (300 s runs) / +32 % (600 s)
+  "Llama-2-70B 8 x H100 (v4.1)": [0.1, 0.38],
+  // Offline -5.6 %; Server NOT within 10 %: +15 % (300 s) / +11 % (600 s)
+  "Llama-2-70B 8 x H200 (v4.1)": [0.1, 0.18],
   // NOT within 10 %: Offline -28 %, Server -24 %; driven by the estimated CNN/DailyMail prompt length
   "Llama-3.1-8B 1 x H100, vLLM (v5.1)": [0.3, 0.27],
 };
