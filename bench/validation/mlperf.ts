@@ -3,7 +3,7 @@
  * "MLPerf checks"). Offline runs MLPerf's own sample count per replica; Server bisects the Poisson
  * rate over runs of `--duration` seconds of arrivals (MLPerf's minimum is 600 s).
  *
- *   npx tsx bench/validation/mlperf.ts [--duration 600] [--compute 0.5] [--memory 0.7]
+ *   npx tsx bench/validation/mlperf.ts [--duration 600] [--compute 0.5] [--memory 0.7] [--prefill pause]
  *
  * --compute / --memory override the profiles' efficiencies (sensitivity only: the defaults are the
  * profiles' documented figures).
@@ -12,7 +12,12 @@ import { parseArgs } from "node:util";
 import { mlperfCases, offlineTokensPerS, serverTokensPerS } from "../../test/serving/mlperf-harness.js";
 
 const { values } = parseArgs({
-  options: { duration: { type: "string" }, compute: { type: "string" }, memory: { type: "string" } },
+  options: {
+    duration: { type: "string" },
+    compute: { type: "string" },
+    memory: { type: "string" },
+    prefill: { type: "string" },
+  },
 });
 const duration = Number(values.duration ?? 600);
 const pct = (x: number, ref: number) => `${x >= ref ? "+" : ""}${(((x - ref) / ref) * 100).toFixed(1)} %`;
@@ -21,8 +26,9 @@ for (const c of mlperfCases()) {
     ...(values.compute !== undefined && { computeEfficiency: Number(values.compute) }),
     ...(values.memory !== undefined && { memoryEfficiency: Number(values.memory) }),
   };
-  c.offline = { ...c.offline, device };
-  c.server = { ...c.server, device };
+  const prefill = values.prefill === "pause" ? ("pause" as const) : ("chunked" as const);
+  c.offline = { ...c.offline, device, prefill };
+  c.server = { ...c.server, device, prefill };
   const t0 = Date.now();
   const offline = offlineTokensPerS(c, c.offlineSamplesPerReplica);
   const server = serverTokensPerS(c, duration, offline);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatProblem } from "../../src/errors.js";
 import {
   activeParams,
   expectedExpertsTouched,
@@ -7,6 +8,7 @@ import {
   paramsReadPerStep,
   totalParams,
 } from "../../src/fleet/architecture.js";
+import { loadLines, MINIMAL, problemsOfLines } from "../scenario/helpers.js";
 import { model, shippedModels } from "./helpers.js";
 
 /**
@@ -88,5 +90,25 @@ describe("model architecture", () => {
     // one token reads the active parameters minus the embedding
     expect(paramsReadPerStep(a, 1)).toBeCloseTo(activeParams(a) - a.vocabSize * a.hiddenSize, 0);
     expect(paramsReadPerStep(a, 10_000)).toBeCloseTo(totalParams(a) - a.vocabSize * a.hiddenSize, 0);
+  });
+
+  it("a scenario model's architecture is resolved (head_dim defaults to hidden / heads); experts_active <= experts", async () => {
+    const s = await loadLines([
+      ...MINIMAL,
+      "models:",
+      "  - id: fx-moe",
+      "    architecture: { layers: 2, hidden_size: 64, attention_heads: 4, kv_heads: 2, intermediate_size: 128, vocab_size: 100, experts: 4, experts_active: 2 }",
+    ]);
+    const a = s.models.find((m) => m.id === "fx-moe")!.architecture!;
+    expect(a.headDim).toBe(16);
+    expect(a.experts).toBe(4);
+    expect(a.tiedEmbeddings).toBe(false);
+    const problems = await problemsOfLines([
+      ...MINIMAL,
+      "models:",
+      "  - id: fx-moe",
+      "    architecture: { layers: 2, hidden_size: 64, attention_heads: 4, kv_heads: 2, intermediate_size: 128, vocab_size: 100, experts: 2, experts_active: 3 }",
+    ]);
+    expect(problems.map(formatProblem).join("\n")).toMatch(/experts_active must be <= experts/);
   });
 });

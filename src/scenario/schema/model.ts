@@ -17,6 +17,10 @@ export const architectureSchema = z
     experts: positiveCount("num_local_experts (MoE). Default 1 (dense)").default(1),
     experts_active: positiveCount("num_experts_per_tok (MoE). Default 1 (dense)").default(1),
   })
+  .refine((a) => a.experts_active <= a.experts, {
+    message: "experts_active must be <= experts",
+    path: ["experts_active"],
+  })
   .describe(
     "Public architecture; the step model derives weights read, FLOPs and KV bytes from it. Not yet used by the production replica",
   );
