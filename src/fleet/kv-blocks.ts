@@ -106,3 +106,41 @@ export class KvBlockPool {
     this.freedTotal += n;
   }
 }
+
+/**
+ * For requests decoding together, one token each per step (request i has `computed[i]` tokens
+ * computed and holds `held[i]` blocks), how many steps run before one of them needs a block the
+ * pool (`freeBlocks` free) no longer has: steps 0 .. k-1 get their blocks, step k would not.
+ * At most `maxSteps` (the caller's horizon, e.g. until the first request finishes).
+ *
+ * For the fast replica's coalesced decode runs: step s gives request i its (computed + s + 1)-th
+ * token, which needs blocksFor(computed + s + 1) blocks, so its first extra block is due at step
+ * held x blockSize - computed and one more every blockSize steps; the blocks due by step s grow
+ * with s, and the answer is found by bisection.
+ */
+export function decodeStepsBeforeBlockShortage(
+  computed: ArrayLike<number>,
+  held: ArrayLike<number>,
+  freeBlocks: number,
+  blockSize: number,
+  maxSteps: number,
+): number {
+  const due = (s: number): number => {
+    let total = 0;
+    for (let i = 0; i < computed.length; i++) {
+      const first = held[i]! * blockSize - computed[i]!;
+      if (s >= first) total += Math.floor((s - first) / blockSize) + 1;
+    }
+    return total;
+  };
+  if (due(maxSteps - 1) <= freeBlocks) return maxSteps;
+  // smallest s with due(s) > freeBlocks
+  let lo = 0;
+  let hi = maxSteps - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (due(mid) > freeBlocks) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

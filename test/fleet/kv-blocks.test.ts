@@ -1,6 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { totalParams } from "../../src/fleet/architecture.js";
-import { blocksFor, KvBlockPool, kvBlockCount } from "../../src/fleet/kv-blocks.js";
+import {
+  blocksFor,
+  decodeStepsBeforeBlockShortage,
+  KvBlockPool,
+  kvBlockCount,
+} from "../../src/fleet/kv-blocks.js";
 import { servingSetup } from "../../src/fleet/step-setup.js";
 import { model, profile } from "./helpers.js";
 
@@ -57,5 +63,30 @@ describe("paged KV blocks", () => {
     expect(pool.freedTotal).toBe(10);
     expect(pool.peakInUse).toBe(10);
     expect(() => pool.release(1)).toThrow(/only 0 are in use/);
+  });
+
+  it("decode steps before a block shortage: the closed form equals allocating step by step", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(1, 4, 16),
+        fc.integer({ min: 1, max: 300 }),
+        (computed, free, blockSize, maxSteps) => {
+          const held = computed.map((c) => blocksFor(c, blockSize));
+          const pool = new KvBlockPool(free);
+          const have = [...held];
+          let steps = 0;
+          outer: for (; steps < maxSteps; steps++) {
+            for (const [i, c] of computed.entries()) {
+              const need = blocksFor(c + steps + 1, blockSize) - have[i]!;
+              if (!pool.tryAllocate(need)) break outer;
+              have[i]! += Math.max(0, need);
+            }
+          }
+          expect(decodeStepsBeforeBlockShortage(computed, held, free, blockSize, maxSteps)).toBe(steps);
+        },
+      ),
+    );
   });
 });

@@ -46,6 +46,20 @@ describe("reference step replica", () => {
     expect(r.blocks.peakInUse).toBe(blocksFor(300 + 39, cfg.blockSize));
   });
 
+  it("a batch decoding together finishes after the closed-form sum of its decode steps", () => {
+    const cfg = setup();
+    const reqs = Array.from({ length: 24 }, (_, i) => req(i, 0, 200 + i, 30));
+    const r = runReferenceReplica(reqs, cfg);
+    const prefill = emptyComposition();
+    for (const q of reqs) addPrefillChunk(prefill, 0, q.promptTokens, true);
+    const first = cfg.stepModel.stepSeconds(prefill);
+    const cached = reqs.reduce((s, q) => s + q.promptTokens, 0);
+    for (const q of r.requests) {
+      expect(q.firstTokenAt).toBeCloseTo(first, 12);
+      expect(q.finishAt).toBeCloseTo(first + cfg.stepModel.decodeRunSeconds(24, cached, 29), 9);
+    }
+  });
+
   it("chunked prefill: a prompt longer than the budget takes ceil(prompt / budget) steps", () => {
     const cfg = setup({ maxNumBatchedTokens: 512 });
     const r = runReferenceReplica([req(0, 0, 1300, 1)], cfg);
