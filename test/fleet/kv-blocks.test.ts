@@ -7,8 +7,9 @@ import {
   KvBlockPool,
   kvBlockCount,
 } from "../../src/fleet/kv-blocks.js";
+import { fitProblem } from "../../src/fleet/placement.js";
 import { servingSetup } from "../../src/fleet/step-setup.js";
-import { model, profile } from "./helpers.js";
+import { model, profile, shippedModels, shippedProfiles } from "./helpers.js";
 
 describe("paged KV blocks", () => {
   it("a request holds ceil(tokens / block size) blocks", () => {
@@ -88,5 +89,17 @@ describe("paged KV blocks", () => {
         },
       ),
     );
+  });
+
+  it("every catalog architecture that fits a shipped profile gets blocks for at least one 1,024-token request", () => {
+    let checked = 0;
+    for (const p of shippedProfiles)
+      for (const m of shippedModels) {
+        if (!m.architecture || fitProblem(p, m)) continue;
+        const s = servingSetup(p, m);
+        expect(s.kvBlocks, `${m.id} on ${p.id}`).toBeGreaterThanOrEqual(blocksFor(1024, s.blockSize));
+        checked += 1;
+      }
+    expect(checked).toBeGreaterThan(50);
   });
 });
