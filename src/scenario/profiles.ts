@@ -2,6 +2,7 @@
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors.js";
+import { toArchitecture } from "./architecture.js";
 import { duplicate, fileLocator, ProblemList } from "./problems.js";
 import { catalogSchema } from "./schema/model.js";
 import { profileSchema, type RawProfile } from "./schema/profile.js";
@@ -102,6 +103,14 @@ function loadProfile(file: string): HardwareProfile {
     priceUsdPerHour: raw.price_usd_per_hour,
     sources: raw.sources,
     performance,
+    ...(raw.interconnect && {
+      interconnect: {
+        kind: raw.interconnect.kind,
+        bandwidthGbPerS: raw.interconnect.bandwidth_gb_per_s,
+        latencyUs: raw.interconnect.latency_us,
+      },
+    }),
+    ...(raw.step_overhead_ms !== undefined && { stepOverheadMs: raw.step_overhead_ms }),
     file,
   };
 }
@@ -164,6 +173,7 @@ export function loadCatalog(file: string): ModelSpec[] {
       acceleratorsPerReplica: m.accelerators_per_replica,
       price: { inputUsdPerMtok: m.price.input_usd_per_mtok, outputUsdPerMtok: m.price.output_usd_per_mtok },
       ownerRevenueShare: m.owner_revenue_share ?? 0,
+      ...(m.architecture && { architecture: toArchitecture(m.architecture) }),
     });
   });
   problems.throwIfAny();

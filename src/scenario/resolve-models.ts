@@ -2,6 +2,8 @@
  * The scenario's models: each `models:` entry merged over its catalog entry, plus every catalog
  * model referenced somewhere without being listed. References to unknown models are reported.
  */
+
+import { toArchitecture } from "./architecture.js";
 import type { ProblemList } from "./problems.js";
 import type { RawScenarioModel } from "./schema/model.js";
 import { didYouMean } from "./suggest.js";
@@ -92,6 +94,13 @@ export class ModelRegistry {
         outputUsdPerMtok: m.price?.output_usd_per_mtok ?? base!.price.outputUsdPerMtok,
       },
       ownerRevenueShare: m.owner_revenue_share ?? base?.ownerRevenueShare ?? 0,
+      ...architectureOf(m, base),
     };
   }
+}
+
+/** The model's architecture: the scenario's, else the catalog's, else none. */
+function architectureOf(m: RawScenarioModel, base: ModelSpec | undefined): Pick<ModelSpec, "architecture"> {
+  if (m.architecture) return { architecture: toArchitecture(m.architecture) };
+  return base?.architecture ? { architecture: base.architecture } : {};
 }

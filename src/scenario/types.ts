@@ -4,6 +4,8 @@
  * seconds from the scenario start, all money in USD, all prices of tokens per million tokens.
  */
 
+import type { ModelArchitecture } from "../fleet/architecture.js";
+
 export type Seconds = number;
 
 export interface Scenario {
@@ -62,6 +64,8 @@ export interface ModelSpec {
   acceleratorsPerReplica: number;
   price: { inputUsdPerMtok: number; outputUsdPerMtok: number };
   ownerRevenueShare: number;
+  /** Public architecture, when given (step model; src/fleet/architecture.ts). */
+  architecture?: ModelArchitecture;
 }
 
 export interface MeasuredPerformance {
@@ -88,6 +92,10 @@ export interface HardwareProfile {
   priceUsdPerHour: number;
   sources: string[];
   performance: MeasuredPerformance[];
+  /** Accelerator-to-accelerator link (step model), when given. */
+  interconnect?: { kind: string; bandwidthGbPerS: number; latencyUs: number };
+  /** Fixed time of every serving step, ms (step model), when given. */
+  stepOverheadMs?: number;
   /** File the profile was read from ("" when built in code). */
   file: string;
 }

@@ -2,6 +2,29 @@
 import { z } from "zod";
 import { fraction, id, positive, positiveCount, text, usdPerMtok } from "./fields.js";
 
+/** A model's public architecture, as its Hugging Face config.json names it (src/fleet/architecture.ts). */
+export const architectureSchema = z
+  .strictObject({
+    layers: positiveCount("num_hidden_layers"),
+    hidden_size: positiveCount("hidden_size"),
+    attention_heads: positiveCount("num_attention_heads"),
+    kv_heads: positiveCount("num_key_value_heads (GQA); = attention_heads without GQA"),
+    head_dim: positiveCount("head_dim. Default: hidden_size / attention_heads").optional(),
+    intermediate_size: positiveCount("intermediate_size: the MLP's inner width (MoE: per expert)"),
+    vocab_size: positiveCount("vocab_size"),
+    tied_embeddings: z.boolean().default(false).describe("tie_word_embeddings. Default false"),
+    qkv_bias: z.boolean().default(false).describe("Q/K/V projections carry a bias (Qwen2). Default false"),
+    experts: positiveCount("num_local_experts (MoE). Default 1 (dense)").default(1),
+    experts_active: positiveCount("num_experts_per_tok (MoE). Default 1 (dense)").default(1),
+  })
+  .refine((a) => a.experts_active <= a.experts, {
+    message: "experts_active must be <= experts",
+    path: ["experts_active"],
+  })
+  .describe(
+    "Public architecture; the step model derives weights read, FLOPs and KV bytes from it. Not yet used by the production replica",
+  );
+
 const modelFields = {
   owner: text("The lab that owns the model (tenant-independent), e.g. openai"),
   params_b: positive("Total parameters, billions (sets the memory footprint of the weights)"),
@@ -14,6 +37,7 @@ const modelFields = {
   owner_revenue_share: fraction(
     "Fraction (0..1) of token revenue paid on to the model owner (a cost of revenue). Default 0",
   ),
+  architecture: architectureSchema,
 };
 
 const priceDescription = "List price to end customers";
@@ -39,6 +63,7 @@ export const catalogModelSchema = z.strictObject({
   ...modelFields,
   active_params_b: modelFields.active_params_b.optional(),
   owner_revenue_share: modelFields.owner_revenue_share.optional(),
+  architecture: modelFields.architecture.optional(),
   price: z
     .strictObject({
       input_usd_per_mtok: usdPerMtok("Price of prompt tokens"),
@@ -58,6 +83,7 @@ export const catalogSchema = z.strictObject({
 
 export type RawScenarioModel = z.output<typeof scenarioModelSchema>;
 export type RawCatalogModel = z.output<typeof catalogModelSchema>;
+export type RawArchitecture = z.output<typeof architectureSchema>;
 
 function partial<T extends Record<string, z.ZodType>>(shape: T): { [K in keyof T]: z.ZodOptional<T[K]> } {
   const out: Record<string, z.ZodType> = {};

@@ -35,6 +35,21 @@ export const profileSchema = z.strictObject({
   opex_usd_per_hour: nonNegative("Whole-node running cost besides energy, USD/hour"),
   price_usd_per_hour: nonNegative("List price of renting the node, USD/hour"),
   sources: z.array(text("A source")).min(1).describe("Where each figure comes from (required)"),
+  interconnect: z
+    .strictObject({
+      kind: text("nvlink4 | nvlink5 | pcie5 | ethernet ..."),
+      bandwidth_gb_per_s: positive(
+        "Bandwidth one accelerator sends in ONE direction, GB/s (NVLink 4: 900 GB/s total = 450 each way)",
+      ),
+      latency_us: nonNegative("Latency of one hop, microseconds"),
+    })
+    .optional()
+    .describe(
+      "Accelerator-to-accelerator link inside a node (step model: tensor/expert parallel collectives)",
+    ),
+  step_overhead_ms: nonNegative(
+    "Fixed time of every serving step, ms (scheduler, input preparation, sampling). Step model only",
+  ).optional(),
   performance: z.array(performanceSchema).default([]).describe("Measured figures per model"),
   notes: z.string().optional(),
   description: z.string().optional(),

@@ -1,0 +1,272 @@
+/**
+ * The REFERENCE replica: a vLLM-style server simulated one loop iteration per step, written for
+ * clarity, not speed. It is the yardstick the fast production replica must equal (same first-token
+ * and finish times on the same requests), and it runs the MLPerf checks (docs/service-model.md).
+ *
+ * Scheduling, as vLLM V1's default (chunked prefill): each step has a token budget
+ * (`maxNumBatchedTokens`) and a sequence cap (`maxNumSeqs`). Running requests are served first,
+ * in the order they were admitted, each taking what it still needs (a decode: 1 token; a prompt
+ * being prefilled: the rest of it) up to what is left of the budget; then waiting requests are
+ * admitted in FCFS order, their prompts cut to fit the budget. KV blocks are allocated as tokens
+ * are computed; when a running request cannot get a block, the youngest running request is
+ * preempted (recompute: its blocks are freed and it goes back to the front of the queue with its
+ * prompt and the tokens it has produced to compute again; swap: its blocks are copied to host memory
+ * and back, at the host link's bandwidth). A step that preempted admits nobody (as vLLM V1).
+ *
+ * `prefill: "pause"` is vLLM V0 / Orca style: a step either prefills whole prompts of admitted
+ * requests (decodes pause) or decodes every running request.
+ */
+import { blocksFor, KvBlockPool } from "./kv-blocks.js";
+import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "./step-time.js";
+
+export interface ReferenceRequest {
+  id: number;
+  arrival: number;
+  promptTokens: number;
+  /** Tokens to generate (>= 1). */
+  outputTokens: number;
+  tenant?: string;
+}
+
+export interface ReferenceReplicaConfig {
+  stepModel: StepTimeModel;
+  kvBlocks: number;
+  blockSize: number;
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+  prefill: "chunked" | "pause";
+  preemption: "recompute" | "swap";
+  /** Host link bandwidth for swap, bytes/s (PCIe Gen5 x16 about 64e9 per direction). */
+  swapBandwidthBytesPerS?: number;
+}
+
+export interface ReferenceRequestResult {
+  id: number;
+  tenant: string;
+  arrival: number;
+  firstTokenAt: number;
+  finishAt: number;
+  outputTokens: number;
+  promptTokens: number;
+  preemptions: number;
+  /** Times the request's result was recorded (must be 1). */
+  finishes: number;
+}
+
+export interface ReferenceRunResult {
+  requests: ReferenceRequestResult[];
+  steps: number;
+  endTime: number;
+  tokensProduced: number;
+  /** Tokens run through the model (prompt chunks and decodes), recomputation included. */
+  tokensComputed: number;
+  preemptions: number;
+  preemptionsByTenant: Map<string, number>;
+  blocks: { total: number; allocated: number; freed: number; peakInUse: number; inUseAtEnd: number };
+  /** Largest number of requests running in one step. */
+  peakRunning: number;
+}
+
+interface State {
+  req: ReferenceRequest;
+  computed: number;
+  generated: number;
+  blocks: number;
+  /** Blocks held in host memory (swap preemption). */
+  swappedBlocks: number;
+  firstTokenAt: number;
+  finishAt: number;
+  preemptions: number;
+  finishes: number;
+}
+
+const known = (s: State) => s.req.promptTokens + s.generated;
+
+export function runReferenceReplica(
+  requests: readonly ReferenceRequest[],
+  config: ReferenceReplicaConfig,
+): ReferenceRunResult {
+  const { stepModel, blockSize, maxNumBatchedTokens, maxNumSeqs } = config;
+  for (const r of requests) {
+    if (r.outputTokens < 1 || r.promptTokens < 1)
+      throw new Error(`request ${r.id}: needs >= 1 prompt and output token`);
+    if (blocksFor(r.promptTokens + r.outputTokens, blockSize) > config.kvBlocks) {
+      throw new Error(`request ${r.id} can never fit in ${config.kvBlocks} KV blocks`);
+    }
+  }
+  const pool = new KvBlockPool(config.kvBlocks);
+  const blockBytes = blockSize * stepModel.kvBytesPerToken;
+  const pending = requests
+    .map((req) => ({
+      req,
+      computed: 0,
+      generated: 0,
+      blocks: 0,
+      swappedBlocks: 0,
+      firstTokenAt: Number.NaN,
+      finishAt: Number.NaN,
+      preemptions: 0,
+      finishes: 0,
+    }))
+    .sort((a, b) => a.req.arrival - b.req.arrival || a.req.id - b.req.id);
+  const all = [...pending];
+  let next = 0; // index of the next arrival in `pending`
+  const waiting: State[] = [];
+  let running: State[] = [];
+  let now = 0;
+  let steps = 0;
+  let tokensProduced = 0;
+  let tokensComputed = 0;
+  let preemptions = 0;
+  let peakRunning = 0;
+  const preemptionsByTenant = new Map<string, number>();
+  let finished = 0;
+
+  const preempt = (victim: State): number => {
+    victim.preemptions += 1;
+    preemptions += 1;
+    const tenant = victim.req.tenant ?? "";
+    preemptionsByTenant.set(tenant, (preemptionsByTenant.get(tenant) ?? 0) + 1);
+    pool.release(victim.blocks);
+    let swapBytes = 0;
+    if (config.preemption === "swap") {
+      victim.swappedBlocks = victim.blocks;
+      swapBytes = victim.blocks * blockBytes;
+    } else victim.computed = 0;
+    victim.blocks = 0;
+    waiting.unshift(victim);
+    return swapBytes;
+  };
+
+  /** Takes the blocks `s` needs to hold `tokens` computed tokens; false if the pool lacks them. */
+  const grow = (s: State, tokens: number): boolean => {
+    const need = blocksFor(tokens, blockSize) - s.blocks;
+    if (!pool.tryAllocate(need)) return false;
+    s.blocks += Math.max(0, need);
+    return true;
+  };
+
+  while (finished < all.length) {
+    while (next < pending.length && pending[next]!.req.arrival <= now) waiting.push(pending[next++]!);
+    if (running.length === 0 && waiting.length === 0) {
+      now = pending[next]!.req.arrival;
+      continue;
+    }
+    const scheduled: Array<[State, number]> = [];
+    let swapBytes = 0;
+    let budget = maxNumBatchedTokens;
+    let preemptedThisStep = false;
+
+    /** Serves running requests in order, each up to `cap` tokens; preempts the youngest on lack of blocks. */
+    const serveRunning = (cap: (s: State) => number) => {
+      for (let i = 0; i < running.length && budget > 0; i++) {
+        const s = running[i]!;
+        const n = Math.min(cap(s), budget);
+        let ok = true;
+        while (!grow(s, s.computed + n)) {
+          const victim = running.pop()!;
+          swapBytes += preempt(victim);
+          preemptedThisStep = true;
+          if (victim === s) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) break;
+        scheduled.push([s, n]);
+        budget -= n;
+      }
+    };
+
+    /** Admits waiting requests in FCFS order; `whole`: only if the whole remaining prompt fits. */
+    const admit = (whole: boolean) => {
+      while (waiting.length > 0 && budget > 0 && running.length < maxNumSeqs) {
+        const s = waiting[0]!;
+        const need = known(s) - s.computed;
+        // pause mode: a prompt longer than the budget is admitted alone (V0 needs budget >= max_model_len)
+        if (whole && need > budget && scheduled.length > 0) break;
+        const n = whole ? need : Math.min(need, budget);
+        const swappedBack = s.swappedBlocks;
+        if (!grow(s, s.computed + n)) break;
+        swapBytes += swappedBack * blockBytes;
+        s.swappedBlocks = 0;
+        waiting.shift();
+        running.push(s);
+        scheduled.push([s, n]);
+        budget -= n;
+      }
+    };
+
+    if (config.prefill === "chunked") {
+      serveRunning((s) => known(s) - s.computed);
+      if (!preemptedThisStep) admit(false);
+    } else {
+      admit(true);
+      if (scheduled.length === 0) serveRunning(() => 1);
+    }
+
+    if (scheduled.length === 0) {
+      // nothing can run (every block held by requests that cannot grow): cannot happen, since a
+      // lone request always fits (checked above) and preemption frees the others
+      throw new Error(`reference replica stalled at t=${now}`);
+    }
+
+    const comp = emptyComposition();
+    for (const [s, n] of scheduled) {
+      const isDecode = n === 1 && s.generated > 0 && s.computed === known(s) - 1;
+      if (isDecode) addDecode(comp, s.computed);
+      else addPrefillChunk(comp, s.computed, n, s.computed + n === known(s));
+    }
+    const swapSeconds = swapBytes > 0 ? swapBytes / (config.swapBandwidthBytesPerS ?? 64e9) : 0;
+    now += stepModel.stepSeconds(comp) + swapSeconds;
+    steps += 1;
+    if (running.length > peakRunning) peakRunning = running.length;
+
+    let anyFinished = false;
+    for (const [s, n] of scheduled) {
+      s.computed += n;
+      tokensComputed += n;
+      if (s.computed !== known(s)) continue;
+      s.generated += 1;
+      tokensProduced += 1;
+      if (Number.isNaN(s.firstTokenAt)) s.firstTokenAt = now;
+      if (s.generated === s.req.outputTokens) {
+        s.finishAt = now;
+        s.finishes += 1;
+        finished += 1;
+        pool.release(s.blocks);
+        s.blocks = 0;
+        anyFinished = true;
+      }
+    }
+    if (anyFinished) running = running.filter((s) => Number.isNaN(s.finishAt));
+  }
+
+  return {
+    requests: all.map((s) => ({
+      id: s.req.id,
+      tenant: s.req.tenant ?? "",
+      arrival: s.req.arrival,
+      firstTokenAt: s.firstTokenAt,
+      finishAt: s.finishAt,
+      outputTokens: s.generated,
+      promptTokens: s.req.promptTokens,
+      preemptions: s.preemptions,
+      finishes: s.finishes,
+    })),
+    steps,
+    endTime: now,
+    tokensProduced,
+    tokensComputed,
+    preemptions,
+    preemptionsByTenant,
+    blocks: {
+      total: pool.total,
+      allocated: pool.allocatedTotal,
+      freed: pool.freedTotal,
+      peakInUse: pool.peakInUse,
+      inUseAtEnd: pool.inUse,
+    },
+    peakRunning,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * A served replica's step-model configuration from a hardware profile and a catalog model:
+ * the device figures, the step-time model, the KV block count and the scheduler limits, with the
+ * documented defaults (docs/service-model.md "Step model").
+ */
+import type { HardwareProfile, ModelSpec } from "../scenario/types.js";
+import { totalParams } from "./architecture.js";
+import {
+  activationReserveEstimate,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_GPU_MEMORY_UTILIZATION,
+  kvBlockCount,
+} from "./kv-blocks.js";
+import type { Interconnect } from "./parallelism.js";
+import type { ReferenceReplicaConfig } from "./reference-step-replica.js";
+import { type ParallelismSpec, type StepDevice, StepTimeModel } from "./step-time.js";
+
+/**
+ * ESTIMATE: fixed time of a step, 2 ms: the CPU side of one vLLM step (scheduling, preparing
+ * inputs, sampling, detokenizing) for batches of hundreds of requests, which vLLM V1 overlaps in
+ * part with the GPU. No public measurement isolates it; the order of milliseconds is why vLLM V1
+ * was restructured (its announcement names CPU overhead as the main limit of V0).
+ */
+export const DEFAULT_STEP_OVERHEAD_MS = 2;
+
+/** Link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way; ESTIMATE 5 us per hop. */
+export const DEFAULT_INTERCONNECT: Interconnect = { kind: "pcie5", bandwidthBytesPerS: 64e9, latencyS: 5e-6 };
+
+/** vLLM's defaults on GPUs with >= 70 GiB other than A100 (engine/arg_utils.py get_batch_defaults). */
+export const VLLM_DEFAULTS = {
+  /** API server: 8192 (offline LLM class: 16384; smaller GPUs and A100: 2048 / 8192). */
+  maxNumBatchedTokens: 8192,
+  /** 1024 (smaller GPUs and A100: 256). */
+  maxNumSeqs: 1024,
+  blockSize: DEFAULT_BLOCK_SIZE,
+  gpuMemoryUtilization: DEFAULT_GPU_MEMORY_UTILIZATION,
+} as const;
+
+export function stepDevice(profile: HardwareProfile, over: Partial<StepDevice> = {}): StepDevice {
+  const ic = profile.interconnect;
+  return {
+    peakFlops: profile.peakTflops * 1e12,
+    bandwidthBytesPerS: profile.memoryBandwidthTbPerS * 1e12,
+    memoryBytes: profile.memoryGbPerAccelerator * 1e9,
+    computeEfficiency: profile.efficiency.compute,
+    memoryEfficiency: profile.efficiency.memory,
+    stepOverheadS: (profile.stepOverheadMs ?? DEFAULT_STEP_OVERHEAD_MS) / 1000,
+    interconnect: ic
+      ? { kind: ic.kind, bandwidthBytesPerS: ic.bandwidthGbPerS * 1e9, latencyS: ic.latencyUs * 1e-6 }
+      : DEFAULT_INTERCONNECT,
+    ...over,
+  };
+}
+
+export interface ServingOptions {
+  /** Tensor-parallel degree (default: the model's accelerators per replica / pipeline). */
+  tensor?: number;
+  pipeline?: number;
+  expert?: number;
+  maxNumBatchedTokens?: number;
+  maxNumSeqs?: number;
+  blockSize?: number;
+  gpuMemoryUtilization?: number;
+  /** Blocks given directly (vLLM num_gpu_blocks_override) instead of derived from memory. */
+  kvBlocks?: number;
+  prefill?: "chunked" | "pause";
+  preemption?: "recompute" | "swap";
+  /** Bytes per cached K/V value (default: the model's bytes per weight). */
+  kvBytesPerValue?: number;
+  /** Device figures to override (efficiencies, overhead). */
+  device?: Partial<StepDevice>;
+}
+
+/** Everything the reference (and later the fast) replica needs to serve `model` on `profile`. */
+export function servingSetup(
+  profile: HardwareProfile,
+  model: ModelSpec,
+  opts: ServingOptions = {},
+): ReferenceReplicaConfig & { parallel: ParallelismSpec } {
+  const arch = model.architecture;
+  if (!arch) throw new Error(`model ${model.id} has no architecture: the step model needs one`);
+  const pipeline = opts.pipeline ?? 1;
+  const tensor = opts.tensor ?? Math.max(1, Math.floor(model.acceleratorsPerReplica / pipeline));
+  const parallel: ParallelismSpec = { tensor, pipeline, expert: opts.expert ?? 1 };
+  const device = stepDevice(profile, opts.device);
+  const activationBytes = 2;
+  const stepModel = new StepTimeModel(
+    {
+      architecture: arch,
+      bytesPerParam: model.bytesPerParam,
+      kvBytesPerValue: opts.kvBytesPerValue ?? model.bytesPerParam,
+      activationBytes,
+    },
+    device,
+    parallel,
+  );
+  const maxNumBatchedTokens = opts.maxNumBatchedTokens ?? VLLM_DEFAULTS.maxNumBatchedTokens;
+  const maxNumSeqs = opts.maxNumSeqs ?? VLLM_DEFAULTS.maxNumSeqs;
+  const blockSize = opts.blockSize ?? VLLM_DEFAULTS.blockSize;
+  const kvBlocks =
+    opts.kvBlocks ??
+    kvBlockCount({
+      memoryBytesPerDevice: device.memoryBytes,
+      gpuMemoryUtilization: opts.gpuMemoryUtilization ?? VLLM_DEFAULTS.gpuMemoryUtilization,
+      weightBytesPerDevice: stepModel.weightBytesPerDevice(totalParams(arch)),
+      activationReserveBytesPerDevice: activationReserveEstimate({
+        maxBatchedTokens: maxNumBatchedTokens,
+        maxSeqs: maxNumSeqs,
+        hiddenSize: arch.hiddenSize,
+        intermediateSize: arch.intermediateSize,
+        expertsActive: arch.expertsActive,
+        vocabSize: arch.vocabSize,
+        tensor,
+        activationBytes,
+      }),
+      kvBytesPerTokenPerDevice: stepModel.kvBytesPerTokenPerDevice(),
+      blockSize,
+    });
+  return {
+    stepModel,
+    kvBlocks,
+    blockSize,
+    maxNumBatchedTokens,
+    maxNumSeqs,
+    prefill: opts.prefill ?? "chunked",
+    preemption: opts.preemption ?? "recompute",
+    parallel,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * Time of one serving step (one forward pass of a replica) from its composition: the prompt
+ * tokens it prefills (with the positions they sit at), the decodes it runs (with the contexts they
+ * read), the weights read once, and a fixed per-step overhead (docs/service-model.md "Step model").
+ *
+ *   time = overhead + linear + attention + communication
+ *   linear    = max(GEMM FLOPs / achievable FLOP/s, weight bytes read / achievable bandwidth)
+ *   attention = max(attention FLOPs / achievable FLOP/s, KV bytes read and written / achievable bandwidth)
+ *
+ * The linear layers (GEMMs) and the attention kernels run one after the other on the device, so
+ * each is its own roofline and their times add: the KV reads of a decode batch cannot hide under
+ * the GEMMs' compute. Compute and memory terms are kept apart, each with its efficiency.
+ *
+ * Tensor parallel degree t divides FLOPs and bytes over t devices (KV heads are replicated when
+ * there are fewer than t) and adds two all-reduces per layer of tokens x hidden x activation bytes.
+ * Pipeline parallel degree p splits the layers (and the memory) over p stages; one batch still
+ * passes through every stage in turn, so a step is not faster, and it adds p - 1 sends between
+ * stages (micro-batch interleaving, vLLM's virtual engines, is not modelled: conservative).
+ * Expert parallel (MoE, over the tensor-parallel devices): the MLP's all-reduce is replaced by two
+ * all-to-alls (dispatch and combine) of tokens x experts_active x hidden x activation bytes.
+ *
+ * This module is pure and allocation-free on its hot paths so that the fast production replica can
+ * call it per step or per coalesced run of steps (`decodeRunSeconds`).
+ */
+import {
+  attentionFlopsPerToken,
+  kvBytesPerToken as kvBytesPerTokenOf,
+  layerMatmulParamsPerToken,
+  lmHeadParams,
+  type ModelArchitecture,
+  paramsReadPerStep,
+} from "./architecture.js";
+import { allToAllSeconds, type Interconnect, p2pSeconds, ringAllReduceSeconds } from "./parallelism.js";
+
+/** One accelerator as the step model sees it. */
+export interface StepDevice {
+  /** Dense peak FLOP/s at the serving precision. */
+  peakFlops: number;
+  /** Peak memory bandwidth, bytes/s. */
+  bandwidthBytesPerS: number;
+  /** Memory, bytes. */
+  memoryBytes: number;
+  /** Achievable fraction of peakFlops (GEMMs and attention math). */
+  computeEfficiency: number;
+  /** Achievable fraction of bandwidthBytesPerS (weight and KV streaming). */
+  memoryEfficiency: number;
+  /** Fixed time of every step, seconds (scheduler, input preparation, sampling, launch). */
+  stepOverheadS: number;
+  interconnect: Interconnect;
+}
+
+export interface ParallelismSpec {
+  tensor: number;
+  pipeline: number;
+  /** Expert-parallel degree for MoE layers (1: experts split by tensor parallelism). */
+  expert: number;
+}
+
+/** What the step model needs of a model. */
+export interface StepModelSpec {
+  architecture: ModelArchitecture;
+  /** Bytes per weight (2 bf16, 1 fp8). */
+  bytesPerParam: number;
+  /** Bytes per cached K or V value (usually = bytesPerParam; FP8 KV cache: 1). */
+  kvBytesPerValue: number;
+  /** Bytes per activation value sent in collectives (bf16: 2). */
+  activationBytes: number;
+}
+
+/** A step's composition, as sums (build with `emptyComposition`, `addPrefillChunk`, `addDecode`). */
+export interface StepComposition {
+  /** Prompt tokens computed in this step. */
+  prefillTokens: number;
+  /** Sum over those tokens of the context each attends to (its position + 1). */
+  prefillAttendSum: number;
+  /** Sum over prefill chunks of the tokens already cached before the chunk (read once per chunk). */
+  prefillCachedRead: number;
+  /** Prefill chunks that complete their prompt (they sample a token: need the LM head). */
+  prefillSampled: number;
+  /** Decoding requests in this step (one token each). */
+  decodes: number;
+  /** Sum over the decodes of the tokens already in their KV cache (each attends to that + 1). */
+  decodeCachedSum: number;
+}
+
+export function emptyComposition(): StepComposition {
+  return {
+    prefillTokens: 0,
+    prefillAttendSum: 0,
+    prefillCachedRead: 0,
+    prefillSampled: 0,
+    decodes: 0,
+    decodeCachedSum: 0,
+  };
+}
+
+/** Adds a prompt chunk of `length` tokens starting after `cached` tokens already in the cache. */
+export function addPrefillChunk(
+  c: StepComposition,
+  cached: number,
+  length: number,
+  completes: boolean,
+): void {
+  if (length <= 0) return;
+  c.prefillTokens += length;
+  // positions cached .. cached + length - 1 attend to position + 1 tokens
+  c.prefillAttendSum += length * cached + (length * (length + 1)) / 2;
+  c.prefillCachedRead += cached;
+  if (completes) c.prefillSampled += 1;
+}
+
+/** Adds a decode whose KV cache holds `cached` tokens. */
+export function addDecode(c: StepComposition, cached: number): void {
+  c.decodes += 1;
+  c.decodeCachedSum += cached;
+}
+
+export interface StepBreakdown {
+  overhead: number;
+  linearCompute: number;
+  linearMemory: number;
+  attentionCompute: number;
+  attentionMemory: number;
+  communication: number;
+  total: number;
+}
+
+/** The step-time model of one replica configuration; build once, call per step. */
+export class StepTimeModel {
+  readonly arch: ModelArchitecture;
+  readonly kvBytesPerToken: number;
+  private readonly flops: number;
+  private readonly bw: number;
+  private readonly kvShards: number;
+  private readonly matmulPerToken: number;
+  private readonly lmHead: number;
+  private readonly attnPerContextToken: number;
+  private readonly actBytesPerToken: number;
+
+  constructor(
+    readonly model: StepModelSpec,
+    readonly device: StepDevice,
+    readonly parallel: ParallelismSpec = { tensor: 1, pipeline: 1, expert: 1 },
+  ) {
+    const a = model.architecture;
+    this.arch = a;
+    this.kvBytesPerToken = kvBytesPerTokenOf(a, model.kvBytesPerValue);
+    const t = parallel.tensor;
+    this.flops = device.peakFlops * device.computeEfficiency * t;
+    this.bw = device.bandwidthBytesPerS * device.memoryEfficiency * t;
+    // KV heads split over the t devices; with fewer KV heads than devices they are replicated
+    this.kvShards = Math.min(t, a.kvHeads);
+    this.matmulPerToken = layerMatmulParamsPerToken(a);
+    this.lmHead = lmHeadParams(a);
+    this.attnPerContextToken = attentionFlopsPerToken(a, 1);
+    this.actBytesPerToken = a.hiddenSize * model.activationBytes;
+  }
+
+  /** Weight bytes held by one device (pipeline stages and tensor shards split them evenly). */
+  weightBytesPerDevice(totalParams: number): number {
+    return (totalParams * this.model.bytesPerParam) / (this.parallel.tensor * this.parallel.pipeline);
+  }
+
+  /** KV bytes one token of context takes on one device. */
+  kvBytesPerTokenPerDevice(): number {
+    return this.kvBytesPerToken / (this.kvShards * this.parallel.pipeline);
+  }
+
+  /** Time of the linear layers (GEMMs) for `tokens` tokens of which `sampled` need logits. */
+  private linear(tokens: number, sampled: number): [compute: number, memory: number] {
+    if (tokens <= 0) return [0, 0];
+    const flops = 2 * this.matmulPerToken * tokens + 2 * this.lmHead * sampled;
+    const bytes = paramsReadPerStep(this.arch, tokens) * this.model.bytesPerParam;
+    return [flops / this.flops, bytes / this.bw];
+  }
+
+  /** Collective time of a step of `tokens` tokens. */
+  communicationSeconds(tokens: number): number {
+    if (tokens <= 0) return 0;
+    const { tensor, pipeline, expert } = this.parallel;
+    const a = this.arch;
+    const link = this.device.interconnect;
+    const buffer = tokens * this.actBytesPerToken;
+    let perLayer = ringAllReduceSeconds(link, tensor, buffer); // after attention
+    if (a.experts > 1 && expert > 1) {
+      perLayer += 2 * allToAllSeconds(link, expert, buffer * a.expertsActive); // dispatch + combine
+    } else perLayer += ringAllReduceSeconds(link, tensor, buffer); // after the MLP
+    return a.layers * perLayer + (pipeline - 1) * p2pSeconds(link, buffer);
+  }
+
+  breakdown(c: StepComposition): StepBreakdown {
+    const tokens = c.prefillTokens + c.decodes;
+    const [linearCompute, linearMemory] = this.linear(tokens, c.decodes + c.prefillSampled);
+    const attendSum = c.prefillAttendSum + c.decodeCachedSum + c.decodes;
+    const attentionCompute = (this.attnPerContextToken * attendSum) / this.flops;
+    const kvTokens = c.prefillCachedRead + c.decodeCachedSum + tokens; // read + written
+    const attentionMemory =
+      tokens > 0 ? (kvTokens * this.kvBytesPerToken) / (this.bw * (this.kvShards / this.parallel.tensor)) : 0;
+    const communication = this.communicationSeconds(tokens);
+    const overhead = tokens > 0 ? this.device.stepOverheadS : 0;
+    const total =
+      overhead +
+      Math.max(linearCompute, linearMemory) +
+      Math.max(attentionCompute, attentionMemory) +
+      communication;
+    return { overhead, linearCompute, linearMemory, attentionCompute, attentionMemory, communication, total };
+  }
+
+  /** Seconds the step takes (0 for an empty step). */
+  stepSeconds(c: StepComposition): number {
+    return this.breakdown(c).total;
+  }
+
+  /**
+   * Total seconds of K consecutive decode-only steps of the same n requests, the first with
+   * `cachedSum` tokens cached over the batch; each step adds one token per request, so step k
+   * (0-based) has cachedSum + k n. Closed form: the linear layers, overhead and collectives do not
+   * change; attention's compute and memory terms are each linear in k, and the sum of the larger
+   * of two lines splits at their crossing.
+   */
+  decodeRunSeconds(n: number, cachedSum: number, steps: number): number {
+    if (n <= 0 || steps <= 0) return 0;
+    const [lc, lm] = this.linear(n, n);
+    const fixed = this.device.stepOverheadS + Math.max(lc, lm) + this.communicationSeconds(n);
+    // attention compute: attn x (cachedSum + k n + n) / flops
+    const ca = (this.attnPerContextToken * (cachedSum + n)) / this.flops;
+    const cb = (this.attnPerContextToken * n) / this.flops;
+    // attention memory: kv x (cachedSum + k n + n) / effective bandwidth
+    const kvBw = this.bw * (this.kvShards / this.parallel.tensor);
+    const ma = (this.kvBytesPerToken * (cachedSum + n)) / kvBw;
+    const mb = (this.kvBytesPerToken * n) / kvBw;
+    return steps * fixed + sumMaxOfLines(ca, cb, ma, mb, steps);
+  }
+}
+
+/** Sum over k = 0 .. K-1 of max(a1 + b1 k, a2 + b2 k), in closed form. */
+export function sumMaxOfLines(a1: number, b1: number, a2: number, b2: number, steps: number): number {
+  const line = (a: number, b: number, from: number, to: number) => {
+    // sum over k = from .. to - 1 of a + b k
+    const n = to - from;
+    return n <= 0 ? 0 : a * n + (b * (from + to - 1) * n) / 2;
+  };
+  if (b1 === b2) return line(Math.max(a1, a2), b1, 0, steps);
+  // crossing: a1 + b1 k = a2 + b2 k
+  const cross = (a2 - a1) / (b1 - b2);
+  // line 1 is above for k beyond the crossing when b1 > b2, below it otherwise
+  const split = Math.min(steps, Math.max(0, Math.ceil(cross)));
+  const [firstA, firstB, thenA, thenB] = b1 > b2 ? [a2, b2, a1, b1] : [a1, b1, a2, b2];
+  // before `split` the first pair is the larger (ties at the crossing are equal either way)
+  return line(firstA, firstB, 0, split) + line(thenA, thenB, split, steps);
+}
