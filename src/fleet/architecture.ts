@@ -9,30 +9,9 @@
  * head (the same matrix when embeddings are tied).
  */
 
-export interface ModelArchitecture {
-  /** num_hidden_layers */
-  layers: number;
-  /** hidden_size */
-  hiddenSize: number;
-  /** num_attention_heads */
-  attentionHeads: number;
-  /** num_key_value_heads (GQA; = attentionHeads without GQA) */
-  kvHeads: number;
-  /** head_dim (default hidden_size / num_attention_heads) */
-  headDim: number;
-  /** intermediate_size: the MLP's inner width (MoE: per expert) */
-  intermediateSize: number;
-  /** vocab_size */
-  vocabSize: number;
-  /** tie_word_embeddings: the LM head is the embedding matrix */
-  tiedEmbeddings: boolean;
-  /** Q, K and V projections carry a bias (Qwen2) */
-  qkvBias: boolean;
-  /** num_local_experts (MoE); 1 for a dense model */
-  experts: number;
-  /** num_experts_per_tok (MoE); 1 for a dense model */
-  expertsActive: number;
-}
+import type { ModelArchitecture } from "../scenario/types.js";
+
+export type { ModelArchitecture };
 
 /** Parameters of one layer's attention block (projections and biases). */
 export function attentionParams(a: ModelArchitecture): number {

@@ -1,6 +1,7 @@
 /** A model entry's `architecture:` (raw, snake_case) converted to the resolved form. */
-import type { ModelArchitecture } from "../fleet/architecture.js";
+
 import type { RawArchitecture } from "./schema/model.js";
+import type { ModelArchitecture } from "./types.js";
 
 export function toArchitecture(raw: RawArchitecture): ModelArchitecture {
   return {

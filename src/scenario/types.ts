@@ -4,8 +4,6 @@
  * seconds from the scenario start, all money in USD, all prices of tokens per million tokens.
  */
 
-import type { ModelArchitecture } from "../fleet/architecture.js";
-
 export type Seconds = number;
 
 export interface Scenario {
@@ -235,4 +233,30 @@ export interface BillingSpec {
   pue: number;
   amortizationYears: number;
   spotDiscount: number;
+}
+
+/** A model's public architecture (its Hugging Face config.json); what follows from it: src/fleet/architecture.ts. */
+export interface ModelArchitecture {
+  /** num_hidden_layers */
+  layers: number;
+  /** hidden_size */
+  hiddenSize: number;
+  /** num_attention_heads */
+  attentionHeads: number;
+  /** num_key_value_heads (GQA; = attentionHeads without GQA) */
+  kvHeads: number;
+  /** head_dim (default hidden_size / num_attention_heads) */
+  headDim: number;
+  /** intermediate_size: the MLP's inner width (MoE: per expert) */
+  intermediateSize: number;
+  /** vocab_size */
+  vocabSize: number;
+  /** tie_word_embeddings: the LM head is the embedding matrix */
+  tiedEmbeddings: boolean;
+  /** Q, K and V projections carry a bias (Qwen2) */
+  qkvBias: boolean;
+  /** num_local_experts (MoE); 1 for a dense model */
+  experts: number;
+  /** num_experts_per_tok (MoE); 1 for a dense model */
+  expertsActive: number;
 }
