@@ -1,16 +1,20 @@
 /** Model entries: in a scenario's `models:` (fields optional, the catalog fills them) and in the catalog. */
 import { z } from "zod";
-import { fraction, id, positive, positiveCount, text, usdPerMtok } from "./fields.js";
+import { fraction, id, inRange, LIMITS, positive, positiveCount, text, usdPerMtok } from "./fields.js";
 
 const modelFields = {
   owner: text("The lab that owns the model (tenant-independent), e.g. openai"),
-  params_b: positive("Total parameters, billions (sets the memory footprint of the weights)"),
+  params_b: positive("Total parameters, billions (sets the memory footprint of the weights)", LIMITS.paramsB),
   active_params_b: positive(
     "Parameters used per token, billions (MoE: less than params_b). Default: params_b",
+    LIMITS.paramsB,
   ),
-  bytes_per_param: positive("Bytes per weight: 2 = bf16, 1 = fp8/int8, 0.5 = 4-bit"),
-  kv_bytes_per_token: z.number().min(0).describe("KV-cache bytes per token of context, all layers"),
-  accelerators_per_replica: positiveCount("Accelerators one replica spans (tensor/pipeline parallel degree)"),
+  bytes_per_param: inRange("Bytes per weight: 2 = bf16, 1 = fp8/int8, 0.5 = 4-bit", ...LIMITS.bytesPerParam),
+  kv_bytes_per_token: inRange("KV-cache bytes per token of context, all layers", 0, LIMITS.kvBytesPerToken),
+  accelerators_per_replica: positiveCount(
+    "Accelerators one replica spans (tensor/pipeline parallel degree)",
+    LIMITS.acceleratorsPerReplica,
+  ),
   owner_revenue_share: fraction(
     "Fraction (0..1) of token revenue paid on to the model owner (a cost of revenue). Default 0",
   ),
