@@ -158,12 +158,14 @@ function resolveTrace(
 /** Absolute path of a file named relative to the scenario; a problem when it is not a file. */
 function existingFile(name: string, path: FieldPath, ctx: WorkloadContext): string {
   const abs = resolve(ctx.dir, name);
-  let ok = false;
+  let found: "file" | "other" | "none" = "none";
   try {
-    ok = statSync(abs).isFile();
+    found = statSync(abs).isFile() ? "file" : "other";
   } catch {
-    ok = false;
+    found = "none";
   }
-  if (!ok) ctx.problems.add(path, `file not found: "${name}" (looked for ${abs})`);
+  if (found === "none") ctx.problems.add(path, `file not found: "${name}" (looked for ${abs})`);
+  // A folder, FIFO or device (/dev/zero) would block or never end: refused before reading.
+  if (found === "other") ctx.problems.add(path, `is not a regular file: "${name}" (${abs})`);
   return abs;
 }

@@ -204,7 +204,8 @@ export function parseYamlText(file: string, bytes: Buffer): YamlSource {
       message: `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}): ${firstLine(message)}`,
     });
   }
-  const lines: Record<string, number> = {};
+  // No prototype: a path such as "constructor" must never find Object.prototype.constructor.
+  const lines: Record<string, number> = Object.create(null);
   collectLines(doc.contents as Node, [], lines, lineCounter);
   return { file, bytes, data, lines };
 }

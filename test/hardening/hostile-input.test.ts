@@ -196,6 +196,26 @@ describe("files that are not regular files, or too large", () => {
     ]);
   });
 
+  it.each([
+    ["/dev/zero", () => "/dev/zero"],
+    [
+      "a FIFO",
+      () => {
+        const fifo = join(mkdtempSync(join(tmpdir(), "fleetsim-hostile-")), "trace.csv");
+        execFileSync("mkfifo", [fifo]);
+        return fifo;
+      },
+    ],
+  ])("refuses a trace or token file that is %s, with the field's line", async (_, make) => {
+    const name = make();
+    const got = await formatted(
+      withLine(14, `        arrival: { process: trace, file: ${name} }`).slice(0, 14),
+    );
+    expect(got).toEqual([
+      `S:14 tenants.0.workloads.0.arrival.file: is not a regular file: "${name}" (${name})`,
+    ]);
+  });
+
   it("refuses a hardware-profile path that is a device", () => {
     expect(() => loadProfiles(["/dev/zero"])).toThrow(InputError);
   });
