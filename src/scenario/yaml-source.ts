@@ -39,6 +39,9 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constr
 export const forbiddenKeyMessage = (key: string) =>
   `the key ${JSON.stringify(key)} is not allowed (no field has this name, and it would reach a JavaScript prototype)`;
 
+/** Lists and mappings inside each other: the format needs under 10 levels; deeper is refused. */
+export const MAX_YAML_DEPTH = 100;
+
 /** The tags of plain YAML data: everything else (`!include`, `!!binary`, `!!set`, ...) is refused. */
 const PLAIN_TAGS = new Set(
   ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
@@ -185,7 +188,14 @@ export function parseYamlText(file: string, bytes: Buffer): YamlSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new InputError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0].line, message: firstLine(e.message) })),
+      uniqueErrors(doc.errors).map((e) => ({
+        file,
+        line: e.linePos?.[0].line,
+        // The parser runs out of stack on lists or mappings nested thousands deep.
+        message: /Maximum call stack/.test(e.message)
+          ? `lists or mappings nest too deeply (more than ${MAX_YAML_DEPTH} levels)`
+          : firstLine(e.message),
+      })),
     );
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -225,6 +235,14 @@ function hostileNodes(doc: Document, file: string, lc: LineCounter): InputProble
   };
   const walk = (node: unknown, path: string[]): void => {
     if (!node || typeof node !== "object") return;
+    if (path.length > MAX_YAML_DEPTH && isCollection(node)) {
+      at(
+        node as Node,
+        path.slice(0, 3),
+        `lists or mappings nest too deeply (more than ${MAX_YAML_DEPTH} levels)`,
+      );
+      return;
+    }
     if (isAlias(node)) {
       if (node.resolve(doc) === undefined) {
         at(node, path, `the alias *${node.source} has no anchor &${node.source} before it`);
@@ -265,6 +283,17 @@ function hostileNodes(doc: Document, file: string, lc: LineCounter): InputProble
     out.push({ file, line: w.linePos?.[0].line, message: firstLine(w.message) });
   }
   return out;
+}
+
+/** The parser's errors, each message once (running out of stack is reported at every level). */
+function uniqueErrors<E extends { message: string }>(errors: E[]): E[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = /Maximum call stack/.test(e.message) ? "stack" : e.message;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The yaml package's pretty messages add " at line L, column C:" and a code excerpt. */

@@ -133,6 +133,17 @@ describe("YAML features that are not plain data", () => {
     ]);
   });
 
+  it.each([150, 5000])(
+    "refuses lists nested %i deep with their line, without running out of stack",
+    async (n) => {
+      const got = await formatted([...MINIMAL, `description: ${"[".repeat(n)}1${"]".repeat(n)}`]);
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatch(
+        /^S:17( description[.\d]*)?: lists or mappings nest too deeply \(more than 100 levels\)$/,
+      );
+    },
+  );
+
   it("refuses bytes that are not UTF-8 with their line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fleetsim-hostile-"));
     const file = join(dir, "latin1.yaml");
