@@ -107,6 +107,33 @@ describe("durations and steps", () => {
     ]);
   });
 
+  it("refuses a fluid run of more updates than the limit before it starts, naming fluid.step", async () => {
+    // 10 years of 1-minute steps (5.3 M, within the step limit) x 201 groups and workloads.
+    const workloads = Array.from({ length: 200 }, (_, i) => [
+      `      - { id: w${i}, model: fx-llama-70b, arrival: { process: poisson, rate_per_s: 0.001 },`,
+      "          prompt_tokens: { dist: constant, value: 100 }, output_tokens: { dist: constant, value: 10 } }",
+    ]).flat();
+    const lines = [
+      ...withLine(2, "horizon: 10y").slice(0, 12),
+      ...workloads,
+      "report_interval: 1d",
+      "fidelity: fluid",
+      "fluid: { step: 1m }",
+    ];
+    const file = writeScenario(lines);
+    const s = await loadScenario(file, fixtureOpts);
+    for (const attempt of [() => checkScenario(s), () => simulate(s)]) {
+      const err = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).problems.map(formatProblem)).toEqual([
+        `${file}:${lines.length} fluid.step: the fluid run would take 5256000 steps x 201 replica groups and workloads = 1056 M updates, above the limit of 1000 M; use a longer step or a shorter horizon, got 60 s`,
+      ]);
+    }
+  });
+
   it("bounds MMPP on/off periods below", async () => {
     const got = await linesOf([
       [14, "        arrival: { process: mmpp, rate_per_s: 5, on_mean: 1e-9, off_mean: 1e308 }"],
