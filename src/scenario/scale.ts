@@ -45,7 +45,7 @@ export const MAX_FLUID_WORK = 1e9;
 
 /** What the check reads of a run's plan (src/sim/plan.ts), kept structural. */
 export interface ScalePlan {
-  groups: ReadonlyArray<{ poolIndex: number; slots: number; peakNodes: number }>;
+  groups: ReadonlyArray<{ poolIndex: number; slots: number }>;
   replicaCount: number;
   /** Per flat workload (tenants' workloads in order). */
   estimates: ReadonlyArray<{ expectedRequests: number; meanPromptTokens: number; meanOutputTokens: number }>;
@@ -66,7 +66,7 @@ function problem(s: Scenario, path: string, message: string): InputProblem {
 const usd = (v: number) => (v >= 1e9 ? `${(v / 1e9).toPrecision(3)} billion USD` : `${Math.round(v)} USD`);
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
-/** Throws an InputError when the run is too large to plan for (see the file comment). */
+/** Throws an InputError when the run's memory or fluid work is past its limit (see the file comment). */
 export function checkScale(s: Scenario, plan: ScalePlan): void {
   const problems: InputProblem[] = [];
   const memory = estimateMemory(s, plan);
@@ -93,17 +93,23 @@ export function checkScale(s: Scenario, plan: ScalePlan): void {
       );
     }
   }
-  const money = estimateMoney(s, plan);
-  if (!(money.total <= MAX_MONEY_USD)) {
-    problems.push(
-      problem(
-        s,
-        money.blame.path,
-        `money over the horizon would reach about ${usd(money.total)} (${usd(money.blame.amount)} from here), beyond the ${usd(MAX_MONEY_USD)} the simulator counts exactly in micro-dollars; shorten the horizon or scale this down`,
-      ),
-    );
-  }
   if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * Throws an InputError when the run's money could pass MAX_MONEY_USD. It needs only the workload
+ * estimates, so it runs before the fleet is laid out (whose sizing reads the same estimates).
+ */
+export function checkMoney(s: Scenario, estimates: ScalePlan["estimates"]): void {
+  const money = estimateMoney(s, estimates);
+  if (money.total <= MAX_MONEY_USD) return;
+  throw new InputError(
+    problem(
+      s,
+      money.blame.path,
+      `money over the horizon would reach about ${usd(money.total)} (${usd(money.blame.amount)} from here), beyond the ${usd(MAX_MONEY_USD)} the simulator counts exactly in micro-dollars; shorten the horizon or scale this down`,
+    ),
+  );
 }
 
 function intervalsOf(s: Scenario): number {
@@ -130,19 +136,36 @@ function estimateMemory(s: Scenario, plan: ScalePlan): { total: number; blame: B
   return { total: replicas + series, blame: { path: `fleet.pools.${worst}.nodes`, amount: replicas } };
 }
 
-function estimateMoney(s: Scenario, plan: ScalePlan): { total: number; blame: Blame } {
+/** Most nodes each pool holds over the build-out plan. */
+function peakNodes(s: Scenario): number[] {
+  return s.fleet.pools.map((pool) => {
+    const byModel = new Map(pool.serves.map((sv) => [sv.model, sv.nodes]));
+    let peak = pool.nodes;
+    let total = pool.serves.reduce((a, sv) => a + sv.nodes, 0);
+    for (const c of s.fleet.changes) {
+      if (c.pool !== pool.id) continue;
+      const before = byModel.get(c.model) ?? 0;
+      const after = Math.max(0, before + c.deltaNodes);
+      byModel.set(c.model, after);
+      total += after - before;
+      peak = Math.max(peak, total);
+    }
+    return peak;
+  });
+}
+
+function estimateMoney(s: Scenario, estimates: ScalePlan["estimates"]): { total: number; blame: Blame } {
   const blames: Blame[] = [];
   const hours = s.horizon / 3600;
   const profiles = new Map(s.profiles.map((p) => [p.id, p]));
   const b = s.billing;
   // Infrastructure: every node at its peak count for the whole horizon, at its full hourly costs
   // and list price (the price is what capacity and on-demand tenants pay).
-  const peakByPool = new Map<number, number>();
-  for (const g of plan.groups) peakByPool.set(g.poolIndex, (peakByPool.get(g.poolIndex) ?? 0) + g.peakNodes);
+  const peaks = peakNodes(s);
   s.fleet.pools.forEach((pool, i) => {
     const p = profiles.get(pool.profile);
     if (!p) return;
-    const nodes = Math.max(pool.nodes, peakByPool.get(i) ?? 0);
+    const nodes = peaks[i];
     const perHour =
       p.priceUsdPerHour +
       p.opexUsdPerHour +
@@ -166,7 +189,7 @@ function estimateMoney(s: Scenario, plan: ScalePlan): { total: number; blame: Bl
   let k = 0;
   s.tenants.forEach((t, ti) => {
     t.workloads.forEach((w, wi) => {
-      const e = plan.estimates[k++];
+      const e = estimates[k++];
       if (!e) return;
       let input = 0;
       let output = 0;

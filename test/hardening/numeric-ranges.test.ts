@@ -54,6 +54,16 @@ describe("rates", () => {
     );
   });
 
+  it("refuses a chain of load multipliers that compounds past the limit", async () => {
+    const events = Array.from(
+      { length: 120 },
+      (_, i) => `  - { at: ${i + 1}m, type: demand_change, tenant: acme, factor: 1000 }`,
+    );
+    expect(await linesOf([], ["events:", ...events])).toEqual([
+      `S:19 events.1.factor: takes tenant "acme"'s load to 1.00e+6 x its base with the events before it, above the limit of 1000 x, got 1000`,
+    ]);
+  });
+
   it("refuses an extreme load multiplier", async () => {
     const got = await linesOf(
       [],
