@@ -37,11 +37,12 @@ export const MAX_MONEY_USD = 2 ** 53 / 1e6 / 2;
 const SECONDS_PER_YEAR = 365 * 86_400;
 
 /**
- * Work of a fluid or hybrid run's fluid part: steps x (replica groups + workloads), each a few
- * arithmetic operations (measured at about 0.4 us on a 1-year, 1-minute-step run of 20 groups and
- * workloads). 10^9 is some 6 minutes, past the request engine's 500 M events without --force.
+ * Work of a fluid or hybrid run's fluid part: steps x (replica groups + workloads). One unit costs
+ * 0.4 to 2.5 us (measured: a 1-year, 1-minute-step run of 20 groups and workloads; 30 days of
+ * multi-model-2025 with its diurnal rates), so 2 x 10^8 is 1.5 to 8 minutes, about the request
+ * engine's 500 M events.
  */
-export const MAX_FLUID_WORK = 1e9;
+export const MAX_FLUID_WORK = 2e8;
 
 /** What the check reads of a run's plan (src/sim/plan.ts), kept structural. */
 export interface ScalePlan {

@@ -21,7 +21,7 @@ import { cli } from "../support/cli.js";
 import { repoRoot } from "../support/run-scenario.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251207);
-const MUTANTS = Number(process.env.FUZZ_MUTANTS ?? 800);
+const MUTANTS = Number(process.env.FUZZ_MUTANTS ?? 500);
 /** Events a mutant's short run may take here; above it the run is skipped (`fleetsim run` would run it). */
 const EVENT_BUDGET = 300_000;
 /** The time bound of one mutant: validate and a short run. */

@@ -139,7 +139,7 @@ describe("durations and steps", () => {
       );
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).problems.map(formatProblem)).toEqual([
-        `${file}:${lines.length} fluid.step: the fluid run would take 5256000 steps x 201 replica groups and workloads = 1056 M updates, above the limit of 1000 M; use a longer step or a shorter horizon, got 60 s`,
+        `${file}:${lines.length} fluid.step: the fluid run would take 5256000 steps x 201 replica groups and workloads = 1056 M updates, above the limit of 200 M; use a longer step or a shorter horizon, got 60 s`,
       ]);
     }
   });
@@ -316,6 +316,12 @@ describe("hardware profiles and the model catalog", () => {
       "P:9 power_w.peak: must be <= 1000000, got 1000000000000",
       "P:12 price_usd_per_hour: must be a whole number of micro-dollars (at most 6 decimal places), got 1e-7",
       "P:18 performance.0.prefill_tokens_per_s: must be >= 0.001, got 1e-320",
+    ]);
+  });
+
+  it("bounds the batch sizes of a decode table", () => {
+    expect(profileProblems({ 19: "    decode_tokens_per_s: { 1: 38, 900000000: 1400 }" })).toEqual([
+      "P:19 performance.0.decode_tokens_per_s.900000000: batch sizes must be <= 1000000, got 900000000",
     ]);
   });
 
