@@ -3,6 +3,7 @@
  * their source contexts (seed, load multipliers from the timeline), their expected demand, the
  * replica groups sized for the context those workloads bring, and the route classes.
  */
+import { checkMoney, checkScale } from "../scenario/scale.js";
 import type { Scenario, TenantSpec, WorkloadSpec } from "../scenario/types.js";
 import { estimateWorkload, type WorkloadEstimate } from "../workload/create-source.js";
 import type { LoadMultiplier, SourceContext } from "../workload/source.js";
@@ -50,7 +51,10 @@ export function workloadContexts(s: Scenario): PlannedWorkload[] {
 export async function planRun(s: Scenario, known?: WorkloadEstimate[]): Promise<RunPlan> {
   const flat = workloadContexts(s);
   const estimates = known ?? (await Promise.all(flat.map(({ w, ctx }) => estimateWorkload(w, ctx))));
+  checkMoney(s, estimates); // money past exact micro-dollars, or demand past any bound (issue #25)
   const topology = buildTopology(s, contextByModel(flat, estimates));
+  // Memory and fluid-work bounds, before any replica or time series is built (issue #25).
+  checkScale(s, { groups: topology.groups, replicaCount: topology.replicaCount, estimates });
   return { flat, estimates, topology, routes: buildRoutes(s, topology) };
 }
 

@@ -14,7 +14,7 @@ import { scenarioSchema } from "./schema/scenario.js";
 import { type AppliedSet, applySets, SET_FILE } from "./set-overrides.js";
 import type { Scenario } from "./types.js";
 import { validate } from "./validate.js";
-import { type FieldPath, readYamlFile } from "./yaml-source.js";
+import { dotted, type FieldPath, readYamlFile } from "./yaml-source.js";
 
 export interface LoadOptions {
   /** `PATH=VALUE` overrides (the CLI's --set), applied before validation. */
@@ -45,7 +45,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
       }
     }
   }
-  const locate = overrideLocator(fileLocator(file, source.lines), applied, flagged);
+  const locate = overrideLocator(fileLocator(file, source.lines), source.lines, applied, flagged);
   const raw = validate(scenarioSchema, data, locate);
 
   const dir = dirname(resolve(file));
@@ -78,14 +78,26 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   return scenario;
 }
 
-/** Problems in a field set on the command line point at the flag, not at the file. */
-function overrideLocator(base: Locator, applied: AppliedSet[], flagged: Set<string>): Locator {
+/**
+ * Problems in a field set on the command line point at the flag, not at the file: a field a
+ * `--set` wrote or lies inside, and a field absent from the file that holds one a `--set` wrote
+ * (its line would otherwise be the nearest parent in the file, often line 1).
+ */
+function overrideLocator(
+  base: Locator,
+  lines: Record<string, number>,
+  applied: AppliedSet[],
+  flagged: Set<string>,
+): Locator {
   return (path: FieldPath) => {
     if (path.length >= 1 && flagged.has(String(path[0]))) {
       return { file: FLAGS[path[0] as keyof typeof FLAGS], hidePath: true };
     }
+    const inFile = lines[dotted(path)] !== undefined;
     for (const set of applied) {
-      if (set.path.every((key, i) => String(path[i]) === String(key))) return { file: SET_FILE };
+      const under = set.path.every((key, i) => String(path[i]) === String(key));
+      const holds = !inFile && path.every((key, i) => String(set.path[i]) === String(key));
+      if (under || holds) return { file: SET_FILE };
     }
     return base(path);
   };

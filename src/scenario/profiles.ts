@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors.js";
 import { toArchitecture } from "./architecture.js";
 import { duplicate, fileLocator, ProblemList } from "./problems.js";
+import { LIMITS } from "./schema/limits.js";
 import { catalogSchema } from "./schema/model.js";
 import { profileSchema, type RawProfile } from "./schema/profile.js";
 import type { HardwareProfile, MeasuredPerformance, ModelSpec } from "./types.js";
@@ -126,6 +127,11 @@ function toPerformance(
       problems.add(
         [...path, "decode_tokens_per_s", key],
         `batch sizes must be positive whole numbers, got "${key}"`,
+      );
+    } else if (Number(key) > LIMITS.batch) {
+      problems.add(
+        [...path, "decode_tokens_per_s", key],
+        `batch sizes must be <= ${LIMITS.batch}, got ${key}`,
       );
     } else table.push([Number(key), tps]);
   }

@@ -1,6 +1,7 @@
 /** The what-if timeline: references checked, sorted by time (stable for equal times). */
 import type { ProblemList } from "./problems.js";
 import type { ModelRegistry } from "./resolve-models.js";
+import { LIMITS } from "./schema/limits.js";
 import type { RawEvent } from "./schema/scenario.js";
 import { didYouMean } from "./suggest.js";
 import type { TimelineEvent } from "./types.js";
@@ -58,5 +59,28 @@ export function resolveEvents(raw: RawEvent[], ctx: EventContext): TimelineEvent
     out.push({ event, index });
   });
   out.sort((a, b) => a.event.at - b.event.at || a.index - b.index);
+  checkCumulativeLoad(out, ctx.problems);
   return out.map((o) => o.event);
+}
+
+/**
+ * demand_change factors multiply one another over time: each alone is in range, but a chain of
+ * them could take a tenant's load to any size (past 10^308 after some hundred). The load they
+ * reach is bounded like a single factor.
+ */
+function checkCumulativeLoad(sorted: Array<{ event: TimelineEvent; index: number }>, problems: ProblemList) {
+  const load = new Map<string, number>();
+  for (const { event, index } of sorted) {
+    if (event.type !== "demand_change" && event.type !== "tenant_shift") continue;
+    const factor = event.type === "demand_change" ? event.factor : 1 - event.fraction;
+    const now = (load.get(event.tenant) ?? 1) * factor;
+    if (now > LIMITS.factor) {
+      problems.add(
+        ["events", index, "factor"],
+        `takes tenant "${event.tenant}"'s load to ${now.toPrecision(3)} x its base with the events before it, above the limit of ${LIMITS.factor} x, got ${factor}`,
+      );
+      return;
+    }
+    load.set(event.tenant, now);
+  }
 }

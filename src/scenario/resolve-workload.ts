@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { ProblemList } from "./problems.js";
 import type { ModelRegistry } from "./resolve-models.js";
+import { LIMITS } from "./schema/limits.js";
 import type { RawArrival, RawTokenDist, RawWorkload } from "./schema/workload.js";
 import type { ArrivalSpec, TokenDist, TraceOptions, WorkloadSpec } from "./types.js";
 import type { FieldPath } from "./yaml-source.js";
@@ -14,6 +15,8 @@ export interface WorkloadContext {
   models: ModelRegistry;
   /** The scenario's regions ([] = any). */
   regions: string[];
+  /** The horizon, seconds (bounds the growth of a rate). */
+  horizon: number;
 }
 
 export function resolveWorkload(
@@ -79,6 +82,11 @@ function resolveTokenDist(d: RawTokenDist, path: FieldPath, ctx: WorkloadContext
     case "lognormal":
       if (d.p90 <= d.median)
         ctx.problems.add([...path, "p90"], `must be > median (${d.median}), got ${d.p90}`);
+      else if (d.p90 > d.median * LIMITS.lognormalSpread)
+        ctx.problems.add(
+          [...path, "p90"],
+          `must be at most ${LIMITS.lognormalSpread} x median (${d.median * LIMITS.lognormalSpread}), got ${d.p90}`,
+        );
       return { dist: "lognormal", median: d.median, p90: d.p90, max: d.max ?? null };
     case "uniform":
       if (d.max < d.min) ctx.problems.add([...path, "max"], `must be >= min (${d.min}), got ${d.max}`);
@@ -98,6 +106,14 @@ function resolveArrival(a: RawArrival, path: FieldPath, ctx: WorkloadContext): A
   const diurnal = a.diurnal
     ? { peakToTrough: a.diurnal.peak_to_trough, peakHourUtc: a.diurnal.peak_hour_utc }
     : null;
+  // Compound growth over a long horizon can take any rate past every bound: cap where it ends up.
+  const grown = a.rate_per_s * (1 + a.growth_per_month) ** (ctx.horizon / SECONDS_PER_MONTH);
+  if (a.growth_per_month > 0 && !(grown <= LIMITS.ratePerS)) {
+    ctx.problems.add(
+      [...path, "growth_per_month"],
+      `takes rate_per_s ${a.rate_per_s} to ${grown.toPrecision(3)} per second by the end of the horizon, above the limit of ${LIMITS.ratePerS}, got ${a.growth_per_month}`,
+    );
+  }
   if (a.process === "mmpp") {
     return {
       process: "mmpp",
@@ -110,6 +126,8 @@ function resolveArrival(a: RawArrival, path: FieldPath, ctx: WorkloadContext): A
   }
   return { process: a.process, ratePerS: a.rate_per_s, diurnal, growthPerMonth: a.growth_per_month };
 }
+
+const SECONDS_PER_MONTH = 30 * 86_400;
 
 /** Column defaults fit the Azure LLM inference traces (CSV) and the Mooncake traces (JSONL). */
 const TRACE_DEFAULTS = {
@@ -140,12 +158,14 @@ function resolveTrace(
 /** Absolute path of a file named relative to the scenario; a problem when it is not a file. */
 function existingFile(name: string, path: FieldPath, ctx: WorkloadContext): string {
   const abs = resolve(ctx.dir, name);
-  let ok = false;
+  let found: "file" | "other" | "none" = "none";
   try {
-    ok = statSync(abs).isFile();
+    found = statSync(abs).isFile() ? "file" : "other";
   } catch {
-    ok = false;
+    found = "none";
   }
-  if (!ok) ctx.problems.add(path, `file not found: "${name}" (looked for ${abs})`);
+  if (found === "none") ctx.problems.add(path, `file not found: "${name}" (looked for ${abs})`);
+  // A folder, FIFO or device (/dev/zero) would block or never end: refused before reading.
+  if (found === "other") ctx.problems.add(path, `is not a regular file: "${name}" (${abs})`);
   return abs;
 }

@@ -5,6 +5,7 @@ import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";
 import { ModelRegistry } from "./resolve-models.js";
 import { resolveWorkload } from "./resolve-workload.js";
+import { LIMITS } from "./schema/limits.js";
 import type { RawScenario } from "./schema/scenario.js";
 import type { HardwareProfile, ModelSpec, Scenario, TenantSpec } from "./types.js";
 
@@ -55,6 +56,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     poolIds: new Set(pools.map((p) => p.id)),
   });
 
+  checkStepCounts(raw, problems);
   const windows = resolveWindows(
     raw.fluid.windows,
     { horizon: raw.horizon, reportInterval: raw.report_interval },
@@ -95,6 +97,27 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
   };
 }
 
+/**
+ * Report intervals and fluid steps over the horizon: each interval is a row of every time series
+ * and each fluid step is work per replica group, so their counts are bounded (limits.ts).
+ */
+function checkStepCounts(raw: RawScenario, problems: ProblemList): void {
+  const intervals = Math.ceil(raw.horizon / raw.report_interval - 1e-9);
+  if (intervals > LIMITS.intervals) {
+    problems.add(
+      ["report_interval"],
+      `gives ${intervals} report intervals over the horizon (${raw.horizon} s), more than the limit of ${LIMITS.intervals}; use a longer report_interval, got ${raw.report_interval} s`,
+    );
+  }
+  const steps = Math.ceil(raw.horizon / raw.fluid.step - 1e-9);
+  if (raw.fidelity !== "request" && steps > LIMITS.fluidSteps) {
+    problems.add(
+      ["fluid", "step"],
+      `gives ${steps} fluid steps over the horizon (${raw.horizon} s), more than the limit of ${LIMITS.fluidSteps}; use a longer step, got ${raw.fluid.step} s`,
+    );
+  }
+}
+
 function resolveTenants(
   raw: RawScenario,
   dir: string,
@@ -102,7 +125,7 @@ function resolveTenants(
   models: ModelRegistry,
 ): TenantSpec[] {
   const reservedFor = new Set(raw.fleet.pools.map((p) => p.reserved_for));
-  const ctx = { dir, problems, models, regions: raw.regions };
+  const ctx = { dir, problems, models, regions: raw.regions, horizon: raw.horizon };
   return raw.tenants.map((t, i) => {
     const path = ["tenants", i];
     if (t.contract.type === "capacity" && !reservedFor.has(t.id)) {

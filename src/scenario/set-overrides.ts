@@ -5,9 +5,9 @@
  * (`90`, `7d`, `[a, b]`, `{dist: constant, value: 5}`). A mapping key that is absent is created
  * (validation then rejects it if the field does not exist); a list item that is absent is an error.
  */
-import { parse } from "yaml";
+import { isScalar, parseDocument } from "yaml";
 import { InputError } from "../errors.js";
-import type { FieldPath } from "./yaml-source.js";
+import { type FieldPath, FORBIDDEN_KEYS, forbiddenKeyMessage, parseYamlText } from "./yaml-source.js";
 
 export const SET_FILE = "--set";
 
@@ -30,6 +30,8 @@ function applySet(data: unknown, entry: string): AppliedSet {
   const value = parseValue(entry.slice(eq + 1), fail);
   const segments = entry.slice(0, eq).trim().split(".");
   if (segments.some((s) => s === "")) fail("the path has an empty segment");
+  const forbidden = segments.find((s) => FORBIDDEN_KEYS.has(s));
+  if (forbidden !== undefined) fail(forbiddenKeyMessage(forbidden));
   if (!isMapping(data)) return fail("the scenario is not a mapping");
 
   const path: Array<string | number> = [];
@@ -74,13 +76,21 @@ function findItem(list: unknown[], segments: string[], i: number): [number, numb
   return undefined;
 }
 
+/**
+ * The value read as YAML, with the checks of a scenario file (no `!include` or other tags, no
+ * forbidden keys, no alias of nothing); an empty value is null.
+ */
 function parseValue(text: string, fail: (m: string) => never): unknown {
+  const doc = parseDocument(text);
+  const c = doc.contents;
+  if (doc.errors.length === 0 && (c === null || (isScalar(c) && c.value === null && c.tag === undefined)))
+    return null;
   try {
-    return parse(text);
+    return parseYamlText(SET_FILE, Buffer.from(text, "utf8")).data;
   } catch (e) {
-    return fail(
-      `the value is not valid YAML: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`,
-    );
+    if (!(e instanceof InputError)) throw e;
+    const p = e.problems[0];
+    return fail(`the value is not valid YAML: ${p.path ? `${p.path}: ` : ""}${p.message}`);
   }
 }
 

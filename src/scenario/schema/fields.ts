@@ -1,22 +1,43 @@
-/** Building blocks of the raw (snake_case, as written) scenario and profile schemas. */
+/**
+ * Building blocks of the raw (snake_case, as written) scenario and profile schemas. Every number
+ * has a finite range (limits.ts says why each bound is where it is).
+ */
 import { z } from "zod";
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "../duration.js";
+import { LIMITS, wholeMicroDollars } from "./limits.js";
 
-export const nonNegative = (description: string) => z.number().min(0).describe(description);
-export const positive = (description: string) => z.number().gt(0).describe(description);
-export const count = (description: string) => z.number().int().min(0).describe(description);
-export const positiveCount = (description: string) => z.number().int().min(1).describe(description);
+export { LIMITS } from "./limits.js";
+
+/** A number in [min, max] (gt: above min, not at it). */
+export const inRange = (description: string, min: number, max: number, opts: { gt?: boolean } = {}) =>
+  (opts.gt ? z.number().gt(min) : z.number().min(min)).max(max).describe(description);
+export const nonNegative = (description: string, max: number) => inRange(description, 0, max);
+export const positive = (description: string, max: number) => inRange(description, 0, max, { gt: true });
+export const count = (description: string, max: number) =>
+  z.number().int().min(0).max(max).describe(description);
+export const positiveCount = (description: string, max: number) =>
+  z.number().int().min(1).max(max).describe(description);
 export const fraction = (description: string) => z.number().min(0).max(1).describe(description);
 export const text = (description: string) => z.string().min(1).describe(description);
 export const id = (description: string) => z.string().min(1).describe(description);
+
+/** An amount of USD in [0, max] that is a whole number of micro-dollars (at most 6 decimals). */
+export const money = (description: string, max: number) =>
+  nonNegative(description, max).refine((v) => !(v >= 0 && v <= max) || wholeMicroDollars(v), {
+    error: (iss) => `must be a whole number of micro-dollars (at most 6 decimal places), got ${iss.input}`,
+  });
 export const usdPerMtok = (description: string) =>
-  z.number().min(0).describe(`${description} (USD per million tokens)`);
+  money(`${description} (USD per million tokens)`, LIMITS.usdPerMtok);
 
 /**
- * A duration (number of seconds or text such as `6h`) parsed to seconds. `positive` also refuses 0.
- * The JSON Schema shows the input form: a number or a string matching the duration pattern.
+ * A duration (number of seconds or text such as `6h`) parsed to seconds, at most `max` seconds
+ * (default LIMITS.durationS). `positive` refuses 0 and anything below `min` (default
+ * LIMITS.minDurationS). The JSON Schema shows the input form: a number or a string matching the
+ * duration pattern.
  */
-export function duration(description: string, opts: { positive?: boolean } = {}) {
+export function duration(description: string, opts: { positive?: boolean; min?: number; max?: number } = {}) {
+  const max = opts.max ?? LIMITS.durationS;
+  const min = opts.positive ? (opts.min ?? LIMITS.minDurationS) : 0;
   return z
     .union([z.number(), z.string()])
     .transform((v, ctx) => {
@@ -29,12 +50,23 @@ export function duration(description: string, opts: { positive?: boolean } = {})
         ctx.addIssue({ code: "custom", message: `must be > 0, got ${JSON.stringify(v)}` });
         return z.NEVER;
       }
+      if (seconds < min) {
+        ctx.addIssue({ code: "custom", message: `must be at least ${min} s, got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }
+      if (seconds > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be at most ${max} s (${Math.round(max / 31_536_000)} years), got ${JSON.stringify(v)}`,
+        });
+        return z.NEVER;
+      }
       return seconds;
     })
     .meta({
-      description: `${description}. ${DURATION_HINT[0].toUpperCase()}${DURATION_HINT.slice(1)}.`,
+      description: `${description}. ${DURATION_HINT[0].toUpperCase()}${DURATION_HINT.slice(1)}; ${min > 0 ? `at least ${min} s, ` : ""}at most ${max} s.`,
       anyOf: [
-        { type: "number", minimum: 0 },
+        { type: "number", minimum: min, maximum: max },
         { type: "string", pattern: DURATION_PATTERN },
       ],
     });

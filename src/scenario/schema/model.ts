@@ -1,21 +1,33 @@
 /** Model entries: in a scenario's `models:` (fields optional, the catalog fills them) and in the catalog. */
 import { z } from "zod";
-import { fraction, id, positive, positiveCount, text, usdPerMtok } from "./fields.js";
+import { fraction, id, inRange, LIMITS, positive, positiveCount, text, usdPerMtok } from "./fields.js";
 
 /** A model's public architecture, as its Hugging Face config.json names it (src/fleet/architecture.ts). */
 export const architectureSchema = z
   .strictObject({
-    layers: positiveCount("num_hidden_layers"),
-    hidden_size: positiveCount("hidden_size"),
-    attention_heads: positiveCount("num_attention_heads"),
-    kv_heads: positiveCount("num_key_value_heads (GQA); = attention_heads without GQA"),
-    head_dim: positiveCount("head_dim. Default: hidden_size / attention_heads").optional(),
-    intermediate_size: positiveCount("intermediate_size: the MLP's inner width (MoE: per expert)"),
-    vocab_size: positiveCount("vocab_size"),
+    layers: positiveCount("num_hidden_layers", LIMITS.architectureSize),
+    hidden_size: positiveCount("hidden_size", LIMITS.architectureSize),
+    attention_heads: positiveCount("num_attention_heads", LIMITS.architectureSize),
+    kv_heads: positiveCount(
+      "num_key_value_heads (GQA); = attention_heads without GQA",
+      LIMITS.architectureSize,
+    ),
+    head_dim: positiveCount(
+      "head_dim. Default: hidden_size / attention_heads",
+      LIMITS.architectureSize,
+    ).optional(),
+    intermediate_size: positiveCount(
+      "intermediate_size: the MLP's inner width (MoE: per expert)",
+      LIMITS.architectureSize,
+    ),
+    vocab_size: positiveCount("vocab_size", LIMITS.architectureSize),
     tied_embeddings: z.boolean().default(false).describe("tie_word_embeddings. Default false"),
     qkv_bias: z.boolean().default(false).describe("Q/K/V projections carry a bias (Qwen2). Default false"),
-    experts: positiveCount("num_local_experts (MoE). Default 1 (dense)").default(1),
-    experts_active: positiveCount("num_experts_per_tok (MoE). Default 1 (dense)").default(1),
+    experts: positiveCount("num_local_experts (MoE). Default 1 (dense)", LIMITS.architectureSize).default(1),
+    experts_active: positiveCount(
+      "num_experts_per_tok (MoE). Default 1 (dense)",
+      LIMITS.architectureSize,
+    ).default(1),
   })
   .refine((a) => a.experts_active <= a.experts, {
     message: "experts_active must be <= experts",
@@ -27,13 +39,17 @@ export const architectureSchema = z
 
 const modelFields = {
   owner: text("The lab that owns the model (tenant-independent), e.g. openai"),
-  params_b: positive("Total parameters, billions (sets the memory footprint of the weights)"),
+  params_b: positive("Total parameters, billions (sets the memory footprint of the weights)", LIMITS.paramsB),
   active_params_b: positive(
     "Parameters used per token, billions (MoE: less than params_b). Default: params_b",
+    LIMITS.paramsB,
   ),
-  bytes_per_param: positive("Bytes per weight: 2 = bf16, 1 = fp8/int8, 0.5 = 4-bit"),
-  kv_bytes_per_token: z.number().min(0).describe("KV-cache bytes per token of context, all layers"),
-  accelerators_per_replica: positiveCount("Accelerators one replica spans (tensor/pipeline parallel degree)"),
+  bytes_per_param: inRange("Bytes per weight: 2 = bf16, 1 = fp8/int8, 0.5 = 4-bit", ...LIMITS.bytesPerParam),
+  kv_bytes_per_token: inRange("KV-cache bytes per token of context, all layers", 0, LIMITS.kvBytesPerToken),
+  accelerators_per_replica: positiveCount(
+    "Accelerators one replica spans (tensor/pipeline parallel degree)",
+    LIMITS.acceleratorsPerReplica,
+  ),
   owner_revenue_share: fraction(
     "Fraction (0..1) of token revenue paid on to the model owner (a cost of revenue). Default 0",
   ),

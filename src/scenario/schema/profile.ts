@@ -1,26 +1,29 @@
 /** Raw schema of a hardware-profile file (one node type). */
 import { z } from "zod";
-import { id, nonNegative, positive, positiveCount, text } from "./fields.js";
+import { id, inRange, LIMITS, money, nonNegative, positive, positiveCount, text } from "./fields.js";
 
 const efficiencyFraction = (description: string) => z.number().gt(0).max(1).describe(description);
 
 const performanceSchema = z.strictObject({
   model: id("Model id"),
-  prefill_tokens_per_s: positive("Prompt tokens per second per replica"),
+  prefill_tokens_per_s: inRange("Prompt tokens per second per replica", ...LIMITS.tokensPerS),
   decode_tokens_per_s: z
-    .record(z.string(), positive("Total decode tokens/s per replica over the batch"))
+    .record(z.string(), inRange("Total decode tokens/s per replica over the batch", ...LIMITS.tokensPerS))
     .describe("Batch size (positive integer) -> total decode tokens/s per replica"),
-  max_batch: positiveCount("Largest batch measured or allowed").optional(),
+  max_batch: positiveCount("Largest batch measured or allowed", LIMITS.batch).optional(),
 });
 
 export const profileSchema = z.strictObject({
   id: id("Profile id, referenced by pools"),
   kind: z.enum(["gpu", "maia", "cobalt"]).describe("gpu | maia | cobalt (CPU)"),
   accelerator: text("Accelerator model, e.g. H100-SXM-80GB"),
-  accelerators_per_node: positiveCount("Accelerators per node (CPU node: sockets)"),
-  memory_gb_per_accelerator: positive("Memory per accelerator, GB"),
-  memory_bandwidth_tb_per_s: positive("Memory bandwidth per accelerator, TB/s"),
-  peak_tflops: positive("Dense peak TFLOPS per accelerator at the precision assumed"),
+  accelerators_per_node: positiveCount(
+    "Accelerators per node (CPU node: sockets)",
+    LIMITS.acceleratorsPerNode,
+  ),
+  memory_gb_per_accelerator: positive("Memory per accelerator, GB", LIMITS.memoryGb),
+  memory_bandwidth_tb_per_s: inRange("Memory bandwidth per accelerator, TB/s", ...LIMITS.bandwidthTbPerS),
+  peak_tflops: inRange("Dense peak TFLOPS per accelerator at the precision assumed", ...LIMITS.peakTflops),
   efficiency: z
     .strictObject({
       compute: efficiencyFraction("Achievable fraction of peak compute (0..1]. Default 0.5").default(0.5),
@@ -29,19 +32,23 @@ export const profileSchema = z.strictObject({
     .prefault({})
     .describe("Used by the roofline estimate"),
   power_w: z
-    .strictObject({ idle: nonNegative("Idle power, W"), peak: positive("Peak power, W (>= idle)") })
+    .strictObject({
+      idle: nonNegative("Idle power, W", LIMITS.powerW),
+      peak: positive("Peak power, W (>= idle)", LIMITS.powerW),
+    })
     .describe("Whole-node power"),
-  capex_usd: nonNegative("Whole-node purchase cost, USD"),
-  opex_usd_per_hour: nonNegative("Whole-node running cost besides energy, USD/hour"),
-  price_usd_per_hour: nonNegative("List price of renting the node, USD/hour"),
+  capex_usd: money("Whole-node purchase cost, USD", LIMITS.capexUsd),
+  opex_usd_per_hour: money("Whole-node running cost besides energy, USD/hour", LIMITS.usdPerHour),
+  price_usd_per_hour: money("List price of renting the node, USD/hour", LIMITS.usdPerHour),
   sources: z.array(text("A source")).min(1).describe("Where each figure comes from (required)"),
   interconnect: z
     .strictObject({
       kind: text("nvlink4 | nvlink5 | pcie5 | ethernet ..."),
       bandwidth_gb_per_s: positive(
         "Bandwidth one accelerator sends in ONE direction, GB/s (NVLink 4: 900 GB/s total = 450 each way)",
+        LIMITS.linkGbPerS,
       ),
-      latency_us: nonNegative("Latency of one hop, microseconds"),
+      latency_us: nonNegative("Latency of one hop, microseconds", LIMITS.linkLatencyUs),
     })
     .optional()
     .describe(
@@ -49,6 +56,7 @@ export const profileSchema = z.strictObject({
     ),
   step_overhead_ms: nonNegative(
     "Fixed time of every serving step, ms (scheduler, input preparation, sampling). Step model only",
+    LIMITS.stepOverheadMs,
   ).optional(),
   performance: z.array(performanceSchema).default([]).describe("Measured figures per model"),
   notes: z.string().optional(),

@@ -6,8 +6,10 @@ import {
   duration,
   fraction,
   id,
+  inRange,
+  LIMITS,
+  money,
   nonNegative,
-  positive,
   positiveCount,
   tag,
   text,
@@ -20,12 +22,12 @@ const poolSchema = z.strictObject({
   id: id("Pool id"),
   profile: id("Hardware profile id (a file of hardware-profiles/ or of hardware_profiles:)"),
   region: id("Region of the pool. Default: default").default("default"),
-  nodes: count("Nodes in the pool at the start"),
+  nodes: count("Nodes in the pool at the start", LIMITS.nodes),
   serves: z
     .array(
       z.strictObject({
         model: id("Model id"),
-        nodes: count("Nodes given to replicas of this model"),
+        nodes: count("Nodes given to replicas of this model", LIMITS.nodes),
       }),
     )
     .default([])
@@ -41,8 +43,11 @@ const changeSchema = z
   .strictObject({
     at: duration("When the change happens, from the scenario start"),
     pool: id("Pool id"),
-    add_nodes: positiveCount("Nodes added (give this or remove_nodes)").optional(),
-    remove_nodes: positiveCount("Nodes removed after draining (give this or add_nodes)").optional(),
+    add_nodes: positiveCount("Nodes added (give this or remove_nodes)", LIMITS.nodes).optional(),
+    remove_nodes: positiveCount(
+      "Nodes removed after draining (give this or add_nodes)",
+      LIMITS.nodes,
+    ).optional(),
     model: id("Model the nodes serve. Default: the pool's only model").optional(),
   })
   .describe("A step of the build-out plan");
@@ -56,9 +61,10 @@ const contractSchema = z
         "token: pays per token at model price * (1 - discount); capacity: node-hours of its reserved pools; on_demand: busy node-hours used; spot: the same at spot_discount, preemptible",
       ),
     discount: fraction("Discount off the list price (0..1). Default 0").default(0),
-    committed_usd: nonNegative("Committed spend over the horizon; a shortfall is billed. Default 0").default(
-      0,
-    ),
+    committed_usd: money(
+      "Committed spend over the horizon; a shortfall is billed. Default 0",
+      LIMITS.committedUsd,
+    ).default(0),
     sla: z
       .strictObject({
         target: fraction("Fraction of requests that must meet their SLO (0..1)"),
@@ -110,7 +116,7 @@ const eventSchema = z
       at,
       type: tag("demand_change", "Multiplies the tenant's load"),
       tenant: id("Tenant id"),
-      factor: nonNegative("Multiplier of the load from then on (1.5 = +50 %)"),
+      factor: nonNegative("Multiplier of the load from then on (1.5 = +50 %)", LIMITS.factor),
     }),
   ])
   .describe("A timeline event");
@@ -123,9 +129,13 @@ const schedulerSchema = z
       .describe("How a request picks a replica. Default least_loaded"),
     max_queue_per_replica: count(
       "Queue length per replica beyond which requests are rejected. Default 1000",
+      LIMITS.queuePerReplica,
     ).default(1000),
     batching: z.enum(["continuous", "static"]).default("continuous").describe("Default continuous"),
-    max_batch: positiveCount("Cap on the batch size on top of the profile/KV limit. Default: no cap")
+    max_batch: positiveCount(
+      "Cap on the batch size on top of the profile/KV limit. Default: no cap",
+      LIMITS.batch,
+    )
       .nullable()
       .default(null),
     prefill: z
@@ -137,13 +147,16 @@ const schedulerSchema = z
 
 const billingSchema = z
   .strictObject({
-    energy_usd_per_kwh: nonNegative("Price of energy, USD per kWh. Default 0.08").default(0.08),
-    pue: z
-      .number()
-      .min(1)
-      .default(1.2)
-      .describe("Power usage effectiveness of the datacenter (>= 1). Default 1.2"),
-    amortization_years: positive("Years over which capex_usd is amortised. Default 5").default(5),
+    energy_usd_per_kwh: money("Price of energy, USD per kWh. Default 0.08", LIMITS.energyUsdPerKwh).default(
+      0.08,
+    ),
+    pue: inRange("Power usage effectiveness of the datacenter (1..3). Default 1.2", ...LIMITS.pue).default(
+      1.2,
+    ),
+    amortization_years: inRange(
+      "Years over which capex_usd is amortised. Default 5",
+      ...LIMITS.amortizationYears,
+    ).default(5),
     spot_discount: fraction("Discount of spot node-hours (0..1). Default 0.6").default(0.6),
   })
   .describe("Cost model");
@@ -174,7 +187,7 @@ export const scenarioSchema = z
     $schema: z.string().describe("JSON Schema of this file (for editors); ignored").optional(),
     name: text("Scenario name, used in output rows"),
     description: z.string().default("").describe("Free text"),
-    seed: count("Seed every random stream derives from. Default 1").default(1),
+    seed: count("Seed every random stream derives from. Default 1", LIMITS.seed).default(1),
     start: z
       .string()
       .transform((text, ctx) => {
@@ -185,7 +198,7 @@ export const scenarioSchema = z
       })
       .prefault("2025-01-01T00:00:00Z")
       .describe("Scenario start, ISO-8601 UTC (ends in Z or +00:00). Default 2025-01-01T00:00:00Z"),
-    horizon: duration("Simulated time", { positive: true }),
+    horizon: duration("Simulated time", { positive: true, max: LIMITS.horizonS }),
     report_interval: duration("Bucket of every time-series output. Default 1h", { positive: true }).prefault(
       "1h",
     ),

@@ -1,27 +1,31 @@
 /** Raw schema of a tenant's workload: arrival process, token distributions, SLO, fallback. */
 import { z } from "zod";
-import { duration, id, nonNegative, positive, tag, text } from "./fields.js";
+import { duration, id, inRange, LIMITS, nonNegative, positive, tag, text } from "./fields.js";
 
+const tokens = (description: string) => positive(description, LIMITS.tokens);
 const cap = z
   .number()
   .min(1)
+  .max(LIMITS.tokens)
   .describe("Optional cap on drawn values (tokens); values are rounded to whole tokens, at least 1")
   .optional();
 
 export const tokenDistSchema = z
   .discriminatedUnion("dist", [
-    z.strictObject({ dist: tag("constant", "Always the same count"), value: positive("Tokens"), max: cap }),
-    z.strictObject({ dist: tag("exponential", "Exponential"), mean: positive("Mean tokens"), max: cap }),
+    z.strictObject({ dist: tag("constant", "Always the same count"), value: tokens("Tokens"), max: cap }),
+    z.strictObject({ dist: tag("exponential", "Exponential"), mean: tokens("Mean tokens"), max: cap }),
     z.strictObject({
       dist: tag("lognormal", "Lognormal given by its median and 90th percentile"),
-      median: positive("Median tokens"),
-      p90: positive("90th percentile, tokens (must be > median)"),
+      median: tokens("Median tokens"),
+      p90: tokens(
+        `90th percentile, tokens (must be > median, and at most ${LIMITS.lognormalSpread} x median)`,
+      ),
       max: cap,
     }),
     z.strictObject({
       dist: tag("uniform", "Uniform between min and max"),
-      min: nonNegative("Lowest tokens"),
-      max: positive("Highest tokens (must be >= min)"),
+      min: nonNegative("Lowest tokens", LIMITS.tokens),
+      max: tokens("Highest tokens (must be >= min)"),
     }),
     z.strictObject({
       dist: tag("empirical", "Samples a column of a CSV file"),
@@ -34,17 +38,18 @@ export const tokenDistSchema = z
 
 const diurnalSchema = z
   .strictObject({
-    peak_to_trough: z.number().min(1).describe("Ratio of the daily peak rate to the trough rate (>= 1)"),
+    peak_to_trough: inRange("Ratio of the daily peak rate to the trough rate (>= 1)", 1, LIMITS.factor),
     peak_hour_utc: z.number().min(0).max(24).describe("Hour of the daily peak, UTC (0..24)"),
   })
   .describe("Optional daily cycle of the rate (mean rate stays rate_per_s)");
 
 const rateFields = {
-  rate_per_s: nonNegative("Mean arrivals per second"),
+  rate_per_s: nonNegative("Mean arrivals per second", LIMITS.ratePerS),
   diurnal: diurnalSchema.nullable().optional(),
   growth_per_month: z
     .number()
     .gt(-1)
+    .max(LIMITS.growthPerMonth)
     .default(0)
     .describe("Compound growth of the rate per 30-day month (0.05 = +5 %/month; > -1)"),
 };
@@ -56,9 +61,9 @@ export const arrivalSchema = z
     z.strictObject({
       process: tag("mmpp", "Bursty on/off (Markov-modulated Poisson): rate_per_s while on, none while off"),
       ...rateFields,
-      rate_per_s: nonNegative("Arrivals per second while on"),
-      on_mean: duration("Mean length of an on period", { positive: true }),
-      off_mean: duration("Mean length of an off period", { positive: true }),
+      rate_per_s: nonNegative("Arrivals per second while on", LIMITS.ratePerS),
+      on_mean: duration("Mean length of an on period", { positive: true, min: LIMITS.minOnOffS }),
+      off_mean: duration("Mean length of an off period", { positive: true, min: LIMITS.minOnOffS }),
     }),
     z.strictObject({
       process: tag(
@@ -76,7 +81,9 @@ export const arrivalSchema = z
           "How timestamps read: datetime text, seconds or milliseconds. Default: datetime (csv), ms (jsonl)",
         )
         .optional(),
-      time_scale: positive("Multiplies trace time (2 = half as fast). Default 1").default(1),
+      time_scale: inRange("Multiplies trace time (2 = half as fast). Default 1", ...LIMITS.timeScale).default(
+        1,
+      ),
       loop: z.boolean().default(false).describe("Repeat the trace to fill the horizon. Default false"),
       offset: duration("Where the trace's first row lands after the scenario start. Default 0").prefault(0),
     }),
@@ -94,8 +101,8 @@ export const workloadSchema = z.strictObject({
   output_tokens: tokenDistSchema.optional().describe("Generated tokens per request (absent for a trace)"),
   slo: z
     .strictObject({
-      ttft_s: positive("Time to first token target, seconds"),
-      tpot_ms: positive("Time per output token target, milliseconds"),
+      ttft_s: positive("Time to first token target, seconds", LIMITS.ttftS),
+      tpot_ms: positive("Time per output token target, milliseconds", LIMITS.tpotMs),
     })
     .nullable()
     .optional()
