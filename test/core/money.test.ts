@@ -71,8 +71,9 @@ describe("splitMicro against exact arithmetic", () => {
       const overGiven = floors.reduce((a, b) => a + b, 0) - total;
       const w = integerWeights.map(BigInt);
       const whole = w.reduce((a, b) => a + b, 0n);
-      // With a part of weight 0 (gets nothing) and one too small to reach a whole micro-dollar, both last.
-      for (const extra of [[], [0], [1e-20], [1e-20, 0]]) {
+      // With a part of weight 0 (gets nothing), one too small to reach a whole micro-dollar, and one
+      // whose quota underflows to exactly 0 (last in the order, and with no micro-dollar to take back).
+      for (const extra of [[], [0], [1e-20], [1e-20, 0], [Number.MIN_VALUE], [0, Number.MIN_VALUE]]) {
         const parts = splitMicro(total, [...weights, ...extra]);
         expect(sumMicro(parts)).toBe(total);
         parts.slice(0, weights.length).forEach((p, i) => {
@@ -84,6 +85,14 @@ describe("splitMicro against exact arithmetic", () => {
       expect(splitMicro(-total, weights)).toEqual(splitMicro(total, weights).map((p) => -p));
       if (total === 4288184325393128) expect(overGiven).toBe(1); // the case exercises the correction
     }
+    // Where the float remainders keep their exact order, the correction lands where exact arithmetic
+    // would: the micro-dollar is taken from the smallest remainder, not the largest.
+    const [total, integerWeights] = cases[2];
+    expect(splitMicro(total, [0.6, 0.7, 0.4, 0.7])).toEqual(exactSplit(total, integerWeights));
+    expect(splitMicro(total, [0.6, 0.7, 0.4, 0.7, Number.MIN_VALUE])).toEqual([
+      ...exactSplit(total, integerWeights),
+      0,
+    ]);
   });
 
   it("splits a negative total as its opposite, with +0 (not -0) for parts of weight 0", () => {
