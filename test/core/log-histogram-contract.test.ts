@@ -183,3 +183,34 @@ describe("LogHistogram contract", () => {
       expect(relativeError(h.quantile(q), exactQuantile(values, q))).toBeLessThanOrEqual(BOUND + SLACK);
   });
 });
+
+describe("LogHistogram memory (counts only for the octaves reached, two spare octaves on a side that grows)", () => {
+  const shape = (h: LogHistogram) => {
+    const p = h as unknown as { counts: Float64Array; first: number };
+    return { first: p.first, size: p.counts.length };
+  };
+
+  it("keeps its counts when merging a histogram with nothing, only zeros, or the same range", () => {
+    const h = histogram([1.5, 3]);
+    const before = shape(h);
+    h.merge(new LogHistogram());
+    h.merge(histogram([0, 0]));
+    expect(shape(h)).toEqual(before);
+    h.merge(histogram([1.5]));
+    expect(shape(h)).toEqual(before);
+    expect(h.count).toBe(5);
+  });
+
+  it("grows only on the side a merge reaches past", () => {
+    const h = histogram([1.5]); // [2^-2, 2^3)
+    const { first, size } = shape(h);
+    h.merge(histogram([1.5, 2 ** 10])); // same low end, higher top
+    expect(shape(h).first).toBe(first);
+    const up = shape(h).size;
+    expect(up).toBeGreaterThan(size);
+    const g = histogram([1.5]);
+    g.merge(histogram([2 ** -10, 1.5])); // lower low end, same top: [2^-12, 2^3)
+    expect(shape(g).first).toBeLessThan(first);
+    expect(shape(g).first + shape(g).size).toBe(first + size);
+  });
+});
