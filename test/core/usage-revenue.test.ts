@@ -5,7 +5,7 @@
  * the prices of the scenario (or its busy replica-seconds and the profile's hourly price), not from
  * the run's price table or the module's helpers.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RevenueLine } from "../../src/billing/lines.js";
 import type { UsageRow } from "../../src/billing/usage-ledger.js";
 import { usageRevenue } from "../../src/billing/usage-revenue.js";
@@ -16,8 +16,20 @@ let r: Run;
 let lines: RevenueLine[];
 let rows: UsageRow[];
 
+let setupError: unknown;
+
 beforeAll(async () => {
-  r = await runScenario("test/fixtures/billing/conservation.yaml");
+  // A failure here (the run computes its financials, usage revenue among them) is rethrown by every
+  // test: a hook's failure alone fails no test, and mutation testing would count it as survived.
+  try {
+    r = await runScenario("test/fixtures/billing/conservation.yaml");
+  } catch (e) {
+    setupError = e;
+  }
+});
+
+beforeEach(() => {
+  if (setupError !== undefined) throw setupError;
   lines = usageRevenue(r.run);
   rows = r.run.usage.sorted().filter((u) => r.scenario.tenants[u.tenant].contract.type !== "capacity");
 });
