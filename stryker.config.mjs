@@ -28,12 +28,14 @@ export const CORE = {
 };
 
 const mutate = process.env.FLEETSIM_MUTATE ?? "src/billing/money.ts";
-const tests = CORE[/** @type {keyof typeof CORE} */ (mutate)];
+// A line range may follow the file (src/billing/money.ts:40-60), as Stryker's --mutate takes it.
+const file = mutate.replace(/:[\d:-]+$/, "");
+const tests = CORE[/** @type {keyof typeof CORE} */ (file)];
 if (!tests)
   throw new Error(`FLEETSIM_MUTATE=${mutate} is not a core module: ${Object.keys(CORE).join(", ")}`);
 // Read by vitest.mutate.config.ts in Stryker's test-runner processes (they inherit the environment).
 process.env.FLEETSIM_MUTATE_TESTS = tests.join(",");
-const name = mutate
+const name = file
   .replace(/^src\//, "")
   .replace(/\.ts$/, "")
   .replaceAll("/", "-");

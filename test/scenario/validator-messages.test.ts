@@ -214,13 +214,14 @@ describe("validator messages for every kind of issue", () => {
     ]);
   });
 
-  it("reports a record's invalid key with the key's own problem", () => {
+  it("reports an invalid record key with the problem of the key", () => {
     const schema = z.strictObject({
       decode: z.record(z.string().regex(/^\d+$/, "must be a whole number"), z.number()),
     });
     expect(check(schema, ["decode:", "  1: 10", "  x: 20"])).toEqual([
       "f.yaml:3 decode.x: has an invalid key: must be a whole number",
     ]);
+    expect(check(schema, ["decode: [1, 2]"])).toEqual(["f.yaml:1 decode: must be a mapping, got a list"]);
   });
 
   it("reports a plain union that nothing matches, or that is missing", () => {
