@@ -222,6 +222,15 @@ describe("validator messages for every kind of issue", () => {
       "f.yaml:3 decode.x: has an invalid key: must be a whole number",
     ]);
     expect(check(schema, ["decode: [1, 2]"])).toEqual(["f.yaml:1 decode: must be a mapping, got a list"]);
+    const strict = z.strictObject({
+      decode: z.record(
+        z.string().regex(/^\d+$/, "must be digits").max(2, "must be at most 2 characters"),
+        z.number(),
+      ),
+    });
+    expect(check(strict, ["decode:", "  abc: 1"])).toEqual([
+      "f.yaml:2 decode.abc: has an invalid key: must be digits; must be at most 2 characters",
+    ]);
   });
 
   it("reports a plain union that nothing matches, or that is missing", () => {
