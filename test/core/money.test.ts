@@ -95,6 +95,25 @@ describe("splitMicro against exact arithmetic", () => {
     ]);
   });
 
+  it("gives nothing to a part of weight 0 even when float quotas under-give and every remainder is 0", () => {
+    // Near 2^53 the quotas 44/120 and 76/120 of this total are whole floats that add up to one less
+    // than the total: one micro-dollar is left and no part has a remainder to claim it by.
+    const total = 8523328623182469;
+    const floors = [44, 76].map((w) => Math.floor(total * (w / 120)));
+    expect(total - floors[0] - floors[1]).toBe(1);
+    for (const weights of [
+      [0, 44, 76],
+      [44, 0, 76],
+    ]) {
+      const parts = splitMicro(total, weights);
+      expect(sumMicro(parts)).toBe(total);
+      weights.forEach((w, i) => {
+        if (w === 0) expect(parts[i]).toBe(0);
+        else expect(withinOneOfQuota(parts[i], total, BigInt(w), 120n)).toBe(true);
+      });
+    }
+  });
+
   it("splits a negative total as its opposite, with +0 (not -0) for parts of weight 0", () => {
     const parts = splitMicro(-10, [1, 0, 2]);
     expect(parts).toEqual([-3, 0, -7]);
