@@ -6,6 +6,14 @@
  * tests, not the whole suite. Not part of CI. Scores: docs/mutation.md.
  */
 
+/** The scenario schema's tests: the committed JSON Schema (generated from it), the validator's messages, defaults. */
+const SCHEMA_TESTS = [
+  "test/scenario/json-schema.test.ts",
+  "test/scenario/validator-messages.test.ts",
+  "test/scenario/validation-errors.test.ts",
+  "test/scenario/defaults.test.ts",
+];
+
 /** Core module -> the test files that test it. */
 export const CORE = {
   "src/billing/usage-revenue.ts": [
@@ -25,6 +33,15 @@ export const CORE = {
     "test/scenario/validation-errors.test.ts",
     "test/scenario/references.test.ts",
   ],
+  "src/scenario/schema/fields.ts": SCHEMA_TESTS,
+  "src/scenario/schema/workload.ts": SCHEMA_TESTS,
+  "src/scenario/schema/model.ts": [
+    ...SCHEMA_TESTS,
+    "test/scenario/models.test.ts",
+    "test/scenario/profiles.test.ts",
+  ],
+  "src/scenario/schema/profile.ts": [...SCHEMA_TESTS, "test/scenario/profiles.test.ts"],
+  "src/scenario/schema/scenario.ts": SCHEMA_TESTS,
 };
 
 const mutate = process.env.FLEETSIM_MUTATE ?? "src/billing/money.ts";
