@@ -111,6 +111,17 @@ describe("validator messages on scenario files", () => {
     ).toEqual([`S:14 ${WL}.arrival.diurnal.peak_hour_utc: must be <= 24, got 25`]);
   });
 
+  it("refuses zero for the durations that must be positive", async () => {
+    expect(
+      await messages(
+        withLine(14, "        arrival: { process: mmpp, rate_per_s: 5, on_mean: 0, off_mean: 0s }"),
+      ),
+    ).toEqual([
+      `S:14 ${WL}.arrival.on_mean: must be > 0, got 0`,
+      `S:14 ${WL}.arrival.off_mean: must be > 0, got "0s"`,
+    ]);
+  });
+
   it("reports every unknown key of a mapping, each with a suggestion or the fields allowed", async () => {
     expect(
       await messages(
