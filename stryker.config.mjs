@@ -39,8 +39,13 @@ export const CORE = {
     ...SCHEMA_TESTS,
     "test/scenario/models.test.ts",
     "test/scenario/profiles.test.ts",
+    "test/fleet/shipped-files.test.ts",
   ],
-  "src/scenario/schema/profile.ts": [...SCHEMA_TESTS, "test/scenario/profiles.test.ts"],
+  "src/scenario/schema/profile.ts": [
+    ...SCHEMA_TESTS,
+    "test/scenario/profiles.test.ts",
+    "test/fleet/shipped-files.test.ts",
+  ],
   "src/scenario/schema/scenario.ts": SCHEMA_TESTS,
 };
 

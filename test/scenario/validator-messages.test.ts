@@ -11,7 +11,7 @@ import { formatProblem, InputError } from "../../src/errors.js";
 import { fileLocator, type Locator } from "../../src/scenario/problems.js";
 import { validate, valueAt } from "../../src/scenario/validate.js";
 import { parseYamlText } from "../../src/scenario/yaml-source.js";
-import { MINIMAL, problemsOfLines, withLine } from "./helpers.js";
+import { loadLines, MINIMAL, problemsOfLines, withLine } from "./helpers.js";
 
 const WL = "tenants.0.workloads.0";
 
@@ -120,6 +120,28 @@ describe("validator messages on scenario files", () => {
       `S:14 ${WL}.arrival.on_mean: must be > 0, got 0`,
       `S:14 ${WL}.arrival.off_mean: must be > 0, got "0s"`,
     ]);
+  });
+
+  it("refuses zero for the scenario's periods and the fluid time step", async () => {
+    expect(await messages([...MINIMAL, "report_interval: 0"])).toEqual([
+      "S:17 report_interval: must be > 0, got 0",
+    ]);
+    expect(await messages([...MINIMAL, "fluid: { step: 0s }"])).toEqual([
+      'S:17 fluid.step: must be > 0, got "0s"',
+    ]);
+    expect(await messages([...MINIMAL, "fluid:", "  windows:", "    - { every: 0, duration: 0 }"])).toEqual([
+      "S:19 fluid.windows.0.every: must be > 0, got 0",
+      "S:19 fluid.windows.0.duration: must be > 0, got 0",
+    ]);
+  });
+
+  it("takes no tenants, and no workloads for a tenant, when none are given", async () => {
+    const idle = await loadLines([...MINIMAL, "  - id: idle"]);
+    expect(idle.tenants.map((t) => [t.id, t.workloads.length])).toEqual([
+      ["acme", 1],
+      ["idle", 0],
+    ]);
+    expect((await loadLines(MINIMAL.slice(0, 9))).tenants).toEqual([]);
   });
 
   it("reports every unknown key of a mapping, each with a suggestion or the fields allowed", async () => {
