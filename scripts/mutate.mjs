@@ -31,13 +31,17 @@ for (const m of modules) {
   if (!existsSync(json)) continue;
   const report = JSON.parse(readFileSync(json, "utf8"));
   const count = {};
-  // A mutant that makes a test file fail to load, or a beforeAll hook fail, runs no test: Stryker's
-  // vitest runner then counts it as survived, though `vitest run` would fail. Shown apart.
+  // A mutant that makes a test file fail to load, or a beforeAll hook fail, keeps that file's tests
+  // from running: Stryker's vitest runner counts it as survived if no test that did run failed,
+  // though `vitest run` would fail. Shown apart: survivors that ran fewer tests than they should
+  // (every test for a static mutant, else the tests that cover it).
+  const allTests = Object.values(report.testFiles ?? {}).reduce((n, f) => n + f.tests.length, 0);
   let noTestRan = 0;
   for (const file of Object.values(report.files))
     for (const mutant of file.mutants) {
       count[mutant.status] = (count[mutant.status] ?? 0) + 1;
-      if (mutant.status === "Survived" && mutant.testsCompleted === 0) noTestRan++;
+      const expected = mutant.static ? allTests : (mutant.coveredBy ?? []).length;
+      if (mutant.status === "Survived" && mutant.testsCompleted < expected) noTestRan++;
     }
   const detected = (count.Killed ?? 0) + (count.Timeout ?? 0);
   const valid = detected + (count.Survived ?? 0) + (count.NoCoverage ?? 0);
@@ -52,9 +56,9 @@ for (const m of modules) {
 }
 const pct = (a, b) => `${((100 * a) / b).toFixed(2).padStart(6)} %`;
 console.log(
-  "\nmodule                               score   killed/valid  survived  no coverage  survived, no test ran  score counting those",
+  "\nmodule                               score   killed/valid  survived  no coverage  survived, tests not run  score counting those",
 );
 for (const r of rows)
   console.log(
-    `${r.m.padEnd(36)}${pct(r.detected, r.valid)}  ${`${r.detected}/${r.valid}`.padStart(12)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${String(r.noTestRan).padStart(21)}  ${pct(r.detected + r.noTestRan, r.valid).padStart(21)}`,
+    `${r.m.padEnd(36)}${pct(r.detected, r.valid)}  ${`${r.detected}/${r.valid}`.padStart(12)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(11)}  ${String(r.noTestRan).padStart(23)}  ${pct(r.detected + r.noTestRan, r.valid).padStart(21)}`,
   );
