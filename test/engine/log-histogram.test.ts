@@ -1,7 +1,10 @@
 /** The latency histogram's quantiles stay within their relative error bound of the exact ones. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LogHistogram, MAX_RELATIVE_ERROR } from "../../src/metrics/log-histogram.js";
+import { LogHistogram } from "../../src/metrics/log-histogram.js";
+
+/** The documented bound (src/metrics/log-histogram.ts), written out: not the module's constant. */
+const MAX_RELATIVE_ERROR = 1 / 128;
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
