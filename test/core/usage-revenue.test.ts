@@ -7,7 +7,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RevenueLine } from "../../src/billing/lines.js";
-import type { UsageRow } from "../../src/billing/usage-ledger.js";
+import type { UsageRow } from "../../src/metrics/usage-ledger.js";
 import { usageRevenue } from "../../src/billing/usage-revenue.js";
 import { runScenario } from "../support/run-scenario.js";
 
