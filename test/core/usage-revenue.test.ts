@@ -7,8 +7,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RevenueLine } from "../../src/billing/lines.js";
-import type { UsageRow } from "../../src/metrics/usage-ledger.js";
 import { usageRevenue } from "../../src/billing/usage-revenue.js";
+import type { UsageRow } from "../../src/metrics/usage-ledger.js";
 import { runScenario } from "../support/run-scenario.js";
 
 type Run = Awaited<ReturnType<typeof runScenario>>;
