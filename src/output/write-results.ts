@@ -8,6 +8,7 @@ import { writeDirAtomically } from "./atomic-dir.js";
 import { buildInfo } from "./build.js";
 import { capacityTable } from "./capacity-table.js";
 import { formatCell, toCsv } from "./csv.js";
+import { modelsTable } from "./models-table.js";
 import {
   marginTable,
   revenueByModelTable,
@@ -31,8 +32,20 @@ export function summaryJson(summary: Summary, run: RunResult): Record<string, un
     const v = row[i];
     figures[c] = c === "scenario" ? v : v === "" ? null : Number(v);
   });
+  // Per requested model, the models.csv row under its column names.
+  const models = modelsTable(run);
+  const byModel: Record<string, Record<string, unknown>> = {};
+  for (const r of models.rows) {
+    const cells = r.map(formatCell);
+    byModel[cells[0]] = Object.fromEntries(
+      models.columns
+        .slice(1)
+        .map((c, i) => [c, c === "owner" ? cells[i + 1] : cells[i + 1] === "" ? null : Number(cells[i + 1])]),
+    );
+  }
   return {
     ...figures,
+    models: byModel,
     events: summary.events,
     program_version: programVersion(),
     build: buildInfo().build,
@@ -60,6 +73,7 @@ export function resultFiles(
   files.set("tenants.csv", toCsv(tenantsTable(run, fin), bom));
   files.set("margin.csv", toCsv(marginTable(run, fin), bom));
   files.set("capacity.csv", toCsv(capacityTable(run, fin.use, fin.mixes), bom));
+  files.set("models.csv", toCsv(modelsTable(run), bom));
   files.set("summary.json", `${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   return files;
 }
@@ -72,6 +86,7 @@ export const RESULT_FILES = [
   "tenants.csv",
   "margin.csv",
   "capacity.csv",
+  "models.csv",
   "summary.json",
 ] as const;
 

@@ -20,6 +20,7 @@ describe("fleetsim run", () => {
       "capacity.csv",
       "fleetsim.json",
       "margin.csv",
+      "models.csv",
       "revenue_by_model.csv",
       "summary.csv",
       "summary.json",

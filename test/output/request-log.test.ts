@@ -22,12 +22,17 @@ function csv(text: string): Row[] {
   return lines.map((l) => Object.fromEntries(l.split(",").map((c, i) => [cols[i], c])));
 }
 
-function runWithLog(args: string[]): { requests: Row[]; summary: Row; raw: string } {
+function runWithLog(args: string[]): { requests: Row[]; summary: Row; models: Row[]; raw: string } {
   const out = join(mkdtempSync(join(tmpdir(), "fleetsim-reqlog-")), "res");
   const r = cli(["run", ...args, "--out", out, "--quiet"]);
   expect(r.status, r.stderr).toBe(0);
   const raw = readFileSync(join(out, "requests.csv"), "utf8");
-  return { requests: csv(raw), summary: csv(readFileSync(join(out, "summary.csv"), "utf8"))[0], raw };
+  return {
+    requests: csv(raw),
+    summary: csv(readFileSync(join(out, "summary.csv"), "utf8"))[0],
+    models: csv(readFileSync(join(out, "models.csv"), "utf8")),
+    raw,
+  };
 }
 
 /** The value of rank floor(q (n - 1)) among `values`, as the histogram ranks them. */
@@ -99,6 +104,22 @@ describe("requests.csv", () => {
     const two = runWithLog([mm, "--horizon", "20m", "--requests", "--workers", "2"]);
     expect(two.raw).toBe(one.raw);
     expect(new Set(one.requests.map((r) => r.model_requested)).size).toBeGreaterThan(3);
+    // models.csv: per requested model, counts that add up to the summary and percentiles of its requests.
+    const total = (col: string) => one.models.reduce((a, m) => a + Number(m[col]), 0);
+    for (const col of ["requests", "completed", "rejected", "input_tokens", "output_tokens"]) {
+      expect(total(col), col).toBe(Number(one.summary[col]));
+    }
+    for (const m of one.models) {
+      const done = one.requests.filter((r) => r.model_requested === m.model && r.outcome === "completed");
+      expect(done.length).toBe(Number(m.completed));
+      const exact = exactQuantile(
+        done.map((r) => Number(r.ttft_s)),
+        0.99,
+      );
+      expect(Math.abs(Number(m.ttft_p99_s) - exact), m.model).toBeLessThanOrEqual(
+        HISTOGRAM_ERROR * exact + 1e-6,
+      );
+    }
   });
 
   it("is refused for a fluid run, naming the flag (exit 2, nothing written)", () => {

@@ -18,6 +18,7 @@ describe("determinism", () => {
     expect([...a.keys()].sort()).toEqual([
       "capacity.csv",
       "margin.csv",
+      "models.csv",
       "revenue_by_model.csv",
       "summary.csv",
       "summary.json",
