@@ -36,6 +36,9 @@ export interface Summary {
   busyFraction: number | null;
   /** FLOPs done / peak FLOPs of the accelerators present (MFU; attention FLOPs not counted). */
   computeUtilization: number | null;
+  /** KV-cache memory in use over time / held, and the highest share of one replica's in use (request fidelity only). */
+  kvUtilization: number | null;
+  kvPeakUtilization: number | null;
   /** Completed requests that met their SLO, and their tokens (goodput); null where not measured (fluid). */
   goodputRequests: number | null;
   goodputInputTokens: number | null;
@@ -114,6 +117,8 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     utilization: use.utilization,
     busyFraction: use.busyFraction,
     computeUtilization: use.computeUtilization,
+    kvUtilization: use.kvUtilization,
+    kvPeakUtilization: use.kvPeakUtilization,
     goodputRequests: measured ? sloMet : null,
     goodputInputTokens: measured ? goodIn : null,
     goodputOutputTokens: measured ? goodOut : null,

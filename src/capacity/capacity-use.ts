@@ -28,6 +28,11 @@ export interface GroupIntervalUse {
   flops: number;
   /** Peak FLOPs of the accelerators present (FLOP/s x seconds). */
   peakFlops: number;
+  /** KV bytes in use x seconds, and KV capacity x available seconds (0 where not measured). */
+  kvByteSeconds: number;
+  kvCapacityByteSeconds: number;
+  /** Highest fraction of one replica's KV memory in use; null where not measured. */
+  kvPeak: number | null;
 }
 
 /** The mix a group served (mean prompt and output tokens per request) and its saturated rate. */
@@ -96,6 +101,8 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
       const rate = mixes[g].saturatedOutputTokensPerS;
       const capacity = rate * available;
       const acc = group.acceleratorsPerReplica;
+      // The request engine measures KV memory; the fluid mode marks its intervals NaN (unmeasured).
+      const kvMeasured = !Number.isNaN(grid.kvPeak[i]);
       out[i] = {
         availableReplicaSeconds: available,
         busyReplicaSeconds: grid.busy[i],
@@ -105,6 +112,9 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
         activeAcceleratorSeconds: acc * Math.min(available, rate > 0 ? served / rate : 0),
         flops: 2 * group.model.activeParamsB * 1e9 * (served + inputTokens[i]),
         peakFlops: group.profile.peakTflops * 1e12 * acc * grid.present[i],
+        kvByteSeconds: kvMeasured ? grid.kvByteSeconds[i] : 0,
+        kvCapacityByteSeconds: kvMeasured ? group.curve.kvCapacityBytes * available : 0,
+        kvPeak: kvMeasured && available > 0 ? grid.kvPeak[i] : null,
       };
     }
   }
@@ -122,6 +132,9 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     activeAcceleratorSeconds: 0,
     flops: 0,
     peakFlops: 0,
+    kvByteSeconds: 0,
+    kvCapacityByteSeconds: 0,
+    kvPeak: null,
   };
   for (const u of items) {
     s.availableReplicaSeconds += u.availableReplicaSeconds;
@@ -132,6 +145,9 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     s.activeAcceleratorSeconds += u.activeAcceleratorSeconds;
     s.flops += u.flops;
     s.peakFlops += u.peakFlops;
+    s.kvByteSeconds += u.kvByteSeconds;
+    s.kvCapacityByteSeconds += u.kvCapacityByteSeconds;
+    if (u.kvPeak !== null && (s.kvPeak === null || u.kvPeak > s.kvPeak)) s.kvPeak = u.kvPeak;
   }
   return s;
 }
@@ -144,5 +160,7 @@ export function useRatios(u: GroupIntervalUse) {
     utilization: ratio(u.outputTokens, u.capacityOutputTokens),
     busyFraction: ratio(u.busyReplicaSeconds, u.availableReplicaSeconds),
     computeUtilization: ratio(u.flops, u.peakFlops),
+    kvUtilization: ratio(u.kvByteSeconds, u.kvCapacityByteSeconds),
+    kvPeakUtilization: u.kvPeak,
   };
 }

@@ -57,6 +57,8 @@ export async function runFluid(
   const { stats, statOfWorkload } = statRows(routes);
   const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
   const grid = new IntervalGrid(intervals, topo.groups.length);
+  // The fluid mode does not follow KV memory: NaN marks it unmeasured (hybrid windows overwrite theirs).
+  grid.kvPeak.fill(Number.NaN);
   const usage = new UsageLedger(stats.length, topo.groups.length);
   const demand = planned.map(({ w, ctx }) => {
     const a = w.arrival;

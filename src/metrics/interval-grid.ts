@@ -1,14 +1,30 @@
 /**
  * Per report interval x group accumulators (replica-seconds present, available, busy, held, output
- * tokens). Integrals are exact: callers flush at every change of availability and at every
+ * tokens, KV bytes in use). Integrals are exact: callers flush at every change of availability and at every
  * interval boundary, so nothing is sampled.
  */
+/** The accumulators, by name: what parts, threads and hybrid windows copy between grids. */
+export const GRID_KEYS = [
+  "present",
+  "available",
+  "busy",
+  "held",
+  "outputTokens",
+  "kvByteSeconds",
+  "kvPeak",
+] as const;
+export type GridKey = (typeof GRID_KEYS)[number];
+
 export class IntervalGrid {
   readonly present: Float64Array;
   readonly available: Float64Array;
   readonly busy: Float64Array;
   readonly held: Float64Array;
   readonly outputTokens: Float64Array;
+  /** KV-cache bytes in use integrated over time (request engine; 0 in the fluid mode). */
+  readonly kvByteSeconds: Float64Array;
+  /** Highest fraction of one replica's KV-cache memory in use at any moment (request engine). */
+  readonly kvPeak: Float64Array;
 
   constructor(
     readonly intervals: number,
@@ -20,6 +36,8 @@ export class IntervalGrid {
     this.busy = new Float64Array(n);
     this.held = new Float64Array(n);
     this.outputTokens = new Float64Array(n);
+    this.kvByteSeconds = new Float64Array(n);
+    this.kvPeak = new Float64Array(n);
   }
 
   at(interval: number, group: number): number {

@@ -42,6 +42,8 @@ export const SUMMARY_COLUMNS = [
   "goodput_input_tokens",
   "goodput_output_tokens",
   ...latencyColumns(""),
+  "kv_utilization",
+  "kv_peak_utilization",
 ];
 
 /** ttft_p50_s ... e2e_p99_s, with a prefix. */
@@ -89,6 +91,8 @@ export function summaryRow(s: Summary): Cell[] {
     s.goodputInputTokens === null ? num(null) : int(s.goodputInputTokens),
     s.goodputOutputTokens === null ? num(null) : int(s.goodputOutputTokens),
     ...latencyCells(s.latency),
+    num(s.kvUtilization),
+    num(s.kvPeakUtilization),
   ];
 }
 
@@ -154,6 +158,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       money(rev.revenue[i] - rev.share[i] - c.total),
       num(use.busyFraction),
       num(use.computeUtilization),
+      num(use.kvUtilization),
+      num(use.kvPeakUtilization),
     ]);
   }
   return {
@@ -178,6 +184,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "margin_usd",
       "busy_fraction",
       "compute_utilization",
+      "kv_utilization",
+      "kv_peak_utilization",
     ],
     rows,
   };
@@ -400,6 +408,8 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       num(kwh, 6),
       num(use.busyFraction),
       num(use.computeUtilization),
+      num(use.kvUtilization),
+      num(use.kvPeakUtilization),
     ];
   });
   return {
@@ -422,6 +432,8 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       "energy_kwh",
       "busy_fraction",
       "compute_utilization",
+      "kv_utilization",
+      "kv_peak_utilization",
     ],
     rows,
   };

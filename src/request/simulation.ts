@@ -497,8 +497,13 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       const idx = k * G + rep.group;
       this.grid.busy[idx] += rep.busyAcc;
       this.grid.held[idx] += rep.heldAcc;
+      this.grid.kvByteSeconds[idx] += rep.kvAcc;
+      const peak = rep.kvPeakUsed / rep.kvCapacity;
+      if (peak > this.grid.kvPeak[idx]) this.grid.kvPeak[idx] = peak;
       rep.busyAcc = 0;
       rep.heldAcc = 0;
+      rep.kvAcc = 0;
+      rep.kvPeakUsed = rep.kvUsed; // what is held now counts in the next interval too
     }
     for (let g = 0; g < G; g++) this.integrateGroup(g, t);
     const start = k * this.s.reportInterval;

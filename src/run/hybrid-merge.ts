@@ -8,7 +8,7 @@
  */
 
 import type { RunResult } from "../contract/run-result.js";
-import type { IntervalGrid } from "../metrics/interval-grid.js";
+import { GRID_KEYS, type GridKey, type IntervalGrid } from "../metrics/interval-grid.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
 
 /** What a merge reads of a window's run (a RunResult, or one rebuilt from a worker's result). */
@@ -23,7 +23,7 @@ export type WindowRun = Pick<
   | "events"
   | "topology"
 > & {
-  grid: Pick<IntervalGrid, "present" | "available" | "busy" | "held" | "outputTokens" | "groups">;
+  grid: Pick<IntervalGrid, GridKey | "groups">;
   usage: { rows: UsageRow[] };
 };
 
@@ -36,7 +36,7 @@ export function mergeWindow(into: RunResult, win: WindowRun, firstInterval: numb
   if (offset + cells > into.grid.present.length) {
     throw new Error(`window of ${win.intervals} intervals at ${firstInterval} passes the run's end`);
   }
-  for (const key of ["present", "available", "busy", "held", "outputTokens"] as const) {
+  for (const key of GRID_KEYS) {
     into.grid[key].set(win.grid[key].subarray(0, cells), offset);
   }
   for (const row of win.usage.rows) into.usage.rows.push({ ...row, interval: row.interval + firstInterval });

@@ -1,5 +1,6 @@
 /** What the parent sends a simulation worker and what a part's run posts back (see parts-run.ts). */
 
+import type { GridKey } from "../metrics/interval-grid.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
@@ -22,13 +23,7 @@ export interface PartTask extends Claims {
 export interface PartResult {
   stats: TenantModelStats[];
   statOfWorkload: Int32Array;
-  grid: {
-    present: Float64Array;
-    available: Float64Array;
-    busy: Float64Array;
-    held: Float64Array;
-    outputTokens: Float64Array;
-  };
+  grid: Record<GridKey, Float64Array>;
   unassignedNodeSeconds: Float64Array;
   usageRows: UsageRow[];
   priceEpochs: Array<Array<{ input: number; output: number }>>;

@@ -11,7 +11,7 @@ import { groupOwners, partScopes } from "../contract/parts.js";
 import type { RunPlan } from "../contract/plan.js";
 import type { RunOptions } from "../contract/run-options.js";
 import type { RunResult } from "../contract/run-result.js";
-import { IntervalGrid } from "../metrics/interval-grid.js";
+import { GRID_KEYS, type GridKey, IntervalGrid } from "../metrics/interval-grid.js";
 import { TenantModelStats } from "../metrics/tenant-stats.js";
 import { UsageLedger } from "../metrics/usage-ledger.js";
 import { createRun, EVENTS_PER_REQUEST } from "../request/simulation.js";
@@ -43,13 +43,7 @@ export function partResult(r: RunResult, sharedEvents: number): PartResult {
   return {
     stats: r.stats,
     statOfWorkload: r.statOfWorkload,
-    grid: {
-      present: r.grid.present,
-      available: r.grid.available,
-      busy: r.grid.busy,
-      held: r.grid.held,
-      outputTokens: r.grid.outputTokens,
-    },
+    grid: Object.fromEntries(GRID_KEYS.map((k) => [k, r.grid[k]])) as Record<GridKey, Float64Array>,
     unassignedNodeSeconds: r.unassignedNodeSeconds,
     usageRows: r.usage.rows,
     priceEpochs: r.priceEpochs,
@@ -132,7 +126,7 @@ export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], result
   const G = plan.topology.groups.length;
   const grid = new IntervalGrid(intervals, G);
   const owner = groupOwners(plan.routes, G, parts);
-  for (const key of ["present", "available", "busy", "held", "outputTokens"] as const) {
+  for (const key of GRID_KEYS) {
     for (let g = 0; g < G; g++) {
       const from = results[owner[g]].grid[key];
       for (let k = 0; k < intervals; k++) grid[key][k * G + g] = from[k * G + g];

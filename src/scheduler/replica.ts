@@ -83,6 +83,9 @@ export class Replica {
   /** Accumulated since the last flush: seconds with at least one request held, and held x seconds. */
   busyAcc = 0;
   heldAcc = 0;
+  /** KV bytes in use integrated over time since the last flush, and the most in use at once since then. */
+  kvAcc = 0;
+  kvPeakUsed = 0;
   /**
    * Share clock: the integral of 1 / held over busy time. A request's share of the replica's busy
    * time is the difference between its value at leaving and at joining, so per-tenant busy
@@ -205,6 +208,7 @@ export class Replica {
       if (this.held > 0) {
         this.busyAcc += dt;
         this.heldAcc += this.held * dt;
+        this.kvAcc += this.kvUsed * dt;
         this.shareClock += dt / this.held;
       }
       if (this.pfSize === 0 && this.dn > 0) this.V += this.rate * dt;
@@ -229,6 +233,7 @@ export class Replica {
     req.shareAt[r] = this.shareClock;
     req.replica[r] = this.index;
     this.kvUsed += req.kvBytes[r];
+    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
     this.held++;
     this.spotHeld += req.spot[r];
   }

@@ -4,7 +4,12 @@
  * idle bound and the proportional one; tenant-shift's utilisation and energy fall after its shift.
  */
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../support/run-scenario.js";
+import { computeFinancials } from "../../src/billing/financials.js";
+import { summarize } from "../../src/billing/summary.js";
+import type { RequestRecord } from "../../src/contract/request-log.js";
+import { simulate } from "../../src/run/simulate.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runScenario, scenarioPath } from "../support/run-scenario.js";
 import { parseCsv } from "./csv-helpers.js";
 
 const STEADY = "test/fixtures/metrics/steady-load.yaml";
@@ -109,5 +114,39 @@ describe("headroom (capacity.csv)", () => {
     expect(edge.attainment).toBeLessThan(0.9);
     // Beyond it the SLO is broken for most requests.
     expect((await at(1.15 * max)).attainment).toBeLessThan(0.5);
+  });
+});
+
+describe("KV-cache utilisation", () => {
+  it("integrates the KV bytes requests hold: Little's law over the request log, and half the load holds half", async () => {
+    const scenario = await loadScenario(scenarioPath(STEADY), { horizon: "20m" });
+    const held: RequestRecord[] = [];
+    const run = await simulate(scenario, { requestLog: { add: (r) => held.push(r) } });
+    const fin = computeFinancials(run);
+    const g = run.topology.groups[0];
+    const kvPerToken = g.model.kvBytesPerToken;
+    // Each completed request held (prompt + output) x KV bytes per token from admission to its end.
+    const fromLog = held
+      .filter((r) => r.outcome === "completed")
+      .reduce((a, r) => a + (r.promptTokens + r.outputTokens) * kvPerToken * (r.end - r.admitted), 0);
+    const measured = fin.use.reduce((a, u) => a + u.kvByteSeconds, 0);
+    // Requests still held at the horizon (a few seconds' worth out of 20 minutes) are in `measured` only.
+    expect(measured).toBeGreaterThanOrEqual(fromLog);
+    expect(measured / fromLog - 1).toBeLessThan(0.01);
+    const summary = summarize(run, fin);
+    const capacity = g.curve.kvCapacityBytes * fin.use.reduce((a, u) => a + u.availableReplicaSeconds, 0);
+    expect(summary.kvUtilization).toBeCloseTo(measured / capacity, 12);
+    expect(summary.kvPeakUtilization!).toBeGreaterThan(summary.kvUtilization!);
+    expect(summary.kvPeakUtilization!).toBeLessThanOrEqual(1);
+
+    const half = await runScenario(STEADY, { horizon: "20m", set: [`${RATE}=12`] });
+    // Held requests follow the arrival rate (Little's law, with time in system nearly unchanged).
+    expect(Math.abs(half.summary.kvUtilization! / summary.kvUtilization! - 0.5)).toBeLessThan(0.05);
+  });
+
+  it("is left empty where it is not measured (fluid)", async () => {
+    const r = await runScenario(STEADY, { horizon: "20m", fidelity: "fluid" });
+    expect(r.summary.kvUtilization).toBeNull();
+    expect(r.summary.kvPeakUtilization).toBeNull();
   });
 });
