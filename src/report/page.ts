@@ -34,8 +34,14 @@ function summaryBlock(t: RunTables): string {
     ["infrastructure cost", fmtUsd(n("cost_usd"))],
     ["margin", fmtUsd(n("margin_usd"))],
     ["margin %", fmtPct(n("margin_pct"))],
-    ["utilisation", fmtPct(n("utilization"))],
+    ["utilisation (of saturated throughput)", fmtPct(n("utilization"))],
+    ["busy fraction", fmtPct(n("busy_fraction"))],
+    ["compute utilisation (MFU)", fmtPct(n("compute_utilization"))],
+    ["KV memory in use", fmtPct(n("kv_utilization"))],
     ["SLO attainment", fmtPct(n("slo_attainment"))],
+    ["TTFT p50 / p99", `${fmtSeconds(n("ttft_p50_s"))} / ${fmtSeconds(n("ttft_p99_s"))}`],
+    ["TPOT p50 / p99", `${fmtMs(n("tpot_p50_ms"))} / ${fmtMs(n("tpot_p99_ms"))}`],
+    ["end-to-end p50 / p99", `${fmtSeconds(n("e2e_p50_s"))} / ${fmtSeconds(n("e2e_p99_s"))}`],
     ["Jain fairness", Number.isFinite(n("jain_fairness")) ? n("jain_fairness").toFixed(4) : "–"],
   ];
   const items = figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join("");
@@ -46,6 +52,9 @@ function summaryBlock(t: RunTables): string {
     `<dl class="figures">${items}</dl>`
   );
 }
+
+const fmtSeconds = (v: number) => (Number.isFinite(v) ? `${v.toFixed(3)} s` : "–");
+const fmtMs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "–");
 
 export function buildReport(t: RunTables): string {
   return (
