@@ -11,17 +11,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_ENTRY, cli, cliInterrupted } from "../support/cli.js";
 import { scenarioPath } from "../support/run-scenario.js";
+import { scenarioWorkspace } from "../support/workspace.js";
 
 const SHORT = ["--horizon", "2m", "--quiet"];
 const isRoot = process.getuid?.() === 0;
 
-function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), "fleetsim-machine-"));
-  chmodSync(dir, 0o755);
-  cpSync(scenarioPath("scenarios/validation/mmc-rho-0.5.yaml"), join(dir, "my.yaml"));
-  cpSync(scenarioPath("scenarios/validation/profiles"), join(dir, "profiles"), { recursive: true });
-  return dir;
-}
+const workspace = () => scenarioWorkspace("fleetsim-machine-");
 
 /** The CLI bound by file permissions: root without the capabilities that override them. */
 function cliUnprivileged(args: string[], cwd: string) {

@@ -4,15 +4,7 @@
  * results, and the next run or report puts the finished results in place and removes the rest.
  */
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,16 +12,11 @@ import { InputError } from "../../src/errors.js";
 import { recoverInterruptedWrite, writeDirAtomically } from "../../src/output/atomic-dir.js";
 import { FOLDER_MANIFEST, folderManifest, manifestText } from "../../src/output/folder-manifest.js";
 import { cli } from "../support/cli.js";
-import { scenarioPath } from "../support/run-scenario.js";
+import { scenarioWorkspace } from "../support/workspace.js";
 
 const SHORT = ["--horizon", "2m", "--quiet"];
 
-function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), "fleetsim-crash-"));
-  cpSync(scenarioPath("scenarios/validation/mmc-rho-0.5.yaml"), join(dir, "my.yaml"));
-  cpSync(scenarioPath("scenarios/validation/profiles"), join(dir, "profiles"), { recursive: true });
-  return dir;
-}
+const workspace = () => scenarioWorkspace("fleetsim-crash-");
 
 const hidden = (dir: string) =>
   readdirSync(dir)

@@ -4,24 +4,20 @@
  * run, names the folder and why, and leaves the user's files byte for byte as they were.
  */
 import {
-  copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { safeFolderName } from "../../src/output/out-folder.js";
 import { cli } from "../support/cli.js";
 import { scenarioPath } from "../support/run-scenario.js";
+import { scenarioWorkspace } from "../support/workspace.js";
 
 const MMC = scenarioPath("scenarios/validation/mmc-rho-0.5.yaml");
 const SHORT = ["--horizon", "2m", "--quiet"];
@@ -31,9 +27,7 @@ const USER_BYTES = "analyst's own work\n\u0000\u00ff bytes that must survive";
 
 /** A folder like an analyst's: the scenario, a spreadsheet, a subfolder with a file. */
 function workspace(): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "fleetsim-out-")));
-  copyFileSync(MMC, join(dir, "my.yaml"));
-  cpSync(scenarioPath("scenarios/validation/profiles"), join(dir, "profiles"), { recursive: true });
+  const dir = scenarioWorkspace("fleetsim-out-");
   writeFileSync(join(dir, USER_FILE), USER_BYTES);
   mkdirSync(join(dir, "notes"));
   writeFileSync(join(dir, "notes", "q3.txt"), USER_BYTES);
