@@ -6,6 +6,8 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, RunAborted } from "../errors.js";
+import { buildInfo } from "../output/build.js";
+import { programVersion } from "../output/version.js";
 import { interrupt } from "./interrupt.js";
 import { systemFailure } from "./system-failure.js";
 
@@ -73,6 +75,12 @@ function fail(e: unknown): never {
   if (process.env.FLEETSIM_DEBUG) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write("(set FLEETSIM_DEBUG=1 for the stack trace, and please report it)\n");
   process.exit(EXIT_INTERNAL);
+}
+
+/** `fleetsim --version`: the package version, and the build (a hash of the code) that merge compares. */
+function versionText(): string {
+  const b = buildInfo();
+  return `fleetsim ${programVersion()} (build ${b.build}${b.commit ? `, commit ${b.commit.slice(0, 12)}` : ""})`;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -194,7 +202,13 @@ async function main(argv: string[]): Promise<void> {
     .command(
       "validate <scenarios..>",
       "load and check scenario files; run nothing",
-      (y) => y.positional("scenarios", { type: "string", array: true, demandOption: true }),
+      (y) =>
+        y.positional("scenarios", {
+          type: "string",
+          array: true,
+          demandOption: true,
+          describe: "scenario YAML files, each checked on its own",
+        }),
       (a) => validateCommand(a.scenarios as string[]),
     )
     .command(
@@ -202,7 +216,10 @@ async function main(argv: string[]): Promise<void> {
       "list the hardware profiles, or show one with its derived per-model performance",
       (y) =>
         y
-          .positional("id", { type: "string" })
+          .positional("id", {
+            type: "string",
+            describe: "a profile id: show it with its per-model performance",
+          })
           .option("profiles", { type: "string", array: true, describe: "extra profile folders or files" }),
       (a) => profilesCommand(a.id, a.profiles ?? []),
     )
@@ -215,8 +232,9 @@ async function main(argv: string[]): Promise<void> {
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
     .demandCommand(1, "name a command: run, validate, compare, sweep, merge, report, profiles or schema")
     .strict()
+    .recommendCommands()
     .help()
-    .version(false)
+    .version("version", "print the version and build, and exit", versionText())
     .fail((msg, err) => {
       if (err) throw err;
       throw new InputError({ file: "command line", message: msg });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, cliInterrupted } from "../support/cli.js";
+import { repoRoot } from "../support/run-scenario.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fleetsim-cli-"));
 const MMC = "scenarios/validation/mmc-rho-0.5.yaml";
@@ -138,5 +139,24 @@ describe("pre-flight estimate", () => {
     );
     expect(r.stderr).toMatch(/--force/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("command-line manners", () => {
+  it("--version prints the version and build and exits 0", () => {
+    const r = cli(["--version"]);
+    expect(r.status).toBe(0);
+    const version = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version;
+    expect(r.stdout.trim()).toMatch(
+      new RegExp(
+        `^fleetsim ${version.replace(/\./g, "\\.")} \\(build ${version.replace(/\./g, "\\.")}\\+[0-9a-f]{12}`,
+      ),
+    );
+  });
+
+  it("suggests the command meant by a misspelt one (exit 2)", () => {
+    const r = cli(["runn", "x.yaml"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Did you mean run\?/);
   });
 });
