@@ -38,6 +38,8 @@ export interface Summary {
   computeUtilization: number | null;
   /** KV-cache memory in use over time / held, and the highest share of one replica's in use (request fidelity only). */
   kvUtilization: number | null;
+  /** Bytes read from accelerator memory / peak bandwidth x time present (request fidelity only). */
+  memoryBandwidthUtilization: number | null;
   kvPeakUtilization: number | null;
   /** Completed requests that met their SLO, and their tokens (goodput); null where not measured (fluid). */
   goodputRequests: number | null;
@@ -118,6 +120,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     busyFraction: use.busyFraction,
     computeUtilization: use.computeUtilization,
     kvUtilization: use.kvUtilization,
+    memoryBandwidthUtilization: use.memoryBandwidthUtilization,
     kvPeakUtilization: use.kvPeakUtilization,
     goodputRequests: measured ? sloMet : null,
     goodputInputTokens: measured ? goodIn : null,

@@ -14,6 +14,7 @@
  */
 
 import type { RunResult } from "../contract/run-result.js";
+import { weightsBytes } from "../fleet/memory.js";
 import { saturatedOutputTokensPerS } from "../fleet/saturated-throughput.js";
 
 export interface GroupIntervalUse {
@@ -33,6 +34,9 @@ export interface GroupIntervalUse {
   kvCapacityByteSeconds: number;
   /** Highest fraction of one replica's KV memory in use; null where not measured. */
   kvPeak: number | null;
+  /** Bytes the replicas read from accelerator memory, and what their peak bandwidth could read while present (0 where not measured). */
+  bytesRead: number;
+  peakBytes: number;
 }
 
 /** The mix a group served (mean prompt and output tokens per request) and its saturated rate. */
@@ -90,7 +94,11 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
   const { grid, topology } = run;
   const G = topology.groups.length;
   const inputTokens = new Float64Array(run.intervals * G);
-  for (const u of run.usage.sorted()) inputTokens[u.interval * G + u.group] += u.inputTokens;
+  const completed = new Float64Array(run.intervals * G);
+  for (const u of run.usage.sorted()) {
+    inputTokens[u.interval * G + u.group] += u.inputTokens;
+    completed[u.interval * G + u.group] += u.requests;
+  }
   const out: GroupIntervalUse[] = new Array(run.intervals * G);
   for (let k = 0; k < run.intervals; k++) {
     for (let g = 0; g < G; g++) {
@@ -115,6 +123,12 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
         kvByteSeconds: kvMeasured ? grid.kvByteSeconds[i] : 0,
         kvCapacityByteSeconds: kvMeasured ? group.curve.kvCapacityBytes * available : 0,
         kvPeak: kvMeasured && available > 0 ? grid.kvPeak[i] : null,
+        // Every decode step and every prefill (one pass per prompt) reads the weights once;
+        // decode steps also read each request's context (grid.kvReadBytes).
+        bytesRead: kvMeasured
+          ? weightsBytes(group.model) * (grid.decodeSteps[i] + completed[i]) + grid.kvReadBytes[i]
+          : 0,
+        peakBytes: kvMeasured ? group.profile.memoryBandwidthTbPerS * 1e12 * acc * grid.present[i] : 0,
       };
     }
   }
@@ -135,6 +149,8 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     kvByteSeconds: 0,
     kvCapacityByteSeconds: 0,
     kvPeak: null,
+    bytesRead: 0,
+    peakBytes: 0,
   };
   for (const u of items) {
     s.availableReplicaSeconds += u.availableReplicaSeconds;
@@ -148,6 +164,8 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     s.kvByteSeconds += u.kvByteSeconds;
     s.kvCapacityByteSeconds += u.kvCapacityByteSeconds;
     if (u.kvPeak !== null && (s.kvPeak === null || u.kvPeak > s.kvPeak)) s.kvPeak = u.kvPeak;
+    s.bytesRead += u.bytesRead;
+    s.peakBytes += u.peakBytes;
   }
   return s;
 }
@@ -162,5 +180,6 @@ export function useRatios(u: GroupIntervalUse) {
     computeUtilization: ratio(u.flops, u.peakFlops),
     kvUtilization: ratio(u.kvByteSeconds, u.kvCapacityByteSeconds),
     kvPeakUtilization: u.kvPeak,
+    memoryBandwidthUtilization: ratio(u.bytesRead, u.peakBytes),
   };
 }

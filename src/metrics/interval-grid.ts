@@ -1,7 +1,7 @@
 /**
  * Per report interval x group accumulators (replica-seconds present, available, busy, held, output
- * tokens, KV bytes in use). Integrals are exact: callers flush at every change of availability and at every
- * interval boundary, so nothing is sampled.
+ * tokens, KV bytes in use, decode steps and KV bytes read). Integrals are exact: callers flush at
+ * every change of availability and at every interval boundary, so nothing is sampled.
  */
 /** The accumulators, by name: what parts, threads and hybrid windows copy between grids. */
 export const GRID_KEYS = [
@@ -12,6 +12,8 @@ export const GRID_KEYS = [
   "outputTokens",
   "kvByteSeconds",
   "kvPeak",
+  "decodeSteps",
+  "kvReadBytes",
 ] as const;
 export type GridKey = (typeof GRID_KEYS)[number];
 
@@ -25,6 +27,10 @@ export class IntervalGrid {
   readonly kvByteSeconds: Float64Array;
   /** Highest fraction of one replica's KV-cache memory in use at any moment (request engine). */
   readonly kvPeak: Float64Array;
+  /** Decode steps the replicas ran (each reads the weights once; request engine). */
+  readonly decodeSteps: Float64Array;
+  /** KV-cache bytes the decode steps of the requests completed in the interval read (request engine). */
+  readonly kvReadBytes: Float64Array;
 
   constructor(
     readonly intervals: number,
@@ -38,6 +44,8 @@ export class IntervalGrid {
     this.outputTokens = new Float64Array(n);
     this.kvByteSeconds = new Float64Array(n);
     this.kvPeak = new Float64Array(n);
+    this.decodeSteps = new Float64Array(n);
+    this.kvReadBytes = new Float64Array(n);
   }
 
   at(interval: number, group: number): number {

@@ -44,6 +44,7 @@ export const SUMMARY_COLUMNS = [
   ...latencyColumns(""),
   "kv_utilization",
   "kv_peak_utilization",
+  "memory_bandwidth_utilization",
 ];
 
 /** ttft_p50_s ... e2e_p99_s, with a prefix. */
@@ -93,6 +94,7 @@ export function summaryRow(s: Summary): Cell[] {
     ...latencyCells(s.latency),
     num(s.kvUtilization),
     num(s.kvPeakUtilization),
+    num(s.memoryBandwidthUtilization),
   ];
 }
 
@@ -160,6 +162,7 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       num(use.computeUtilization),
       num(use.kvUtilization),
       num(use.kvPeakUtilization),
+      num(use.memoryBandwidthUtilization),
     ]);
   }
   return {
@@ -186,6 +189,7 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "compute_utilization",
       "kv_utilization",
       "kv_peak_utilization",
+      "memory_bandwidth_utilization",
     ],
     rows,
   };
@@ -410,6 +414,7 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       num(use.computeUtilization),
       num(use.kvUtilization),
       num(use.kvPeakUtilization),
+      num(use.memoryBandwidthUtilization),
     ];
   });
   return {
@@ -434,6 +439,7 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       "compute_utilization",
       "kv_utilization",
       "kv_peak_utilization",
+      "memory_bandwidth_utilization",
     ],
     rows,
   };

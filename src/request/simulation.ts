@@ -395,7 +395,12 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       counters[SLO_MET_OUTPUT_TOKENS] += n;
     }
     const g = rep.group;
-    this.grid.outputTokens[this.currentInterval * this.grid.groups + g] += n;
+    const cell = this.currentInterval * this.grid.groups + g;
+    this.grid.outputTokens[cell] += n;
+    // Its n - 1 decode steps read its context, prompt + i tokens at step i.
+    const p = req.prompt[r];
+    this.grid.kvReadBytes[cell] += this.kvPerToken[this.modelOfGroup[g]] * ((n - 1) * p + (n * (n - 1)) / 2);
+    if (rep.maxBatch === 1) this.grid.decodeSteps[cell] += n - 1;
     this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
     if (this.requestLog !== null) this.logRequest(r, rep, "completed");
     this.completedCount++;
@@ -504,6 +509,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       rep.heldAcc = 0;
       rep.kvAcc = 0;
       rep.kvPeakUsed = rep.kvUsed; // what is held now counts in the next interval too
+      this.grid.decodeSteps[idx] += rep.stepsAcc;
+      rep.stepsAcc = 0;
     }
     for (let g = 0; g < G; g++) this.integrateGroup(g, t);
     const start = k * this.s.reportInterval;

@@ -86,6 +86,8 @@ export class Replica {
   /** KV bytes in use integrated over time since the last flush, and the most in use at once since then. */
   kvAcc = 0;
   kvPeakUsed = 0;
+  /** Decode steps since the last flush (batched replicas; a batch of one counts at completion). */
+  stepsAcc = 0;
   /**
    * Share clock: the integral of 1 / held over busy time. A request's share of the replica's busy
    * time is the difference between its value at leaving and at joining, so per-tenant busy
@@ -211,7 +213,12 @@ export class Replica {
         this.kvAcc += this.kvUsed * dt;
         this.shareClock += dt / this.held;
       }
-      if (this.pfSize === 0 && this.dn > 0) this.V += this.rate * dt;
+      if (this.pfSize === 0 && this.dn > 0) {
+        // Each decode step gives every decoding request one token: steps advance as V does.
+        const steps = this.rate * dt;
+        this.V += steps;
+        this.stepsAcc += steps;
+      }
       this.lastT = t;
     }
   }

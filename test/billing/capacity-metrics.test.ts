@@ -150,3 +150,47 @@ describe("KV-cache utilisation", () => {
     expect(r.summary.kvPeakUtilization).toBeNull();
   });
 });
+
+describe("memory-bandwidth utilisation", () => {
+  it("counts the weights once per decode step and prefill, and every context a decode step reads", async () => {
+    const scenario = await loadScenario(scenarioPath(STEADY), { horizon: "20m" });
+    const log: RequestRecord[] = [];
+    const run = await simulate(scenario, { requestLog: { add: (r) => log.push(r) } });
+    const fin = computeFinancials(run);
+    const g = run.topology.groups[0];
+    const done = log.filter((r) => r.outcome === "completed");
+    // The contexts read: request with prompt P and n output tokens reads P + i tokens at decode step i.
+    const kvRead = done.reduce(
+      (a, r) =>
+        a +
+        g.model.kvBytesPerToken *
+          ((r.outputTokens - 1) * r.promptTokens + (r.outputTokens * (r.outputTokens - 1)) / 2),
+      0,
+    );
+    const steps = run.grid.decodeSteps.reduce((a, v) => a + v, 0);
+    expect(Math.abs(run.grid.kvReadBytes.reduce((a, v) => a + v, 0) / kvRead - 1)).toBeLessThan(1e-9);
+    // Each decode step gives every request in it one token: the tokens decoded over the steps is
+    // the mean decoding batch, between 1 and the batch cap, and near the mean requests held.
+    const decoded = done.reduce((a, r) => a + r.outputTokens - 1, 0);
+    const batch = decoded / steps;
+    expect(batch).toBeGreaterThan(1);
+    expect(batch).toBeLessThanOrEqual(g.curve.maxBatch);
+    const held = run.grid.held.reduce((a, v) => a + v, 0) / run.grid.busy.reduce((a, v) => a + v, 0);
+    expect(Math.abs(batch / held - 1)).toBeLessThan(0.15);
+    const use = fin.use.reduce((a, u) => ({ bytes: a.bytes + u.bytesRead, peak: a.peak + u.peakBytes }), {
+      bytes: 0,
+      peak: 0,
+    });
+    const weights = g.model.paramsB * 1e9 * g.model.bytesPerParam;
+    expect(Math.abs(use.bytes / (weights * (steps + done.length) + kvRead) - 1)).toBeLessThan(1e-9);
+    const summary = summarize(run, fin);
+    expect(summary.memoryBandwidthUtilization).toBeCloseTo(use.bytes / use.peak, 12);
+    expect(summary.memoryBandwidthUtilization!).toBeGreaterThan(0);
+    expect(summary.memoryBandwidthUtilization!).toBeLessThan(1);
+    // Half the load: fewer bytes, but not half (the weights are read per step whatever the batch).
+    const half = await runScenario(STEADY, { horizon: "20m", set: [`${RATE}=12`] });
+    const ratio = half.summary.memoryBandwidthUtilization! / summary.memoryBandwidthUtilization!;
+    expect(ratio).toBeLessThan(1);
+    expect(ratio).toBeGreaterThan(0.5);
+  });
+});
