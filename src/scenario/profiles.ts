@@ -81,6 +81,21 @@ function loadProfile(file: string): HardwareProfile {
   if (raw.power_w.peak < raw.power_w.idle) {
     problems.add(["power_w", "peak"], `must be >= idle (${raw.power_w.idle}), got ${raw.power_w.peak}`);
   }
+  const acc = raw.power_w.accelerator;
+  const n = raw.accelerators_per_node;
+  if (acc !== undefined) {
+    if (acc.peak < acc.idle) {
+      problems.add(["power_w", "accelerator", "peak"], `must be >= idle (${acc.idle}), got ${acc.peak}`);
+    }
+    for (const k of ["idle", "peak"] as const) {
+      if (acc[k] * n > raw.power_w[k]) {
+        problems.add(
+          ["power_w", "accelerator", k],
+          `${n} accelerators x ${acc[k]} W is more than the node's ${k} power (${raw.power_w[k]} W), got ${acc[k]}`,
+        );
+      }
+    }
+  }
   const performance = raw.performance.map((p, i) => toPerformance(p, ["performance", i], problems));
   const firstLine = new Map<string, number | undefined>();
   raw.performance.forEach((p, i) => {
@@ -98,7 +113,15 @@ function loadProfile(file: string): HardwareProfile {
     memoryBandwidthTbPerS: raw.memory_bandwidth_tb_per_s,
     peakTflops: raw.peak_tflops,
     efficiency: { compute: raw.efficiency.compute, memory: raw.efficiency.memory },
-    powerW: { idle: raw.power_w.idle, peak: raw.power_w.peak },
+    powerW: {
+      idle: raw.power_w.idle,
+      peak: raw.power_w.peak,
+      accelerator: acc === undefined ? null : { idle: acc.idle, peak: acc.peak },
+      other:
+        acc === undefined
+          ? null
+          : { idle: raw.power_w.idle - n * acc.idle, peak: raw.power_w.peak - n * acc.peak },
+    },
     capexUsd: raw.capex_usd,
     opexUsdPerHour: raw.opex_usd_per_hour,
     priceUsdPerHour: raw.price_usd_per_hour,

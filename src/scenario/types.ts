@@ -84,7 +84,16 @@ export interface HardwareProfile {
   memoryBandwidthTbPerS: number;
   peakTflops: number;
   efficiency: { compute: number; memory: number };
-  powerW: { idle: number; peak: number };
+  /**
+   * Whole-node power; `accelerator` (one accelerator's, when the profile gives it) and `other`
+   * (the node's power besides its accelerators: host, memory, NICs, fans) split it.
+   */
+  powerW: {
+    idle: number;
+    peak: number;
+    accelerator?: { idle: number; peak: number } | null;
+    other?: { idle: number; peak: number } | null;
+  };
   capexUsd: number;
   opexUsdPerHour: number;
   priceUsdPerHour: number;

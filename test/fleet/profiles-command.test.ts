@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { profilesText } from "../../src/cli/commands/profiles.js";
 import { InputError } from "../../src/errors.js";
 import { serviceCurve } from "../../src/fleet/service-model.js";
+import { loadProfiles, shippedProfileDir } from "../../src/scenario/profiles.js";
 import { model, profile, shippedModels, shippedProfiles } from "./helpers.js";
 
 describe("fleetsim profiles", () => {
@@ -52,5 +56,38 @@ describe("fleetsim profiles", () => {
     const problem = (error as InputError).problems[0];
     expect(problem.file).toBe("profiles");
     expect(problem.message).toMatch(/did you mean "nd-h200-v5"/);
+  });
+});
+
+describe("power per accelerator", () => {
+  it("splits each node's power into its accelerators' and the rest of the node, adding up to the node", () => {
+    const profiles = loadProfiles([shippedProfileDir()]);
+    const h100 = profiles.find((p) => p.id === "nd-h100-v5")!;
+    expect(h100.powerW.accelerator).toEqual({ idle: 75, peak: 700 });
+    expect(h100.powerW.other).toEqual({ idle: 1400, peak: 4600 });
+    let split = 0;
+    for (const p of profiles) {
+      if (!p.powerW.accelerator || !p.powerW.other) continue;
+      split++;
+      for (const k of ["idle", "peak"] as const) {
+        expect(p.acceleratorsPerNode * p.powerW.accelerator[k] + p.powerW.other[k], `${p.id} ${k}`).toBe(
+          p.powerW[k],
+        );
+        expect(p.powerW.other[k]).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(split).toBeGreaterThanOrEqual(5);
+  });
+
+  it("refuses accelerators drawing more than their node, with the file, line and field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleetsim-power-"));
+    const text = readFileSync(join(shippedProfileDir(), "nd-h100-v5.yaml"), "utf8").replace(
+      "accelerator: { idle: 75, peak: 700 }",
+      "accelerator: { idle: 75, peak: 1300 }",
+    );
+    writeFileSync(join(dir, "bad.yaml"), text);
+    expect(() => loadProfiles([join(dir, "bad.yaml")])).toThrow(
+      /bad\.yaml:\d+ power_w\.accelerator\.peak: 8 accelerators x 1300 W is more than the node's peak power \(10200 W\), got 1300/,
+    );
   });
 });

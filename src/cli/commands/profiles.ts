@@ -86,6 +86,15 @@ function figures(p: HardwareProfile): string {
     ["peak per accelerator", `${num(p.peakTflops, 1)} TFLOPS (dense)`],
     ["efficiency (roofline)", `compute ${p.efficiency.compute}, memory ${p.efficiency.memory}`],
     ["power per node", `${num(p.powerW.idle)} W idle, ${num(p.powerW.peak)} W peak`],
+    ...(p.powerW.accelerator && p.powerW.other
+      ? ([
+          [
+            "  per accelerator",
+            `${num(p.powerW.accelerator.idle)} W idle, ${num(p.powerW.accelerator.peak)} W peak`,
+          ],
+          ["  rest of the node", `${num(p.powerW.other.idle)} W idle, ${num(p.powerW.other.peak)} W peak`],
+        ] as Array<[string, string]>)
+      : []),
     ["capex per node", usd(p.capexUsd)],
     ["opex per node", `${usd(p.opexUsdPerHour)}/h`],
     ["price per node", `${usd(p.priceUsdPerHour)}/h`],

@@ -35,8 +35,17 @@ export const profileSchema = z.strictObject({
     .strictObject({
       idle: nonNegative("Idle power, W", LIMITS.powerW),
       peak: positive("Peak power, W (>= idle)", LIMITS.powerW),
+      accelerator: z
+        .strictObject({
+          idle: nonNegative("One accelerator's idle power, W", LIMITS.powerW),
+          peak: positive("One accelerator's peak power (its TDP/TGP), W", LIMITS.powerW),
+        })
+        .optional()
+        .describe(
+          "Per accelerator: the node's other power (host CPUs, memory, NICs, fans) is the rest of idle and peak",
+        ),
     })
-    .describe("Whole-node power"),
+    .describe("Whole-node power, and optionally the accelerators' share of it"),
   capex_usd: money("Whole-node purchase cost, USD", LIMITS.capexUsd),
   opex_usd_per_hour: money("Whole-node running cost besides energy, USD/hour", LIMITS.usdPerHour),
   price_usd_per_hour: money("List price of renting the node, USD/hour", LIMITS.usdPerHour),
