@@ -8,7 +8,8 @@
 import cliProgress from "cli-progress";
 
 export interface Progress {
-  update(simTime: number, completed: number): void;
+  /** `fraction`: the share of the run done, when it is not simTime / horizon (hybrid runs). */
+  update(simTime: number, completed: number, fraction?: number): void;
   stop(): void;
 }
 
@@ -40,18 +41,20 @@ export function progressBar(horizon: number, enabled: boolean): Progress {
   const started = Date.now();
   let best = 0;
   let done = 0;
+  const STEPS = 10_000;
   return {
-    update(simTime, completed) {
-      best = Math.max(best, Math.min(simTime, horizon));
+    update(simTime, completed, fraction) {
+      const f = Math.min(1, Math.max(0, fraction ?? (horizon > 0 ? simTime / horizon : 1)));
+      best = Math.max(best, f);
       done = Math.max(done, completed);
-      const text = progressText(horizon > 0 ? best / horizon : 1, best, done, (Date.now() - started) / 1000);
+      const text = progressText(best, Math.min(simTime, horizon), done, (Date.now() - started) / 1000);
       if (bar === null) {
         bar = new cliProgress.SingleBar(
           { stream: process.stderr, format: " {bar} {text}", hideCursor: true, barsize: 30 },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(horizon, best, { text });
-      } else bar.update(best, { text });
+        bar.start(STEPS, Math.round(best * STEPS), { text });
+      } else bar.update(Math.round(best * STEPS), { text });
     },
     stop() {
       if (bar === null) return;

@@ -6,8 +6,12 @@
 import type { RequestLog } from "./request-log.js";
 
 export interface RunOptions {
-  /** Called between slices of events with the simulated time reached. */
-  onProgress?: (simTime: number, completed: number) => void;
+  /**
+   * Called between slices of events with the simulated time reached and the requests completed;
+   * `fraction` (0..1) is the share of the run's work done when it is not simTime / horizon (a
+   * hybrid run simulates the windows' time again after the fluid pass).
+   */
+  onProgress?: (simTime: number, completed: number, fraction?: number) => void;
   /** Polled between slices; returning true abandons the run (it then throws RunAborted). */
   shouldStop?: () => boolean;
   /** Called with the pre-flight estimate before the first event; may throw to refuse the run. */

@@ -41,30 +41,45 @@ export async function simulateHybrid(s: Scenario, opts: RunOptions = {}): Promis
     byRequest.fill(1, firstInterval[i], end);
   });
 
-  const run = await runFluid(s, { shouldStop: opts.shouldStop, onProgress: opts.onProgress }, byRequest);
+  // Progress in simulated time over the whole run: the fluid pass over the horizon, then each
+  // window's span again request by request, so the share done only ever grows.
+  const windowTime = subs.reduce((a, sub) => a + sub.horizon, 0);
+  const work = s.horizon + windowTime;
+  const run = await runFluid(
+    s,
+    {
+      shouldStop: opts.shouldStop,
+      onProgress: opts.onProgress && ((t, done) => opts.onProgress?.(t, done, t / work)),
+    },
+    byRequest,
+  );
   const threads = Math.min(windows.length, resolveThreads(opts.workers, requests));
   if (threads > 1) {
     // Whole windows on the threads (each window's parts on its thread), merged in window order.
     const completed = run.stats.reduce((a, st) => a + st.completed, 0);
-    const progress = { horizon: s.horizon, completed };
+    const progress = { horizon: s.horizon, completed, work };
     const results = await windowsOnThreads(subs, perWindow, threads, opts, run.stats.length, progress);
     for (let i = 0; i < windows.length; i++) mergeWindow(run, results[i], firstInterval[i]);
     run.wallSeconds = (performance.now() - started) / 1000;
     return run;
   }
   let completed = run.stats.reduce((a, st) => a + st.completed, 0);
+  let windowsDone = 0;
   for (let i = 0; i < windows.length; i++) {
     const at = windows[i].at;
     const before = completed;
+    const workBefore = s.horizon + windowsDone;
     // A window's independent parts may run on several threads (the files are the same either way).
     const win = await simulateRequests(subs[i], {
       shouldStop: opts.shouldStop,
       sliceEvents: opts.sliceEvents,
       workers: opts.workers,
-      onProgress: opts.onProgress && ((t, done) => opts.onProgress?.(at + t, before + done)),
+      onProgress:
+        opts.onProgress && ((t, done) => opts.onProgress?.(at + t, before + done, (workBefore + t) / work)),
     });
     mergeWindow(run, win, firstInterval[i]);
     completed = run.stats.reduce((a, st) => a + st.completed, 0);
+    windowsDone += subs[i].horizon;
   }
   run.wallSeconds = (performance.now() - started) / 1000;
   return run;
@@ -77,7 +92,7 @@ async function windowsOnThreads(
   threads: number,
   opts: RunOptions,
   statRows: number,
-  progress: { horizon: number; completed: number },
+  progress: { horizon: number; completed: number; work: number },
 ): Promise<WindowRun[]> {
   const horizon = subs.reduce((a, sub) => a + sub.horizon, 0);
   const time = new Float64Array(subs.length);
@@ -100,7 +115,11 @@ async function windowsOnThreads(
       time[i] = t;
       done[i] = completed;
       const covered = time.reduce((a, x) => a + x, 0) / horizon;
-      opts.onProgress?.(covered * progress.horizon, progress.completed + done.reduce((a, x) => a + x, 0));
+      opts.onProgress?.(
+        covered * progress.horizon,
+        progress.completed + done.reduce((a, x) => a + x, 0),
+        (progress.horizon + covered * horizon) / progress.work,
+      );
     },
   });
   const out: WindowRun[] = [];

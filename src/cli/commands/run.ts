@@ -33,13 +33,17 @@ export interface RunArgs {
 }
 
 /** The pre-flight check: says what a long run will cost, and refuses a huge one unless forced. */
-export function preflightCheck(file: string, force: boolean, quiet: boolean) {
+export function preflightCheck(file: string, force: boolean, quiet: boolean, fidelity = "request") {
+  // A hybrid run's estimate is of its request-level windows (the fluid pass moves flows).
+  const where = fidelity === "hybrid" ? " in the request-level windows" : "";
   return (e: PreflightEstimate) => {
     if (overLimit(e, force)) {
       throw new InputError({ file, message: `${overLimitMessage("this run", e)} to run it anyway` });
     }
     if (e.events > ANNOUNCE_EVENTS && !quiet) {
-      process.stderr.write(`estimated ${millions(e.requests)} requests, ${millions(e.events)} events\n`);
+      process.stderr.write(
+        `estimated ${millions(e.requests)} requests, ${millions(e.events)} events${where}\n`,
+      );
     }
   };
 }
@@ -87,9 +91,14 @@ export async function runCommand(a: RunArgs): Promise<void> {
   let run: Awaited<ReturnType<typeof simulate>>;
   try {
     run = await simulate(scenario, {
-      onProgress: (t, done) => bar.update(t, done),
+      onProgress: (t, done, fraction) => bar.update(t, done, fraction),
       shouldStop: () => interrupt.requested,
-      preflight: preflightCheck(a.scenario, a.force === true, a.quiet === true || a.json === true),
+      preflight: preflightCheck(
+        a.scenario,
+        a.force === true,
+        a.quiet === true || a.json === true,
+        scenario.fidelity,
+      ),
       workers: a.workers ?? "auto",
       requestLog: log ?? undefined,
     });
