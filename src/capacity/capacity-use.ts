@@ -22,6 +22,8 @@ export interface GroupIntervalUse {
   busyReplicaSeconds: number;
   outputTokens: number;
   inputTokens: number;
+  /** Requests completed (each one prefill pass). */
+  completedRequests: number;
   /** Output tokens the group could have served at its saturated operating point. */
   capacityOutputTokens: number;
   /** Accelerator-seconds of saturated work the tokens served amount to (at most those available). */
@@ -52,7 +54,8 @@ export function groupMixes(run: RunResult): GroupMix[] {
   const input = new Float64Array(G);
   const output = new Float64Array(G);
   const requests = new Float64Array(G);
-  for (const u of run.usage.sorted()) {
+  // Whole token and request counts: their sums are exact in any order, so the rows need no sort.
+  for (const u of run.usage.rows) {
     input[u.group] += u.inputTokens;
     output[u.group] += u.outputTokens;
     requests[u.group] += u.requests;
@@ -95,7 +98,7 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
   const G = topology.groups.length;
   const inputTokens = new Float64Array(run.intervals * G);
   const completed = new Float64Array(run.intervals * G);
-  for (const u of run.usage.sorted()) {
+  for (const u of run.usage.rows) {
     inputTokens[u.interval * G + u.group] += u.inputTokens;
     completed[u.interval * G + u.group] += u.requests;
   }
@@ -116,6 +119,7 @@ export function groupIntervalUse(run: RunResult, mixes: GroupMix[] = groupMixes(
         busyReplicaSeconds: grid.busy[i],
         outputTokens: served,
         inputTokens: inputTokens[i],
+        completedRequests: completed[i],
         capacityOutputTokens: capacity,
         activeAcceleratorSeconds: acc * Math.min(available, rate > 0 ? served / rate : 0),
         flops: 2 * group.model.activeParamsB * 1e9 * (served + inputTokens[i]),
@@ -142,6 +146,7 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     busyReplicaSeconds: 0,
     outputTokens: 0,
     inputTokens: 0,
+    completedRequests: 0,
     capacityOutputTokens: 0,
     activeAcceleratorSeconds: 0,
     flops: 0,
@@ -157,6 +162,7 @@ export function sumUse(items: Iterable<GroupIntervalUse>): GroupIntervalUse {
     s.busyReplicaSeconds += u.busyReplicaSeconds;
     s.outputTokens += u.outputTokens;
     s.inputTokens += u.inputTokens;
+    s.completedRequests += u.completedRequests;
     s.capacityOutputTokens += u.capacityOutputTokens;
     s.activeAcceleratorSeconds += u.activeAcceleratorSeconds;
     s.flops += u.flops;

@@ -10,7 +10,7 @@
  */
 import type { RunResult } from "../contract/run-result.js";
 import { emptyOperatingPoint, fullRequestsPerS, solveOperatingPoint } from "../fleet/operating-point.js";
-import type { GroupMix } from "./capacity-use.js";
+import type { GroupIntervalUse, GroupMix } from "./capacity-use.js";
 
 export interface GroupHeadroom {
   group: number;
@@ -32,19 +32,16 @@ export interface GroupHeadroom {
 /** Bisection steps on the per-replica rate: 2^-40 of the saturated rate. */
 const STEPS = 40;
 
-export function groupHeadroom(run: RunResult, mixes: GroupMix[]): GroupHeadroom[] {
+export function groupHeadroom(run: RunResult, use: GroupIntervalUse[], mixes: GroupMix[]): GroupHeadroom[] {
   const { grid, topology, scenario: s } = run;
-  const G = topology.groups.length;
-  const completed = new Float64Array(run.intervals * G);
-  for (const u of run.usage.sorted()) completed[u.interval * G + u.group] += u.requests;
   const out: GroupHeadroom[] = [];
   for (const g of topology.groups) {
     let peak = -1;
     let peakRate = -1;
     for (let k = 0; k < run.intervals; k++) {
-      const i = grid.at(k, g.index);
-      if (grid.available[i] <= 0) continue;
-      const rate = completed[i] / grid.available[i];
+      const u = use[grid.at(k, g.index)];
+      if (u.availableReplicaSeconds <= 0) continue;
+      const rate = u.completedRequests / u.availableReplicaSeconds;
       if (rate > peakRate) {
         peakRate = rate;
         peak = k;

@@ -18,7 +18,7 @@ const ETA_AFTER_S = 1;
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
-export function formatDurationShort(s: number): string {
+function formatDurationShort(s: number): string {
   if (s < 60) return `${Math.ceil(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, "0")}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;

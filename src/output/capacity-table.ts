@@ -16,7 +16,7 @@ export function capacityTable(run: RunResult, use: GroupIntervalUse[], mixes: Gr
   const s = run.scenario;
   const G = run.topology.groups.length;
   const rows: Cell[][] = [];
-  for (const h of groupHeadroom(run, mixes)) {
+  for (const h of groupHeadroom(run, use, mixes)) {
     const g = run.topology.groups[h.group];
     const whole = useRatios(sumUse(Array.from({ length: run.intervals }, (_, k) => use[k * G + h.group])));
     rows.push([

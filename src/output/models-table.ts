@@ -4,9 +4,10 @@
  * figures are in summary.json under `models`.
  */
 import type { RunResult } from "../contract/run-result.js";
-import { latencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
+import { latencyPercentiles } from "../metrics/latency-percentiles.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import { type Cell, int, num, type Table, text } from "./csv.js";
+import { latencyCells, latencyColumns } from "./tables.js";
 
 export function modelsTable(run: RunResult): Table {
   const s = run.scenario;
@@ -35,12 +36,9 @@ export function modelsTable(run: RunResult): Table {
       num(measured && requests > 0 ? sum((st) => st.sloMet) / requests : null),
       measured ? int(sum((st) => st.sloMet)) : num(null),
       measured ? int(sum((st) => st.sloMetOutputTokens)) : num(null),
-      ...l.ttftS.map((v) => num(v)),
-      ...l.tpotS.map((v) => num(v === null ? null : v * 1000, 4)),
-      ...l.e2eS.map((v) => num(v)),
+      ...latencyCells(l),
     ]);
   }
-  const pct = PERCENTILES.map((q) => `p${Math.round(q * 100)}`);
   return {
     columns: [
       "model",
@@ -54,9 +52,7 @@ export function modelsTable(run: RunResult): Table {
       "slo_attainment",
       "goodput_requests",
       "goodput_output_tokens",
-      ...pct.map((p) => `ttft_${p}_s`),
-      ...pct.map((p) => `tpot_${p}_ms`),
-      ...pct.map((p) => `e2e_${p}_s`),
+      ...latencyColumns(),
     ],
     rows,
   };

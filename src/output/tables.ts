@@ -41,23 +41,24 @@ export const SUMMARY_COLUMNS = [
   "goodput_requests",
   "goodput_input_tokens",
   "goodput_output_tokens",
-  ...latencyColumns(""),
+  ...latencyColumns(),
   "kv_utilization",
   "kv_peak_utilization",
   "memory_bandwidth_utilization",
 ];
 
-/** ttft_p50_s ... e2e_p99_s, with a prefix. */
-function latencyColumns(prefix: string): string[] {
+/** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
+export function latencyColumns(): string[] {
   const pct = PERCENTILES.map((q) => `p${Math.round(q * 100)}`);
   return [
-    ...pct.map((p) => `${prefix}ttft_${p}_s`),
-    ...pct.map((p) => `${prefix}tpot_${p}_ms`),
-    ...pct.map((p) => `${prefix}e2e_${p}_s`),
+    ...pct.map((p) => `ttft_${p}_s`),
+    ...pct.map((p) => `tpot_${p}_ms`),
+    ...pct.map((p) => `e2e_${p}_s`),
   ];
 }
 
-function latencyCells(l: LatencyPercentiles): Cell[] {
+/** Their cells: seconds, and TPOT in milliseconds. */
+export function latencyCells(l: LatencyPercentiles): Cell[] {
   return [...l.ttftS.map((v) => num(v)), ...l.tpotS.map((v) => num(ms(v), 4)), ...l.e2eS.map((v) => num(v))];
 }
 

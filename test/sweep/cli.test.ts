@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILD_INFO_FILE, codeHash } from "../../src/output/build.js";
 import { cli } from "../support/cli.js";
+import { distIsCurrent } from "../support/dist.js";
 import { repoRoot } from "../support/run-scenario.js";
 
 const MMC = "scenarios/validation/mmc-rho-0.5.yaml";
@@ -18,17 +18,6 @@ const SWEEP = ["sweep", MMC, "--horizon", "10m", "--vary", `${RATE}=2,4`, "--see
 const FILES = ["fleetsim.json", "summary.csv", "sweep.csv", "sweep.json"];
 const tmp = () => mkdtempSync(join(tmpdir(), "fleetsim-sweep-cli-"));
 const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
-const DIST_WORKER = join(repoRoot, "dist", "sweep", "run-worker.js");
-/** dist/ built from the src/ here (npm run build records the hash): a stale build would differ. */
-function distIsCurrent(): boolean {
-  if (!existsSync(DIST_WORKER)) return false;
-  try {
-    const info = JSON.parse(readFileSync(join(repoRoot, "dist", BUILD_INFO_FILE), "utf8"));
-    return info.source_sha256 === codeHash(join(repoRoot, "src"));
-  } catch {
-    return false;
-  }
-}
 
 function shardFromEnv(index: number, out: string) {
   return spawnSync(
@@ -114,21 +103,24 @@ describe("fleetsim sweep and merge", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it.skipIf(!distIsCurrent())("from dist/, its worker threads write the same files as from source", () => {
-    const dir = tmp();
-    const fromSource = cli([...SWEEP, "--workers", "1", "--out", join(dir, "src")]);
-    expect(fromSource.status).toBe(0);
-    const fromDist = spawnSync(
-      process.execPath,
-      [join(repoRoot, "dist", "cli", "main.js"), ...SWEEP, "--workers", "2", "--out", join(dir, "dist")],
-      { cwd: repoRoot, encoding: "utf8" },
-    );
-    expect(fromDist.stderr).toBe("");
-    expect(fromDist.status).toBe(0);
-    // The manifests' commands differ; the build ids too when dist/ is older than src/.
-    const sameBuild = (text: string) => text.replace(/"build": "[^"]*"/, '"build": ""');
-    for (const name of FILES.filter((f) => f !== "fleetsim.json")) {
-      expect(sameBuild(read(join(dir, "dist"), name))).toBe(sameBuild(read(join(dir, "src"), name)));
-    }
-  });
+  it.skipIf(!distIsCurrent("sweep/run-worker.js"))(
+    "from dist/, its worker threads write the same files as from source",
+    () => {
+      const dir = tmp();
+      const fromSource = cli([...SWEEP, "--workers", "1", "--out", join(dir, "src")]);
+      expect(fromSource.status).toBe(0);
+      const fromDist = spawnSync(
+        process.execPath,
+        [join(repoRoot, "dist", "cli", "main.js"), ...SWEEP, "--workers", "2", "--out", join(dir, "dist")],
+        { cwd: repoRoot, encoding: "utf8" },
+      );
+      expect(fromDist.stderr).toBe("");
+      expect(fromDist.status).toBe(0);
+      // The manifests' commands differ; the build ids too when dist/ is older than src/.
+      const sameBuild = (text: string) => text.replace(/"build": "[^"]*"/, '"build": ""');
+      for (const name of FILES.filter((f) => f !== "fleetsim.json")) {
+        expect(sameBuild(read(join(dir, "dist"), name))).toBe(sameBuild(read(join(dir, "src"), name)));
+      }
+    },
+  );
 });

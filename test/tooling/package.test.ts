@@ -4,24 +4,12 @@
  * from this src/ (CI builds before testing); installing takes the dependencies from npm's cache.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BUILD_INFO_FILE, codeHash } from "../../src/output/build.js";
+import { distIsCurrent } from "../support/dist.js";
 import { repoRoot, scenarioPath } from "../support/run-scenario.js";
-
-function distIsCurrent(): boolean {
-  try {
-    const info = JSON.parse(readFileSync(join(repoRoot, "dist", BUILD_INFO_FILE), "utf8"));
-    return (
-      existsSync(join(repoRoot, "dist", "api", "index.js")) &&
-      info.source_sha256 === codeHash(join(repoRoot, "src"))
-    );
-  } catch {
-    return false;
-  }
-}
 
 /** The first ```js block of docs/api.md. */
 function docsExample(): string {
@@ -32,7 +20,7 @@ function docsExample(): string {
 }
 
 describe("the packed package", () => {
-  it.skipIf(!distIsCurrent())(
+  it.skipIf(!distIsCurrent("api/index.js"))(
     "installs from its tarball and runs docs/api.md's example through import 'fleetsim'",
     () => {
       const work = mkdtempSync(join(tmpdir(), "fleetsim-pack-"));
