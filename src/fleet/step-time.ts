@@ -56,9 +56,15 @@ export interface ParallelismSpec {
   expert: number;
 }
 
-/** What the step model needs of a model. */
+/** What the step model needs of a model: its architecture, or (closed models) its sizes only. */
 export interface StepModelSpec {
-  architecture: ModelArchitecture;
+  /**
+   * The public architecture. Without it (`paramsOnly`), a step reads all the weights, computes
+   * 2 x active parameters FLOPs per token, reads and writes the KV cache, and has NO attention-FLOP
+   * or collective term: the legacy roofline's assumptions (docs/service-model.md).
+   */
+  architecture?: ModelArchitecture;
+  paramsOnly?: { totalParams: number; activeParams: number; kvBytesPerToken: number };
   /** Bytes per weight (2 bf16, 1 fp8). */
   bytesPerParam: number;
   /** Bytes per cached K or V value (usually = bytesPerParam; FP8 KV cache: 1). */
@@ -127,7 +133,7 @@ export interface StepBreakdown {
 
 /** The step-time model of one replica configuration; build once, call per step. */
 export class StepTimeModel {
-  readonly arch: ModelArchitecture;
+  readonly arch: ModelArchitecture | null;
   readonly kvBytesPerToken: number;
   private readonly flops: number;
   private readonly bw: number;
@@ -136,24 +142,45 @@ export class StepTimeModel {
   private readonly lmHead: number;
   private readonly attnPerContextToken: number;
   private readonly actBytesPerToken: number;
+  /** Params-only models: the parameters every step reads. */
+  private readonly weightsRead: number;
 
   constructor(
     readonly model: StepModelSpec,
     readonly device: StepDevice,
     readonly parallel: ParallelismSpec = { tensor: 1, pipeline: 1, expert: 1 },
   ) {
-    const a = model.architecture;
-    this.arch = a;
-    this.kvBytesPerToken = kvBytesPerTokenOf(a, model.kvBytesPerValue);
     const t = parallel.tensor;
     this.flops = device.peakFlops * device.computeEfficiency * t;
     this.bw = device.bandwidthBytesPerS * device.memoryEfficiency * t;
+    const a = model.architecture;
+    if (a === undefined) {
+      const p = model.paramsOnly;
+      if (p === undefined) throw new Error("StepTimeModel needs an architecture or paramsOnly sizes");
+      this.arch = null;
+      this.kvBytesPerToken = p.kvBytesPerToken;
+      this.kvShards = t;
+      this.matmulPerToken = p.activeParams;
+      this.lmHead = 0;
+      this.attnPerContextToken = 0;
+      this.actBytesPerToken = 0;
+      this.weightsRead = p.totalParams;
+      return;
+    }
+    this.arch = a;
+    this.weightsRead = 0;
+    this.kvBytesPerToken = kvBytesPerTokenOf(a, model.kvBytesPerValue);
     // KV heads split over the t devices; with fewer KV heads than devices they are replicated
     this.kvShards = Math.min(t, a.kvHeads);
     this.matmulPerToken = layerMatmulParamsPerToken(a);
     this.lmHead = lmHeadParams(a);
     this.attnPerContextToken = attentionFlopsPerToken(a, 1);
     this.actBytesPerToken = a.hiddenSize * model.activationBytes;
+  }
+
+  /** Parameters a step over `tokens` tokens reads (params-only: all of them). */
+  private paramsRead(tokens: number): number {
+    return this.arch === null ? this.weightsRead : paramsReadPerStep(this.arch, tokens);
   }
 
   /** Weight bytes held by one device (pipeline stages and tensor shards split them evenly). */
@@ -170,15 +197,15 @@ export class StepTimeModel {
   private linear(tokens: number, sampled: number): [compute: number, memory: number] {
     if (tokens <= 0) return [0, 0];
     const flops = 2 * this.matmulPerToken * tokens + 2 * this.lmHead * sampled;
-    const bytes = paramsReadPerStep(this.arch, tokens) * this.model.bytesPerParam;
+    const bytes = this.paramsRead(tokens) * this.model.bytesPerParam;
     return [flops / this.flops, bytes / this.bw];
   }
 
   /** Collective time of a step of `tokens` tokens. */
   communicationSeconds(tokens: number): number {
-    if (tokens <= 0) return 0;
-    const { tensor, pipeline, expert } = this.parallel;
     const a = this.arch;
+    if (tokens <= 0 || a === null) return 0;
+    const { tensor, pipeline, expert } = this.parallel;
     const link = this.device.interconnect;
     const buffer = tokens * this.actBytesPerToken;
     let perLayer = ringAllReduceSeconds(link, tensor, buffer); // after attention

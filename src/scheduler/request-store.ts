@@ -29,6 +29,15 @@ export class RequestStore {
   seq = new Float64Array(0);
   /** Times its progress was lost and it was routed again (spot preemption, an outage). */
   restarts = new Int32Array(0);
+  /** Step replicas (src/scheduler/step-replica.ts): tokens whose KV is computed, tokens generated. */
+  computed = new Int32Array(0);
+  generated = new Int32Array(0);
+  /** A decoding request's computed tokens minus its replica's step count (constant while it decodes). */
+  decodeBase = new Float64Array(0);
+  /** Its neighbours in its replica's list of decoding requests (admission order), and its heap slot. */
+  linkPrev = new Int32Array(0);
+  linkNext = new Int32Array(0);
+  heapPos = new Int32Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
@@ -73,6 +82,12 @@ export class RequestStore {
     this.kvBytes = f64(this.kvBytes);
     this.seq = f64(this.seq);
     this.restarts = i32(this.restarts);
+    this.computed = i32(this.computed);
+    this.generated = i32(this.generated);
+    this.decodeBase = f64(this.decodeBase);
+    this.linkPrev = i32(this.linkPrev);
+    this.linkNext = i32(this.linkNext);
+    this.heapPos = i32(this.heapPos);
     const spot = new Uint8Array(cap);
     spot.set(this.spot);
     this.spot = spot;

@@ -1,0 +1,718 @@
+/**
+ * A vLLM-style replica with chunked prefill and paged KV memory (vLLM V1's default scheduling):
+ * the production twin of the step-by-step reference (src/fleet/reference-step-replica.ts). It
+ * computes the same first-token and finish times (test/serving/step-replica-equality.test.ts)
+ * with no event per decode step.
+ *
+ * Each step has a token budget (`maxNumBatchedTokens`) and a sequence cap (`maxNumSeqs`). The
+ * running requests are served first, in admission order: every decode takes one token, then the
+ * one partly prefilled prompt (there is at most one, and it is the youngest running request) takes
+ * what is left of the budget; then waiting requests are admitted first come first served, the last
+ * one's prompt cut to the budget. KV blocks are taken as tokens are computed; a decode that cannot
+ * get a block preempts the youngest running request (recompute: its blocks are freed and it goes
+ * back to the head of the waiting line, to prefill its prompt and the tokens it has produced again);
+ * a step that preempted admits nobody.
+ *
+ * Coalescing: a step with no prompt chunk in it is a decode step of the same n requests as the one
+ * before, with contexts one token longer. While nothing can be admitted (no one waiting, or the
+ * head of the line cannot be), such steps repeat until the first request finishes or the blocks run
+ * out, so they run as one stretch whose length and duration are known in closed form
+ * (StepTimeModel.decodeRunSeconds; the blocks due follow from each request's context modulo the
+ * block size, kept as a histogram). An arrival cuts the stretch at the end of the step in progress.
+ * Events per request stay bounded: its prompt chunks, the end of the stretch it finishes in, and
+ * the cuts its arrival causes.
+ *
+ * Outside the reference's scope (the router's events): a spot preemption or an outage takes a
+ * request out at once; the step in progress keeps its length (the device was already computing).
+ */
+
+import type { Clock } from "../engine/simulator.js";
+import { addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import { IntFifo } from "./fifo.js";
+import type { RequestStore } from "./request-store.js";
+
+/** What a step replica needs: the step-time model, its KV blocks and vLLM's scheduler limits. */
+export interface StepServing {
+  stepModel: StepTimeModel;
+  kvBlocks: number;
+  blockSize: number;
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+}
+
+const IDLE = 0;
+/** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
+const STEP = 1;
+/** A stretch of identical decode steps in progress. */
+const RUN = 2;
+
+export class StepReplica {
+  readonly index: number;
+  readonly group: number;
+  /** Requests it may hold at once (running and waiting): the router's admission limit. */
+  readonly maxBatch: number;
+  readonly kvCapacity: number;
+  /** Decode steps are counted as they complete (not at a request's completion). */
+  readonly stepLevel = true;
+  readonly queue = new IntFifo(16);
+
+  present = true;
+  alive = true;
+  draining = false;
+  held = 0;
+  spotHeld = 0;
+  kvUsed = 0;
+  nextEvent = Number.POSITIVE_INFINITY;
+  scheduledAt = Number.NaN;
+  readonly done: Int32Array;
+  doneCount = 0;
+  /** Requests preempted for KV blocks in the last step() (read with `preemptedCount`). */
+  readonly preempted: Int32Array;
+  preemptedCount = 0;
+
+  busyAcc = 0;
+  heldAcc = 0;
+  kvAcc = 0;
+  kvPeakUsed = 0;
+  stepsAcc = 0;
+  shareClock = 0;
+  /** KV-shortage preemptions over the replica's life. */
+  preemptionsTotal = 0;
+
+  private readonly model: StepTimeModel;
+  private readonly B: number;
+  private readonly blocks: number;
+  private readonly budgetTokens: number;
+  private readonly maxSeqs: number;
+  private readonly blockBytes: number;
+  private blocksUsed = 0;
+
+  /** Waiting line (ring buffer; preempted requests go back to its head). */
+  private wq: Int32Array;
+  private wHead = 0;
+  private wSize = 0;
+
+  /** Decoding requests: a list in admission order, a heap of finish marks, context sums. */
+  private dHead = -1;
+  private dTail = -1;
+  private D = 0;
+  /** Sum of the decoding requests' computed tokens. */
+  private C = 0;
+  /** Decode steps taken: a decoding request has computed decodeBase + V tokens. */
+  private V = 0;
+  /** Decoding requests by decodeBase modulo the block size. */
+  private readonly hist: Float64Array;
+  private readonly marks: Float64Array;
+  private readonly ids: Int32Array;
+  /** The running request whose prompt is partly computed, or -1. */
+  private partial = -1;
+
+  private mode = IDLE;
+  private stepEnd = Number.POSITIVE_INFINITY;
+  private readonly chunkIds: Int32Array;
+  private readonly chunkLen: Int32Array;
+  private chunkCount = 0;
+  private runStart = 0;
+  private runN = 0;
+  private runC0 = 0;
+  private runK = 0;
+  /** The stretch began with a line whose head could not be admitted: arrivals cannot change that. */
+  private runBlockedHead = false;
+  private readonly comp = emptyComposition();
+  private lastT: number;
+
+  constructor(
+    index: number,
+    group: number,
+    serving: StepServing,
+    private readonly clock: Clock,
+    private readonly req: RequestStore,
+    /** Requests held at once (default maxNumSeqs: more wait in the router's queue). */
+    admissionLimit = serving.maxNumSeqs,
+  ) {
+    if (serving.maxNumSeqs > serving.maxNumBatchedTokens) {
+      throw new Error("max_num_seqs must not exceed max_num_batched_tokens (as vLLM requires)");
+    }
+    this.index = index;
+    this.group = group;
+    this.model = serving.stepModel;
+    this.B = serving.blockSize;
+    this.blocks = serving.kvBlocks;
+    this.budgetTokens = serving.maxNumBatchedTokens;
+    this.maxSeqs = serving.maxNumSeqs;
+    this.blockBytes = serving.blockSize * serving.stepModel.kvBytesPerToken;
+    this.kvCapacity = serving.kvBlocks * this.blockBytes;
+    this.maxBatch = admissionLimit;
+    this.hist = new Float64Array(serving.blockSize);
+    this.marks = new Float64Array(serving.maxNumSeqs + 1);
+    this.ids = new Int32Array(serving.maxNumSeqs + 1);
+    this.chunkIds = new Int32Array(serving.maxNumSeqs + 1);
+    this.chunkLen = new Int32Array(serving.maxNumSeqs + 1);
+    this.done = new Int32Array(serving.maxNumSeqs + 1);
+    this.preempted = new Int32Array(serving.maxNumSeqs + 1);
+    this.wq = new Int32Array(Math.min(1024, Math.max(16, admissionLimit)));
+    this.lastT = clock.now;
+  }
+
+  /** KV blocks held now (those of a stretch in progress are counted as its steps are applied). */
+  get blocksInUse(): number {
+    return this.blocksUsed;
+  }
+
+  get load(): number {
+    return this.held + this.queue.size;
+  }
+
+  /** True when the replica takes another request now (KV blocks are checked step by step). */
+  canAdmit(_kv: number): boolean {
+    return this.alive && !this.draining && this.present && this.held < this.maxBatch;
+  }
+
+  /** Brings the time integrals up to now. */
+  advance(): void {
+    const t = this.clock.now;
+    const dt = t - this.lastT;
+    if (dt > 0) {
+      if (this.held > 0) {
+        this.busyAcc += dt;
+        this.heldAcc += this.held * dt;
+        this.kvAcc += this.kvUsed * dt;
+        this.shareClock += dt / this.held;
+      }
+      this.lastT = t;
+    }
+  }
+
+  /** Takes request r into the waiting line now. */
+  admit(r: number): void {
+    this.advance();
+    const req = this.req;
+    req.admitted[r] = this.clock.now;
+    req.shareAt[r] = this.shareClock;
+    req.replica[r] = this.index;
+    req.computed[r] = 0;
+    req.generated[r] = 0;
+    this.held++;
+    this.spotHeld += req.spot[r];
+    const wasWaiting = this.wSize;
+    this.pushWaiting(r);
+    if (this.mode === IDLE) {
+      // Start at the next event at this time, so that requests arriving together share the step.
+      if (this.nextEvent === Number.POSITIVE_INFINITY) this.nextEvent = this.clock.now;
+    } else if (this.mode === RUN && !(this.runBlockedHead && wasWaiting > 0)) this.cutRun();
+  }
+
+  /** Processes what is due now: the step or stretch that ended, then starts the next. */
+  step(): void {
+    this.doneCount = 0;
+    this.preemptedCount = 0;
+    this.advance();
+    if (this.mode === STEP) this.applyStep();
+    else if (this.mode === RUN) this.applyRun(this.runK);
+    this.mode = IDLE;
+    this.startNext();
+  }
+
+  /** The caller read a completed request: its blocks are already free; this settles spot counts. */
+  release(_kv: number, spot: number): void {
+    this.spotHeld -= spot;
+  }
+
+  /**
+   * Takes one spot request out for other work, losing its progress: the last one waiting, else
+   * the youngest running. Returns it, or -1 when none is held.
+   */
+  preemptSpot(): number {
+    if (this.spotHeld === 0) return -1;
+    this.advance();
+    this.materialize();
+    const req = this.req;
+    let r = -1;
+    for (let k = this.wSize - 1; k >= 0 && r < 0; k--) {
+      const c = this.wq[this.wSlot(k)];
+      if (req.spot[c] === 1) {
+        r = c;
+        for (let j = k; j < this.wSize - 1; j++) this.wq[this.wSlot(j)] = this.wq[this.wSlot(j + 1)];
+        this.wSize--; // waiting requests hold no blocks
+      }
+    }
+    for (let j = this.chunkCount - 1; j >= 0 && r < 0; j--) {
+      const c = this.chunkIds[j];
+      if (c >= 0 && req.spot[c] === 1) {
+        r = c;
+        this.chunkIds[j] = -1;
+        this.blocksUsed -= blocksFor(req.computed[c] + this.chunkLen[j], this.B);
+        if (this.partial === c) this.partial = -1;
+      }
+    }
+    if (r < 0 && this.partial >= 0 && req.spot[this.partial] === 1) {
+      r = this.partial;
+      this.partial = -1;
+      this.blocksUsed -= blocksFor(req.computed[r], this.B);
+    }
+    for (let c = this.dTail; c >= 0 && r < 0; c = req.linkPrev[c]) {
+      if (req.spot[c] === 1) {
+        r = c;
+        const ctx = req.decodeBase[c] + this.V;
+        // A step in progress has already taken the block of the token it computes.
+        this.blocksUsed -= blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B);
+        this.removeDecode(c);
+      }
+    }
+    if (r < 0) return -1;
+    this.held--;
+    this.spotHeld--;
+    req.computed[r] = 0;
+    this.kvUsed = this.blocksUsed * this.blockBytes;
+    if (this.held === 0) this.toIdle();
+    return r;
+  }
+
+  /** Takes every held request out (an outage); returns how many were written to `out`. */
+  evict(out: number[]): number {
+    this.advance();
+    const req = this.req;
+    let n = 0;
+    for (let k = 0; k < this.wSize; k++) {
+      out.push(this.wq[this.wSlot(k)]);
+      n++;
+    }
+    for (let j = 0; j < this.chunkCount; j++) {
+      const c = this.chunkIds[j];
+      if (c >= 0 && c !== this.partial) {
+        out.push(c);
+        n++;
+      }
+    }
+    if (this.partial >= 0) {
+      out.push(this.partial);
+      n++;
+    }
+    for (let c = this.dHead; c >= 0; c = req.linkNext[c]) {
+      out.push(c);
+      n++;
+    }
+    this.wSize = 0;
+    this.wHead = 0;
+    this.chunkCount = 0;
+    this.partial = -1;
+    this.dHead = -1;
+    this.dTail = -1;
+    this.D = 0;
+    this.C = 0;
+    this.hist.fill(0);
+    this.held = 0;
+    this.spotHeld = 0;
+    this.blocksUsed = 0;
+    this.kvUsed = 0;
+    this.toIdle();
+    return n;
+  }
+
+  private toIdle(): void {
+    this.mode = IDLE;
+    this.V = 0;
+    this.chunkCount = 0;
+    this.stepEnd = Number.POSITIVE_INFINITY;
+    this.nextEvent = this.wSize > 0 ? this.clock.now : Number.POSITIVE_INFINITY;
+  }
+
+  // ---- steps ----
+
+  /** Decides the next step at now from the state between steps, and sets nextEvent. */
+  private startNext(): void {
+    const t = this.clock.now;
+    if (this.D === 0 && this.partial < 0 && this.wSize === 0) {
+      this.toIdle();
+      this.kvUsed = this.blocksUsed * this.blockBytes;
+      return;
+    }
+    const free = this.blocks - this.blocksUsed;
+    const need1 = this.dueSteps(1);
+    if (need1 <= free && this.partial < 0 && this.D > 0 && !this.headAdmissible(free - need1)) {
+      this.startRun(t, free);
+      return;
+    }
+    this.startStep(t, need1 > free);
+  }
+
+  /** Whether the head of the waiting line could be admitted with `free` blocks after the decodes. */
+  private headAdmissible(free: number): boolean {
+    if (this.wSize === 0) return false;
+    const budget = this.budgetTokens - this.D;
+    if (budget <= 0 || this.D >= this.maxSeqs) return false;
+    const r = this.wq[this.wHead];
+    const need = this.req.prompt[r] + this.req.generated[r] - this.req.computed[r];
+    return blocksFor(Math.min(need, budget), this.B) <= free;
+  }
+
+  private startRun(t: number, free: number): void {
+    const kmax = this.marks[0] - this.V;
+    // The most steps whose blocks the pool holds (at least 1: the first step's are free).
+    let lo = 1;
+    let hi = kmax;
+    if (this.dueSteps(hi) > free) {
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi + 1) / 2);
+        if (this.dueSteps(mid) <= free) lo = mid;
+        else hi = mid - 1;
+      }
+    } else lo = hi;
+    this.mode = RUN;
+    this.runStart = t;
+    this.runN = this.D;
+    this.runC0 = this.C;
+    this.runK = lo;
+    this.runBlockedHead = this.wSize > 0;
+    this.kvUsed = this.blocksUsed * this.blockBytes;
+    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
+    this.nextEvent = t + this.model.decodeRunSeconds(this.runN, this.runC0, lo);
+  }
+
+  /** Seconds from the start of the stretch to the end of its k-th step. */
+  private runSeconds(k: number): number {
+    return this.model.decodeRunSeconds(this.runN, this.runC0, k);
+  }
+
+  /** An arrival during a stretch: it ends with the step in progress (or now, at a step's end). */
+  private cutRun(): void {
+    const t = this.clock.now;
+    const k = this.stepsDoneBy(t);
+    const end = this.runStart + this.runSeconds(k);
+    const keep = end >= t ? k : k + 1;
+    if (keep >= this.runK) return;
+    this.runK = keep;
+    this.nextEvent = keep === 0 ? t : this.runStart + this.runSeconds(keep);
+  }
+
+  /** Steps of the stretch completed by t (the largest k <= runK with start + S(k) <= t). */
+  private stepsDoneBy(t: number): number {
+    let lo = 0;
+    let hi = this.runK;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi + 1) / 2);
+      if (this.runStart + this.runSeconds(mid) <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Turns a stretch in progress into a single step in progress (before a request is taken out
+   * mid-stretch): the steps completed are applied, the one in progress becomes a STEP. No request
+   * finishes here: finishes happen only at the stretch's last step, which has its own event.
+   */
+  private materialize(): void {
+    if (this.mode !== RUN) return;
+    const k = Math.min(this.stepsDoneBy(this.clock.now), this.runK - 1);
+    this.applyDecodeSteps(k, true);
+    this.blocksUsed += this.dueSteps(1);
+    this.mode = STEP;
+    this.chunkCount = 0;
+    this.stepEnd = this.runStart + this.runSeconds(k + 1);
+    this.nextEvent = this.stepEnd;
+  }
+
+  /** A single step: decodes (after preemptions if blocks are short), the partial prompt, admissions. */
+  private startStep(t: number, short: boolean): void {
+    const req = this.req;
+    let preempted = false;
+    if (short) preempted = this.preemptForDecodes();
+    this.blocksUsed += this.dueSteps(1);
+    let budget = this.budgetTokens - this.D;
+    this.chunkCount = 0;
+    const comp = this.comp;
+    comp.prefillTokens = 0;
+    comp.prefillAttendSum = 0;
+    comp.prefillCachedRead = 0;
+    comp.prefillSampled = 0;
+    comp.decodes = this.D;
+    comp.decodeCachedSum = this.C;
+    let running = this.D;
+    if (this.partial >= 0) {
+      running++;
+      if (budget > 0) {
+        const r = this.partial;
+        const c = req.computed[r];
+        const n = Math.min(req.prompt[r] + req.generated[r] - c, budget);
+        const extra = blocksFor(c + n, this.B) - blocksFor(c, this.B);
+        if (extra > this.blocks - this.blocksUsed) {
+          // It is the youngest running request: it preempts itself.
+          this.blocksUsed -= blocksFor(c, this.B);
+          this.partial = -1;
+          running--;
+          this.requeue(r);
+          preempted = true;
+        } else {
+          this.blocksUsed += extra;
+          this.addChunk(r, c, n);
+          budget -= n;
+        }
+      }
+    }
+    if (!preempted) {
+      while (this.wSize > 0 && budget > 0 && running < this.maxSeqs) {
+        const r = this.wq[this.wHead];
+        const n = Math.min(req.prompt[r] + req.generated[r], budget);
+        const b = blocksFor(n, this.B);
+        if (b > this.blocks - this.blocksUsed) break;
+        this.wHead = this.wSlot(1);
+        this.wSize--;
+        this.blocksUsed += b;
+        req.computed[r] = 0;
+        this.addChunk(r, 0, n);
+        budget -= n;
+        running++;
+      }
+    }
+    if (this.chunkCount === 0 && this.D === 0) {
+      // Nothing can run: impossible while the router sends only requests that fit alone.
+      throw new Error(`step replica ${this.index} stalled at t=${t}`);
+    }
+    this.kvUsed = this.blocksUsed * this.blockBytes;
+    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
+    this.mode = STEP;
+    this.stepEnd = t + this.model.stepSeconds(comp);
+    this.nextEvent = this.stepEnd;
+  }
+
+  private addChunk(r: number, cached: number, n: number): void {
+    const completes = cached + n === this.req.prompt[r] + this.req.generated[r];
+    addPrefillChunk(this.comp, cached, n, completes);
+    this.chunkIds[this.chunkCount] = r;
+    this.chunkLen[this.chunkCount] = n;
+    this.chunkCount++;
+  }
+
+  /**
+   * Serves the decodes in admission order; one that needs a block the pool lacks preempts the
+   * youngest running request (the partial prompt first) until it gets one or is itself taken.
+   * Returns true (a step that preempts admits nobody).
+   */
+  private preemptForDecodes(): boolean {
+    const req = this.req;
+    let avail = this.blocks - this.blocksUsed;
+    for (let i = this.dHead; i >= 0; i = req.linkNext[i]) {
+      const needs = (req.decodeBase[i] + this.V) % this.B === 0 ? 1 : 0;
+      let self = false;
+      while (needs > avail) {
+        const fromPartial = this.partial >= 0;
+        const victim = fromPartial ? this.partial : this.dTail;
+        if (fromPartial) {
+          avail += blocksFor(req.computed[victim], this.B);
+          this.blocksUsed -= blocksFor(req.computed[victim], this.B);
+          this.partial = -1;
+        } else {
+          const ctx = req.decodeBase[victim] + this.V;
+          const b = blocksFor(ctx, this.B);
+          avail += b;
+          this.blocksUsed -= b;
+          // a decoding request has generated every token after its prompt, and one more
+          req.generated[victim] = ctx - req.prompt[victim] + 1;
+          this.removeDecode(victim);
+        }
+        this.requeue(victim);
+        if (victim === i) self = true;
+        if (self) break;
+      }
+      if (self) break;
+      avail -= needs;
+    }
+    return true;
+  }
+
+  /** A request preempted for blocks: back to the head of the line, to compute its tokens again. */
+  private requeue(r: number): void {
+    this.req.computed[r] = 0;
+    this.pushWaitingFront(r);
+    this.preempted[this.preemptedCount++] = r;
+    this.preemptionsTotal++;
+  }
+
+  private applyStep(): void {
+    const req = this.req;
+    const t = this.clock.now;
+    this.applyDecodeSteps(1, false);
+    for (let j = 0; j < this.chunkCount; j++) {
+      const r = this.chunkIds[j];
+      if (r < 0) continue;
+      const c = req.computed[r] + this.chunkLen[j];
+      req.computed[r] = c;
+      if (c !== req.prompt[r] + req.generated[r]) {
+        this.partial = r;
+        continue;
+      }
+      if (this.partial === r) this.partial = -1;
+      const g = req.generated[r] + 1;
+      req.generated[r] = g;
+      if (req.firstToken[r] < 0) req.firstToken[r] = t;
+      if (g >= req.output[r]) {
+        this.blocksUsed -= blocksFor(c, this.B);
+        this.finish(r);
+      } else this.pushDecode(r, c);
+    }
+    this.chunkCount = 0;
+  }
+
+  private applyRun(k: number): void {
+    this.applyDecodeSteps(k, true);
+  }
+
+  /** k decode steps of every decoding request; `allocate`: their blocks are taken now. */
+  private applyDecodeSteps(k: number, allocate: boolean): void {
+    if (k <= 0) return;
+    this.stepsAcc += k;
+    if (this.D === 0) return;
+    if (allocate) this.blocksUsed += this.dueSteps(k);
+    this.V += k;
+    this.C += this.D * k;
+    const req = this.req;
+    while (this.D > 0 && this.marks[0] <= this.V) {
+      const r = this.ids[0];
+      const ctx = req.decodeBase[r] + this.V;
+      req.computed[r] = ctx;
+      req.generated[r] = req.output[r];
+      this.blocksUsed -= blocksFor(ctx, this.B);
+      this.removeDecode(r);
+      this.finish(r);
+    }
+  }
+
+  private finish(r: number): void {
+    this.done[this.doneCount++] = r;
+    this.held--;
+  }
+
+  /** Blocks due over the next k decode steps of the decoding requests (steps 0 .. k-1). */
+  private dueSteps(k: number): number {
+    if (this.D === 0 || k <= 0) return 0;
+    const B = this.B;
+    const v = this.V % B;
+    let total = 0;
+    for (let r = 0; r < B; r++) {
+      const h = this.hist[r];
+      if (h === 0) continue;
+      const m = (r + v) % B; // context modulo B
+      const first = m === 0 ? 0 : B - m; // the step whose token starts a new block
+      if (first < k) total += h * (Math.floor((k - 1 - first) / B) + 1);
+    }
+    return total;
+  }
+
+  // ---- decoding requests: list, heap of finish marks, histogram ----
+
+  /** r starts decoding with `ctx` tokens computed (after the step that completed its prompt). */
+  private pushDecode(r: number, ctx: number): void {
+    const req = this.req;
+    const base = ctx - this.V;
+    req.decodeBase[r] = base;
+    req.linkPrev[r] = this.dTail;
+    req.linkNext[r] = -1;
+    if (this.dTail >= 0) req.linkNext[this.dTail] = r;
+    else this.dHead = r;
+    this.dTail = r;
+    this.hist[mod(base, this.B)]++;
+    this.C += ctx;
+    // It finishes when its context reaches prompt + output - 1.
+    this.heapInsert(r, req.prompt[r] + req.output[r] - 1 - base);
+  }
+
+  private removeDecode(r: number): void {
+    const req = this.req;
+    const p = req.linkPrev[r];
+    const n = req.linkNext[r];
+    if (p >= 0) req.linkNext[p] = n;
+    else this.dHead = n;
+    if (n >= 0) req.linkPrev[n] = p;
+    else this.dTail = p;
+    const base = req.decodeBase[r];
+    this.hist[mod(base, this.B)]--;
+    this.C -= base + this.V;
+    this.heapRemove(req.heapPos[r]);
+  }
+
+  private heapInsert(r: number, mark: number): void {
+    let i = this.D++;
+    const marks = this.marks;
+    const ids = this.ids;
+    const pos = this.req.heapPos;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (marks[p] <= mark) break;
+      marks[i] = marks[p];
+      ids[i] = ids[p];
+      pos[ids[i]] = i;
+      i = p;
+    }
+    marks[i] = mark;
+    ids[i] = r;
+    pos[r] = i;
+  }
+
+  private heapRemove(i: number): void {
+    const last = --this.D;
+    if (i === last) return;
+    const marks = this.marks;
+    const ids = this.ids;
+    const pos = this.req.heapPos;
+    const m = marks[last];
+    const id = ids[last];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (marks[p] <= m) break;
+      marks[i] = marks[p];
+      ids[i] = ids[p];
+      pos[ids[i]] = i;
+      i = p;
+    }
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && marks[c + 1] < marks[c]) c++;
+      if (marks[c] >= m) break;
+      marks[i] = marks[c];
+      ids[i] = ids[c];
+      pos[ids[i]] = i;
+      i = c;
+    }
+    marks[i] = m;
+    ids[i] = id;
+    pos[id] = i;
+  }
+
+  // ---- waiting line ----
+
+  private wSlot(k: number): number {
+    const p = this.wHead + k;
+    return p >= this.wq.length ? p - this.wq.length : p;
+  }
+
+  private growWaiting(): void {
+    const next = new Int32Array(this.wq.length * 2);
+    for (let k = 0; k < this.wSize; k++) next[k] = this.wq[this.wSlot(k)];
+    this.wq = next;
+    this.wHead = 0;
+  }
+
+  private pushWaiting(r: number): void {
+    if (this.wSize === this.wq.length) this.growWaiting();
+    this.wq[this.wSlot(this.wSize)] = r;
+    this.wSize++;
+  }
+
+  private pushWaitingFront(r: number): void {
+    if (this.wSize === this.wq.length) this.growWaiting();
+    this.wHead = this.wHead === 0 ? this.wq.length - 1 : this.wHead - 1;
+    this.wq[this.wHead] = r;
+    this.wSize++;
+  }
+}
+
+function blocksFor(tokens: number, blockSize: number): number {
+  return tokens <= 0 ? 0 : Math.ceil(tokens / blockSize);
+}
+
+function mod(x: number, m: number): number {
+  const r = x % m;
+  return r < 0 ? r + m : r;
+}
