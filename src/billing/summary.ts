@@ -57,6 +57,8 @@ export interface Summary {
   interrupted: number;
   /** Spot requests taken out of a batch for other work and requeued (their lost progress is not billed). */
   preempted: number;
+  /** KV-shortage preemptions (step replicas), summed over the tenants' rows. */
+  kvPreemptions: number;
   /** Commitment shortfalls billed, and SLA credits given back (both >= 0; already in revenue). */
   commitmentShortfall: Micro;
   slaCredit: Micro;
@@ -131,6 +133,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     jainFairness: jainIndex(attained),
     interrupted: run.interrupted,
     preempted: run.preempted ?? 0,
+    kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
     commitmentShortfall: sumMicro(fin.tenants.map((b) => b.shortfall)),
     slaCredit: sumMicro(fin.tenants.map((b) => b.slaCredit)),
     events: run.events,

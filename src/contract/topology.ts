@@ -3,8 +3,12 @@
  * out contiguously, and per group the service curve that sets the replicas' speed and memory.
  */
 import { InputError } from "../errors.js";
+import { blocksFor } from "../fleet/kv-blocks.js";
+import { MIN_REQUEST_CONTEXT_TOKENS } from "../fleet/memory.js";
 import { fitProblem, replicasPerNodes } from "../fleet/placement.js";
 import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
+import { type StepServing, stepServiceCurve } from "../fleet/step-curve.js";
+import { servingSetup } from "../fleet/step-setup.js";
 import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
 
 export interface ReplicaGroup {
@@ -24,6 +28,8 @@ export interface ReplicaGroup {
   /** Accelerators one replica spans (its share of a pool's cost follows this). */
   acceleratorsPerReplica: number;
   curve: ServiceCurve;
+  /** Step-level service (scheduler.prefill: chunked), null under prefill: pause. */
+  serving: StepServing | null;
 }
 
 export interface Topology {
@@ -87,10 +93,38 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
         peak = Math.max(peak, nodes);
       }
       const slots = replicasPerNodes(profile, model, peak);
-      const curve = serviceCurve(profile, model, {
-        meanContextTokens: contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS,
-        maxBatchCap: s.scheduler.maxBatch,
-      });
+      const meanContextTokens = contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS;
+      let curve: ServiceCurve;
+      let serving: StepServing | null = null;
+      if (s.scheduler.prefill === "chunked") {
+        const sc = s.scheduler;
+        const setup = servingSetup(profile, model, {
+          maxNumBatchedTokens: sc.maxNumBatchedTokens,
+          maxNumSeqs: sc.maxNumSeqs,
+          blockSize: sc.blockSize,
+          gpuMemoryUtilization: sc.gpuMemoryUtilization,
+        });
+        if (setup.kvBlocks < blocksFor(MIN_REQUEST_CONTEXT_TOKENS, setup.blockSize)) {
+          problems.push({
+            file: s.file,
+            line: s.lines[path],
+            path,
+            message: `model ${model.id} on pool ${pool.id} (${profile.id}): ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens are left after weights and activations at gpu_memory_utilization ${sc.gpuMemoryUtilization}, too few for one request of ${MIN_REQUEST_CONTEXT_TOKENS} tokens`,
+          });
+          continue;
+        }
+        serving = {
+          stepModel: setup.stepModel,
+          kvBlocks: setup.kvBlocks,
+          blockSize: setup.blockSize,
+          maxNumBatchedTokens: setup.maxNumBatchedTokens,
+          maxNumSeqs: setup.maxNumSeqs,
+          kvBytesPerToken: model.kvBytesPerToken,
+        };
+        curve = stepServiceCurve(serving, model, meanContextTokens, sc.maxBatch);
+      } else {
+        curve = serviceCurve(profile, model, { meanContextTokens, maxBatchCap: s.scheduler.maxBatch });
+      }
       const g: ReplicaGroup = {
         index: groups.length,
         pool,
@@ -104,6 +138,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
         slots,
         acceleratorsPerReplica: model.acceleratorsPerReplica,
         curve,
+        serving,
       };
       replicaCount += slots;
       groups.push(g);

@@ -41,6 +41,9 @@ export function kvBlockCount(x: KvCapacityInput): number {
   return Math.floor(free / (x.blockSize * x.kvBytesPerTokenPerDevice));
 }
 
+/** ESTIMATE: the fixed part of the activation reserve (see activationReserveEstimate). */
+export const FIXED_ACTIVATION_RESERVE_BYTES = 2 ** 30;
+
 /**
  * ESTIMATE of the activation peak vLLM's start-up profiling finds on one device, bytes: a fixed
  * 1 GiB (CUDA graphs, NCCL and cuBLAS workspaces; order of magnitude of what vLLM logs as
@@ -63,7 +66,7 @@ export function activationReserveEstimate(input: {
     ((2 * input.intermediateSize * input.expertsActive) / input.tensor + 4 * input.hiddenSize) *
     input.activationBytes;
   const logits = (input.maxSeqs * input.vocabSize * 4) / input.tensor;
-  return 2 ** 30 + input.maxBatchedTokens * perToken + logits;
+  return FIXED_ACTIVATION_RESERVE_BYTES + input.maxBatchedTokens * perToken + logits;
 }
 
 /**

@@ -11,7 +11,7 @@ import { fitProblem } from "./placement.js";
 import { rooflineDecodeTokensPerS, rooflinePrefillTokensPerS } from "./roofline.js";
 
 export interface ServiceCurve {
-  source: "measured" | "roofline";
+  source: "measured" | "roofline" | "step";
   /** Prompt tokens per second one replica prefills. */
   prefillTokensPerS: number;
   /** decodeTokensPerS[b] = total decode tokens/s of one replica over a batch of b; index 0 is 0. Length maxBatch + 1. */

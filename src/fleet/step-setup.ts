@@ -9,6 +9,7 @@ import {
   activationReserveEstimate,
   DEFAULT_BLOCK_SIZE,
   DEFAULT_GPU_MEMORY_UTILIZATION,
+  FIXED_ACTIVATION_RESERVE_BYTES,
   kvBlockCount,
 } from "./kv-blocks.js";
 import type { Interconnect } from "./parallelism.js";
@@ -71,26 +72,37 @@ export interface ServingOptions {
   device?: Partial<StepDevice>;
 }
 
-/** Everything the reference (and later the fast) replica needs to serve `model` on `profile`. */
+/** Everything the reference and the production step replicas need to serve `model` on `profile`. */
 export function servingSetup(
   profile: HardwareProfile,
   model: ModelSpec,
   opts: ServingOptions = {},
 ): ReferenceReplicaConfig & { parallel: ParallelismSpec } {
   const arch = model.architecture;
-  if (!arch) throw new Error(`model ${model.id} has no architecture: the step model needs one`);
   const pipeline = opts.pipeline ?? 1;
   const tensor = opts.tensor ?? Math.max(1, Math.floor(model.acceleratorsPerReplica / pipeline));
   const parallel: ParallelismSpec = { tensor, pipeline, expert: opts.expert ?? 1 };
   const device = stepDevice(profile, opts.device);
   const activationBytes = 2;
   const stepModel = new StepTimeModel(
-    {
-      architecture: arch,
-      bytesPerParam: model.bytesPerParam,
-      kvBytesPerValue: opts.kvBytesPerValue ?? model.bytesPerParam,
-      activationBytes,
-    },
+    arch
+      ? {
+          architecture: arch,
+          bytesPerParam: model.bytesPerParam,
+          kvBytesPerValue: opts.kvBytesPerValue ?? model.bytesPerParam,
+          activationBytes,
+        }
+      : {
+          // a closed model: its published sizes only (see StepModelSpec)
+          paramsOnly: {
+            totalParams: model.paramsB * 1e9,
+            activeParams: model.activeParamsB * 1e9,
+            kvBytesPerToken: model.kvBytesPerToken,
+          },
+          bytesPerParam: model.bytesPerParam,
+          kvBytesPerValue: model.bytesPerParam,
+          activationBytes,
+        },
     device,
     parallel,
   );
@@ -102,17 +114,20 @@ export function servingSetup(
     kvBlockCount({
       memoryBytesPerDevice: device.memoryBytes,
       gpuMemoryUtilization: opts.gpuMemoryUtilization ?? VLLM_DEFAULTS.gpuMemoryUtilization,
-      weightBytesPerDevice: stepModel.weightBytesPerDevice(totalParams(arch)),
-      activationReserveBytesPerDevice: activationReserveEstimate({
-        maxBatchedTokens: maxNumBatchedTokens,
-        maxSeqs: maxNumSeqs,
-        hiddenSize: arch.hiddenSize,
-        intermediateSize: arch.intermediateSize,
-        expertsActive: arch.expertsActive,
-        vocabSize: arch.vocabSize,
-        tensor,
-        activationBytes,
-      }),
+      weightBytesPerDevice: stepModel.weightBytesPerDevice(arch ? totalParams(arch) : model.paramsB * 1e9),
+      // without an architecture only the fixed part of the estimate is known
+      activationReserveBytesPerDevice: arch
+        ? activationReserveEstimate({
+            maxBatchedTokens: maxNumBatchedTokens,
+            maxSeqs: maxNumSeqs,
+            hiddenSize: arch.hiddenSize,
+            intermediateSize: arch.intermediateSize,
+            expertsActive: arch.expertsActive,
+            vocabSize: arch.vocabSize,
+            tensor,
+            activationBytes,
+          })
+        : FIXED_ACTIVATION_RESERVE_BYTES,
       kvBytesPerTokenPerDevice: stepModel.kvBytesPerTokenPerDevice(),
       blockSize,
     });

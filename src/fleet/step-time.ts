@@ -193,12 +193,21 @@ export class StepTimeModel {
     return this.kvBytesPerToken / (this.kvShards * this.parallel.pipeline);
   }
 
-  /** Time of the linear layers (GEMMs) for `tokens` tokens of which `sampled` need logits. */
-  private linear(tokens: number, sampled: number): [compute: number, memory: number] {
-    if (tokens <= 0) return [0, 0];
-    const flops = 2 * this.matmulPerToken * tokens + 2 * this.lmHead * sampled;
-    const bytes = this.paramsRead(tokens) * this.model.bytesPerParam;
-    return [flops / this.flops, bytes / this.bw];
+  /** Compute time of the linear layers (GEMMs) for `tokens` tokens of which `sampled` need logits. */
+  private linearCompute(tokens: number, sampled: number): number {
+    if (tokens <= 0) return 0;
+    return (2 * this.matmulPerToken * tokens + 2 * this.lmHead * sampled) / this.flops;
+  }
+
+  /** Memory time of the linear layers: the weights the step reads. */
+  private linearMemory(tokens: number): number {
+    if (tokens <= 0) return 0;
+    return (this.paramsRead(tokens) * this.model.bytesPerParam) / this.bw;
+  }
+
+  /** Effective bandwidth for KV traffic (KV heads replicated over devices read the same bytes). */
+  private kvBandwidth(): number {
+    return this.bw * (this.kvShards / this.parallel.tensor);
   }
 
   /** Collective time of a step of `tokens` tokens. */
@@ -217,12 +226,12 @@ export class StepTimeModel {
 
   breakdown(c: StepComposition): StepBreakdown {
     const tokens = c.prefillTokens + c.decodes;
-    const [linearCompute, linearMemory] = this.linear(tokens, c.decodes + c.prefillSampled);
+    const linearCompute = this.linearCompute(tokens, c.decodes + c.prefillSampled);
+    const linearMemory = this.linearMemory(tokens);
     const attendSum = c.prefillAttendSum + c.decodeCachedSum + c.decodes;
     const attentionCompute = (this.attnPerContextToken * attendSum) / this.flops;
     const kvTokens = c.prefillCachedRead + c.decodeCachedSum + tokens; // read + written
-    const attentionMemory =
-      tokens > 0 ? (kvTokens * this.kvBytesPerToken) / (this.bw * (this.kvShards / this.parallel.tensor)) : 0;
+    const attentionMemory = tokens > 0 ? (kvTokens * this.kvBytesPerToken) / this.kvBandwidth() : 0;
     const communication = this.communicationSeconds(tokens);
     const overhead = tokens > 0 ? this.device.stepOverheadS : 0;
     const total =
@@ -233,9 +242,54 @@ export class StepTimeModel {
     return { overhead, linearCompute, linearMemory, attentionCompute, attentionMemory, communication, total };
   }
 
-  /** Seconds the step takes (0 for an empty step). */
+  /** Seconds the step takes (0 for an empty step); the same sum as breakdown(), allocation-free. */
   stepSeconds(c: StepComposition): number {
-    return this.breakdown(c).total;
+    const tokens = c.prefillTokens + c.decodes;
+    if (tokens <= 0) return 0;
+    const attendSum = c.prefillAttendSum + c.decodeCachedSum + c.decodes;
+    const kvTokens = c.prefillCachedRead + c.decodeCachedSum + tokens;
+    return (
+      this.device.stepOverheadS +
+      Math.max(this.linearCompute(tokens, c.decodes + c.prefillSampled), this.linearMemory(tokens)) +
+      Math.max(
+        (this.attnPerContextToken * attendSum) / this.flops,
+        (kvTokens * this.kvBytesPerToken) / this.kvBandwidth(),
+      ) +
+      this.communicationSeconds(tokens)
+    );
+  }
+
+  /** Per-step time of a decode step of n requests that does not depend on their contexts (cached by n). */
+  decodeFixedSeconds(n: number): number {
+    if (n >= this.fixedCache.length) {
+      const next = new Float64Array(Math.max(n + 1, 2 * this.fixedCache.length));
+      next.fill(Number.NaN);
+      next.set(this.fixedCache);
+      this.fixedCache = next;
+    }
+    let v = this.fixedCache[n];
+    if (Number.isNaN(v)) {
+      v =
+        this.device.stepOverheadS +
+        Math.max(this.linearCompute(n, n), this.linearMemory(n)) +
+        this.communicationSeconds(n);
+      this.fixedCache[n] = v;
+    }
+    return v;
+  }
+
+  /**
+   * The lines of a stretch of decode steps of the same n requests, `cachedSum` tokens cached over
+   * the batch at its first step, written to `out`: [fixed, ca, cb, ma, mb] such that step k takes
+   * fixed + max(ca + cb k, ma + mb k) (attention's compute and memory terms, each linear in k).
+   */
+  decodeRunLines(n: number, cachedSum: number, out: Float64Array): void {
+    out[0] = this.decodeFixedSeconds(n);
+    out[1] = (this.attnPerContextToken * (cachedSum + n)) / this.flops;
+    out[2] = (this.attnPerContextToken * n) / this.flops;
+    const kvBw = this.kvBandwidth();
+    out[3] = (this.kvBytesPerToken * (cachedSum + n)) / kvBw;
+    out[4] = (this.kvBytesPerToken * n) / kvBw;
   }
 
   /**
@@ -247,32 +301,28 @@ export class StepTimeModel {
    */
   decodeRunSeconds(n: number, cachedSum: number, steps: number): number {
     if (n <= 0 || steps <= 0) return 0;
-    const [lc, lm] = this.linear(n, n);
-    const fixed = this.device.stepOverheadS + Math.max(lc, lm) + this.communicationSeconds(n);
-    // attention compute: attn x (cachedSum + k n + n) / flops
-    const ca = (this.attnPerContextToken * (cachedSum + n)) / this.flops;
-    const cb = (this.attnPerContextToken * n) / this.flops;
-    // attention memory: kv x (cachedSum + k n + n) / effective bandwidth
-    const kvBw = this.bw * (this.kvShards / this.parallel.tensor);
-    const ma = (this.kvBytesPerToken * (cachedSum + n)) / kvBw;
-    const mb = (this.kvBytesPerToken * n) / kvBw;
-    return steps * fixed + sumMaxOfLines(ca, cb, ma, mb, steps);
+    const l = this.lines;
+    this.decodeRunLines(n, cachedSum, l);
+    return steps * l[0] + sumMaxOfLines(l[1], l[2], l[3], l[4], steps);
   }
+
+  private fixedCache = new Float64Array(0);
+  private readonly lines = new Float64Array(5);
 }
 
-/** Sum over k = 0 .. K-1 of max(a1 + b1 k, a2 + b2 k), in closed form. */
+/** Sum over k = from .. to - 1 of a + b k. */
+function lineSum(a: number, b: number, from: number, to: number): number {
+  const n = to - from;
+  return n <= 0 ? 0 : a * n + (b * (from + to - 1) * n) / 2;
+}
+
+/** Sum over k = 0 .. K-1 of max(a1 + b1 k, a2 + b2 k), in closed form (allocation-free: a hot path). */
 export function sumMaxOfLines(a1: number, b1: number, a2: number, b2: number, steps: number): number {
-  const line = (a: number, b: number, from: number, to: number) => {
-    // sum over k = from .. to - 1 of a + b k
-    const n = to - from;
-    return n <= 0 ? 0 : a * n + (b * (from + to - 1) * n) / 2;
-  };
-  if (b1 === b2) return line(Math.max(a1, a2), b1, 0, steps);
-  // crossing: a1 + b1 k = a2 + b2 k
+  if (b1 === b2) return lineSum(Math.max(a1, a2), b1, 0, steps);
+  // crossing: a1 + b1 k = a2 + b2 k; before it the line with the smaller slope is the larger
   const cross = (a2 - a1) / (b1 - b2);
-  // line 1 is above for k beyond the crossing when b1 > b2, below it otherwise
   const split = Math.min(steps, Math.max(0, Math.ceil(cross)));
-  const [firstA, firstB, thenA, thenB] = b1 > b2 ? [a2, b2, a1, b1] : [a1, b1, a2, b2];
-  // before `split` the first pair is the larger (ties at the crossing are equal either way)
-  return line(firstA, firstB, 0, split) + line(thenA, thenB, split, steps);
+  return b1 > b2
+    ? lineSum(a2, b2, 0, split) + lineSum(a1, b1, split, steps)
+    : lineSum(a1, b1, 0, split) + lineSum(a2, b2, split, steps);
 }

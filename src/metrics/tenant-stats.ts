@@ -14,7 +14,9 @@ export const PREEMPTED = 8;
 /** Prompt and output tokens of the completed requests that met their SLO (goodput). */
 export const SLO_MET_INPUT_TOKENS = 9;
 export const SLO_MET_OUTPUT_TOKENS = 10;
-const COUNTERS = 11;
+/** Times a request was preempted by its step replica for lack of KV blocks (and recomputed). */
+export const KV_PREEMPTED = 11;
+const COUNTERS = 12;
 
 export class TenantModelStats {
   /**
@@ -107,6 +109,11 @@ export class TenantModelStats {
   /** Output tokens of the completed requests that met their SLO. */
   get sloMetOutputTokens(): number {
     return this.counters[SLO_MET_OUTPUT_TOKENS];
+  }
+
+  /** KV-shortage preemptions of this row's requests (scheduler.prefill: chunked). */
+  get kvPreempted(): number {
+    return this.counters[KV_PREEMPTED];
   }
 
   /** Adds everything `other` (a row of the same tenant and model from another run, or its copy from another thread) recorded. */

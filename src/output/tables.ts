@@ -45,6 +45,8 @@ export const SUMMARY_COLUMNS = [
   "kv_utilization",
   "kv_peak_utilization",
   "memory_bandwidth_utilization",
+  // 0.3: step-level service (scheduler.prefill: chunked).
+  "kv_preemptions",
 ];
 
 /** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
@@ -96,6 +98,7 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.kvUtilization),
     num(s.kvPeakUtilization),
     num(s.memoryBandwidthUtilization),
+    int(s.kvPreemptions),
   ];
 }
 
@@ -291,6 +294,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       money(shortfall[i]),
       money(credit[i]),
       int(i < R ? run.stats[i].preempted : 0),
+      int(i < R ? run.stats[i].kvPreempted : 0),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -353,6 +357,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "commitment_shortfall_usd",
       "sla_credit_usd",
       "preempted",
+      "kv_preemptions",
     ],
     rows,
   };

@@ -19,6 +19,7 @@ import {
   COMPLETED,
   FAILED_OVER,
   INPUT_TOKENS,
+  KV_PREEMPTED,
   OUTPUT_TOKENS,
   REQUESTS,
   SLO_MET,
@@ -32,6 +33,8 @@ import type { Scenario, Slo } from "../scenario/types.js";
 import { Replica } from "../scheduler/replica.js";
 import { RequestStore } from "../scheduler/request-store.js";
 import { FULL, NO_REPLICA, Router, type RouterHost, type SloQuery } from "../scheduler/router.js";
+import type { ServingReplica } from "../scheduler/serving-replica.js";
+import { StepReplica } from "../scheduler/step-replica.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
@@ -70,7 +73,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   readonly sim = new Simulator();
   readonly req = new RequestStore(4096);
   /** By replica index; null for the replicas of groups another part owns (see PartScope). */
-  readonly replicas: Array<Replica | null> = [];
+  readonly replicas: Array<ServingReplica | null> = [];
   readonly router: Router;
   readonly stats: TenantModelStats[] = [];
   readonly statOfWorkload: Int32Array;
@@ -131,7 +134,10 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
         continue;
       }
       for (let i = 0; i < g.slots; i++) {
-        const rep = new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, this.sim, this.req);
+        const rep =
+          g.serving === null
+            ? new Replica(g.firstReplica + i, g.index, g.curve, staticBatching, this.sim, this.req)
+            : new StepReplica(g.firstReplica + i, g.index, g.serving, g.curve, this.sim, this.req);
         rep.present = i < live;
         this.replicas.push(rep);
       }
@@ -351,13 +357,18 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     if (now !== rep.nextEvent) return; // superseded by a later reschedule
     rep.scheduledAt = Number.NaN;
     rep.step();
+    if (rep.stepLevel) {
+      for (let k = 0; k < rep.preemptedCount; k++) {
+        this.stats[this.statOfWorkload[this.req.workload[rep.preempted[k]]]].counters[KV_PREEMPTED]++;
+      }
+    }
     for (let k = 0; k < rep.doneCount; k++) this.complete(rep.done[k], rep);
     if (rep.draining && rep.held === 0) this.retire(rep);
     else this.router.refill(rep);
     this.ensureScheduled(rep);
   }
 
-  ensureScheduled(rep: Replica): void {
+  ensureScheduled(rep: ServingReplica): void {
     const t = rep.nextEvent;
     if (t !== Number.POSITIVE_INFINITY && t !== rep.scheduledAt) {
       rep.scheduledAt = t;
@@ -367,7 +378,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   }
 
   /** Request r finished on rep: frees its slot and records it. */
-  private complete(r: number, rep: Replica): void {
+  private complete(r: number, rep: ServingReplica): void {
     const req = this.req;
     rep.release(req.kvBytes[r], req.spot[r]);
     this.router.released(rep, r);
@@ -400,7 +411,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     // Its n - 1 decode steps read its context, prompt + i tokens at step i.
     const p = req.prompt[r];
     this.grid.kvReadBytes[cell] += this.kvPerToken[this.modelOfGroup[g]] * ((n - 1) * p + (n * (n - 1)) / 2);
-    if (rep.maxBatch === 1) this.grid.decodeSteps[cell] += n - 1;
+    if (rep.maxBatch === 1 && !rep.stepLevel) this.grid.decodeSteps[cell] += n - 1;
     this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
     if (this.requestLog !== null) this.logRequest(r, rep, "completed");
     this.completedCount++;
@@ -408,7 +419,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   }
 
   /** Hands request r, leaving now, to the request log. */
-  private logRequest(r: number, rep: Replica | null, outcome: RequestOutcome): void {
+  private logRequest(r: number, rep: ServingReplica | null, outcome: RequestOutcome): void {
     const req = this.req;
     const cls = this.routes.classes[req.routeClass[r]];
     const model =
@@ -481,7 +492,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   }
 
   /** A drained replica leaves the fleet and stops costing. */
-  retire(rep: Replica): void {
+  retire(rep: ServingReplica): void {
     this.integrateGroup(rep.group, this.sim.now);
     rep.present = false;
     rep.draining = false;

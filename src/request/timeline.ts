@@ -8,9 +8,9 @@ import type { Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import type { Scenario } from "../scenario/types.js";
-import type { Replica } from "../scheduler/replica.js";
 import type { RequestStore } from "../scheduler/request-store.js";
 import type { Router } from "../scheduler/router.js";
+import type { ServingReplica as Replica } from "../scheduler/serving-replica.js";
 
 export interface TimelineAction {
   at: number;

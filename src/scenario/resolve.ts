@@ -86,6 +86,10 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       batching: raw.scheduler.batching,
       maxBatch: raw.scheduler.max_batch,
       prefill: raw.scheduler.prefill,
+      maxNumBatchedTokens: raw.scheduler.max_num_batched_tokens,
+      maxNumSeqs: raw.scheduler.max_num_seqs,
+      blockSize: raw.scheduler.block_size,
+      gpuMemoryUtilization: raw.scheduler.gpu_memory_utilization,
     },
     billing: {
       energyUsdPerKwh: raw.billing.energy_usd_per_kwh,

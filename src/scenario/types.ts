@@ -234,7 +234,12 @@ export interface SchedulerSpec {
   /** Cap on top of the profile/KV limit; null = no extra cap. */
   maxBatch: number | null;
   /** How prefill shares a replica with decoding (documented in docs/service-model.md). */
-  prefill: "pause";
+  prefill: "pause" | "chunked";
+  /** chunked: vLLM's scheduler limits and KV memory settings. */
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+  blockSize: number;
+  gpuMemoryUtilization: number;
 }
 
 export interface BillingSpec {

@@ -37,6 +37,8 @@ export class Replica {
   readonly prefillRate: number;
   readonly decode: Float64Array;
   readonly staticBatching: boolean;
+  /** Decode steps are counted by rate (a batch of one: at completion), not step by step. */
+  readonly stepLevel = false;
   /** Per-replica FIFO for policies that route on arrival (unused by shared_queue). */
   readonly queue = new IntFifo(16);
 

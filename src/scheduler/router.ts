@@ -13,8 +13,8 @@ import type { RoutingPolicy } from "../scenario/types.js";
 import { ClassMinIndex } from "./class-min-index.js";
 import { IntFifo } from "./fifo.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
-import type { Replica } from "./replica.js";
 import type { RequestStore } from "./request-store.js";
+import type { ServingReplica as Replica } from "./serving-replica.js";
 
 export const PLACED = 0;
 export const QUEUED = 1;
@@ -398,7 +398,7 @@ export class Router {
     const prompt = this.req.prompt[r];
     const ahead = rep.queue.size + (rep.held >= rep.maxBatch ? 1 : 0);
     const ttft = ((ahead + 1) * prompt) / rep.prefillRate;
-    const b = Math.min(rep.held + 1, rep.maxBatch);
+    const b = Math.min(rep.held + 1, rep.maxBatch, rep.decode.length - 1);
     const tpot = b / rep.decode[b];
     return { ttft, tpot };
   }

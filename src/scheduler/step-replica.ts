@@ -27,18 +27,10 @@
  */
 
 import type { Clock } from "../engine/simulator.js";
-import { addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import type { StepServing } from "../fleet/step-curve.js";
+import { addPrefillChunk, emptyComposition, type StepTimeModel, sumMaxOfLines } from "../fleet/step-time.js";
 import { IntFifo } from "./fifo.js";
 import type { RequestStore } from "./request-store.js";
-
-/** What a step replica needs: the step-time model, its KV blocks and vLLM's scheduler limits. */
-export interface StepServing {
-  stepModel: StepTimeModel;
-  kvBlocks: number;
-  blockSize: number;
-  maxNumBatchedTokens: number;
-  maxNumSeqs: number;
-}
 
 const IDLE = 0;
 /** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
@@ -52,6 +44,9 @@ export class StepReplica {
   /** Requests it may hold at once (running and waiting): the router's admission limit. */
   readonly maxBatch: number;
   readonly kvCapacity: number;
+  /** From the service curve, for routing predictions only (the replica itself runs step by step). */
+  readonly prefillRate: number;
+  readonly decode: Float64Array;
   /** Decode steps are counted as they complete (not at a request's completion). */
   readonly stepLevel = true;
   readonly queue = new IntFifo(16);
@@ -116,6 +111,8 @@ export class StepReplica {
   private runN = 0;
   private runC0 = 0;
   private runK = 0;
+  /** The stretch's step time: fixed + max(ca + cb k, ma + mb k) (StepTimeModel.decodeRunLines). */
+  private readonly runLines = new Float64Array(5);
   /** The stretch began with a line whose head could not be admitted: arrivals cannot change that. */
   private runBlockedHead = false;
   private readonly comp = emptyComposition();
@@ -125,6 +122,8 @@ export class StepReplica {
     index: number,
     group: number,
     serving: StepServing,
+    /** Its service curve (stepServiceCurve): what the slo_aware router predicts with. */
+    curve: { prefillTokensPerS: number; decodeTokensPerS: Float64Array },
     private readonly clock: Clock,
     private readonly req: RequestStore,
     /** Requests held at once (default maxNumSeqs: more wait in the router's queue). */
@@ -135,12 +134,14 @@ export class StepReplica {
     }
     this.index = index;
     this.group = group;
+    this.prefillRate = curve.prefillTokensPerS;
+    this.decode = curve.decodeTokensPerS;
     this.model = serving.stepModel;
     this.B = serving.blockSize;
     this.blocks = serving.kvBlocks;
     this.budgetTokens = serving.maxNumBatchedTokens;
     this.maxSeqs = serving.maxNumSeqs;
-    this.blockBytes = serving.blockSize * serving.stepModel.kvBytesPerToken;
+    this.blockBytes = serving.blockSize * (serving.kvBytesPerToken ?? serving.stepModel.kvBytesPerToken);
     this.kvCapacity = serving.kvBlocks * this.blockBytes;
     this.maxBatch = admissionLimit;
     this.hist = new Float64Array(serving.blockSize);
@@ -363,15 +364,17 @@ export class StepReplica {
     this.runN = this.D;
     this.runC0 = this.C;
     this.runK = lo;
+    this.model.decodeRunLines(this.runN, this.runC0, this.runLines);
     this.runBlockedHead = this.wSize > 0;
     this.kvUsed = this.blocksUsed * this.blockBytes;
     if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
-    this.nextEvent = t + this.model.decodeRunSeconds(this.runN, this.runC0, lo);
+    this.nextEvent = t + this.runSeconds(lo);
   }
 
   /** Seconds from the start of the stretch to the end of its k-th step. */
   private runSeconds(k: number): number {
-    return this.model.decodeRunSeconds(this.runN, this.runC0, k);
+    const l = this.runLines;
+    return k <= 0 ? 0 : k * l[0] + sumMaxOfLines(l[1], l[2], l[3], l[4], k);
   }
 
   /** An arrival during a stretch: it ends with the step in progress (or now, at a step's end). */

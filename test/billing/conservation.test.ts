@@ -9,18 +9,20 @@ import { IDLE } from "../../src/billing/lines.js";
 import { runScenario } from "../support/run-scenario.js";
 import { FIXTURE, micro, parseCsv, type Row, sumBy, sumColumn } from "./csv-helpers.js";
 
-let r: Awaited<ReturnType<typeof runScenario>>;
-let files: Map<string, string>;
-let summary: Row;
-const csv = (name: string) => parseCsv(files.get(name)!);
+// Both replicas: prefill pauses (the default) and step-level service with chunked prefill and
+// paged KV (spot preemption, nodes added and removed, draining all reach the step replica too).
+describe.each([["pause"], ["chunked"]])("billing conservation (prefill: %s)", (prefill) => {
+  let r: Awaited<ReturnType<typeof runScenario>>;
+  let files: Map<string, string>;
+  let summary: Row;
+  const csv = (name: string) => parseCsv(files.get(name)!);
 
-beforeAll(async () => {
-  r = await runScenario(FIXTURE);
-  files = r.files();
-  summary = csv("summary.csv")[0];
-});
+  beforeAll(async () => {
+    r = await runScenario(FIXTURE, { set: [`scheduler.prefill=${prefill}`] });
+    files = r.files();
+    summary = csv("summary.csv")[0];
+  });
 
-describe("billing conservation", () => {
   it("exercises every kind of charge (otherwise the sums below prove little)", () => {
     const kinds = new Set(r.fin.revenue.filter((l) => l.revenue !== 0).map((l) => l.kind));
     expect([...kinds].sort()).toEqual(["capacity", "commitment", "on_demand", "sla_credit", "spot", "token"]);
@@ -83,13 +85,18 @@ describe("billing conservation", () => {
     expect(sumColumn(csv("tenants.csv"), "sla_credit_usd")).toBe(micro(summary.sla_credit_usd));
   });
 
-  it("counts preempted spot work in summary.csv and on the spot tenant's tenants.csv rows only", () => {
-    const rows = csv("tenants.csv");
-    const preempted = rows.reduce((a, x) => a + Number(x.preempted), 0);
-    expect(preempted).toBeGreaterThan(0);
-    expect(Number(summary.preempted)).toBe(preempted);
-    expect(rows.filter((x) => Number(x.preempted) > 0).every((x) => x.contract === "spot")).toBe(true);
-  });
+  // A step replica holds up to max_num_seqs requests (more wait in its own line, as in vLLM), so
+  // spot work is displaced only when a replica is full at that cap, which this fixture never is.
+  it.skipIf(prefill === "chunked")(
+    "counts preempted spot work in summary.csv and on the spot tenant's tenants.csv rows only",
+    () => {
+      const rows = csv("tenants.csv");
+      const preempted = rows.reduce((a, x) => a + Number(x.preempted), 0);
+      expect(preempted).toBeGreaterThan(0);
+      expect(Number(summary.preempted)).toBe(preempted);
+      expect(rows.filter((x) => Number(x.preempted) > 0).every((x) => x.contract === "spot")).toBe(true);
+    },
+  );
 
   it("reports the same figures in summary.json as in summary.csv", () => {
     const json = JSON.parse(files.get("summary.json")!);

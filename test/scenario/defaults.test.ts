@@ -28,6 +28,11 @@ describe("a minimal scenario gets every default", () => {
       batching: "continuous",
       maxBatch: null,
       prefill: "pause",
+      // vLLM's defaults (engine/arg_utils.py, for GPUs of 70 GiB or more) and its block size
+      maxNumBatchedTokens: 8192,
+      maxNumSeqs: 1024,
+      blockSize: 16,
+      gpuMemoryUtilization: 0.9,
     });
     expect(s.billing).toEqual({ energyUsdPerKwh: 0.08, pue: 1.2, amortizationYears: 5, spotDiscount: 0.6 });
   });

@@ -76,12 +76,26 @@ describe("validator messages on scenario files", () => {
     ]);
   });
 
-  it("names the one value allowed", async () => {
-    expect(await messages([...MINIMAL, "scheduler: { prefill: chunked }"])).toEqual([
-      'S:17 scheduler.prefill: must be "pause", got "chunked"',
+  it("names the values allowed", async () => {
+    expect(await messages([...MINIMAL, "scheduler: { prefill: chunky }"])).toEqual([
+      'S:17 scheduler.prefill: must be one of pause, chunked, got "chunky", did you mean "chunked"?',
     ]);
     expect(await messages([...MINIMAL, "scheduler: { prefill: null }"])).toEqual([
-      'S:17 scheduler.prefill: must be "pause", got null',
+      "S:17 scheduler.prefill: must be one of pause, chunked, got null",
+    ]);
+  });
+
+  it("names the scheduler limits that contradict each other", async () => {
+    expect(
+      await messages([
+        ...MINIMAL,
+        "scheduler: { prefill: chunked, max_num_seqs: 512, max_num_batched_tokens: 256 }",
+      ]),
+    ).toEqual([
+      "S:17 scheduler.max_num_seqs: max_num_seqs (512) must not exceed max_num_batched_tokens (256): every running request decodes one token a step",
+    ]);
+    expect(await messages([...MINIMAL, "scheduler: { prefill: chunked, batching: static }"])).toEqual([
+      "S:17 scheduler.prefill: prefill: chunked needs batching: continuous (step-level service is continuous batching)",
     ]);
   });
 

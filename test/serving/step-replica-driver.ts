@@ -47,6 +47,7 @@ export function runFastReplica(
       maxNumBatchedTokens: cfg.maxNumBatchedTokens,
       maxNumSeqs: cfg.maxNumSeqs,
     },
+    { prefillTokensPerS: 1, decodeTokensPerS: new Float64Array(2) },
     sim,
     store,
     Number.POSITIVE_INFINITY,

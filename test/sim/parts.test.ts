@@ -121,6 +121,16 @@ describe("independent parts", () => {
     expectSameFiles(one, files(await simulate(s, { workers: 3 })));
   });
 
+  it("gives the same files on 1 and 2 threads with step-level service (prefill: chunked), hybrid windows included", async () => {
+    const s = await load("test/fixtures/billing/conservation.yaml", {
+      horizon: "3h",
+      set: ["scheduler.prefill=chunked"],
+    });
+    expectSameFiles(files(await simulate(s, { workers: 1 })), files(await simulate(s, { workers: 2 })));
+    const h = await load("test/fixtures/fluid/hybrid.yaml", { set: ["scheduler.prefill=chunked"] });
+    expectSameFiles(files(await simulate(h, { workers: 1 })), files(await simulate(h, { workers: 2 })));
+  });
+
   it("runs parts one after another on one thread without one part's queues leaking into the next", async () => {
     // The overloaded part ends with requests in its shared queue and has an outage, which the
     // other part's run replays: that run once drained the first part's leftover queue as its own

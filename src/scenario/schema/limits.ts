@@ -70,6 +70,7 @@ export const LIMITS = {
   tokensPerS: [0.001, 1e12] as const,
   /** Batch sizes (measured, capped): 1,000,000. */
   batch: 1_000_000,
+  batchedTokens: 10_000_000,
   /** Queue length per replica: 10^8 (a queue takes memory only as it fills; the event limit bounds that). */
   queuePerReplica: 100_000_000,
   /** Model size: 100,000 billion parameters. */

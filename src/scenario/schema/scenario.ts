@@ -139,9 +139,44 @@ const schedulerSchema = z
       .nullable()
       .default(null),
     prefill: z
-      .literal("pause")
+      .enum(["pause", "chunked"])
       .default("pause")
-      .describe("How prefill shares a replica: pause (the batch waits while a prompt is prefilled)"),
+      .describe(
+        "How prefill shares a replica: pause (the batch waits while a prompt is prefilled, vLLM V0 and Orca style) or chunked (vLLM V1: step-level service, prompts cut to a token budget and sharing steps with decodes, paged KV blocks, preemption). Default pause",
+      ),
+    max_num_batched_tokens: positiveCount(
+      "chunked: tokens one step may compute (vLLM max_num_batched_tokens). Default 8192",
+      LIMITS.batchedTokens,
+    ).default(8192),
+    max_num_seqs: positiveCount(
+      "chunked: requests running at once on a replica (vLLM max_num_seqs; at most max_num_batched_tokens). Default 1024",
+      LIMITS.batch,
+    ).default(1024),
+    block_size: positiveCount("chunked: tokens per KV block (vLLM block_size). Default 16", 1024).default(16),
+    gpu_memory_utilization: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.9)
+      .describe(
+        "chunked: fraction of each accelerator's memory the server may use for weights, activations and KV blocks (vLLM gpu_memory_utilization). Default 0.9",
+      ),
+  })
+  .superRefine((v, ctx) => {
+    if (v.max_num_seqs > v.max_num_batched_tokens) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_num_seqs"],
+        message: `max_num_seqs (${v.max_num_seqs}) must not exceed max_num_batched_tokens (${v.max_num_batched_tokens}): every running request decodes one token a step`,
+      });
+    }
+    if (v.prefill === "chunked" && v.batching === "static") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prefill"],
+        message: "prefill: chunked needs batching: continuous (step-level service is continuous batching)",
+      });
+    }
   })
   .describe("Routing and batching");
 
