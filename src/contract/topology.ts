@@ -96,11 +96,14 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
       const meanContextTokens = contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS;
       let curve: ServiceCurve;
       let serving: StepServing | null = null;
-      if (s.scheduler.prefill === "chunked") {
+      // a measured table is a measurement of a server as it ran: it keeps the curve it gives
+      const measured = profile.performance.some((x) => x.model === model.id);
+      if (s.scheduler.prefill === "chunked" && !measured) {
         const sc = s.scheduler;
         const setup = servingSetup(profile, model, {
           maxNumBatchedTokens: sc.maxNumBatchedTokens,
-          maxNumSeqs: sc.maxNumSeqs,
+          // scheduler.max_batch caps the running batch of a step replica too
+          maxNumSeqs: Math.min(sc.maxNumSeqs, sc.maxBatch ?? Number.POSITIVE_INFINITY),
           blockSize: sc.blockSize,
           gpuMemoryUtilization: sc.gpuMemoryUtilization,
         });

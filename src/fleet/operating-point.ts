@@ -53,10 +53,26 @@ export function decodeAt(curve: ServiceCurve, b: number): number {
   return d[lo] + frac * (d[lo + 1] - d[lo]);
 }
 
-/** Requests per second one replica completes when kept full (prefill pausing the batch). */
+/**
+ * Requests per second one replica completes when kept full. Prefill pauses: each request's prompt
+ * stops the batch. Step curves (chunked prefill): every step runs maxBatch decodes with the
+ * prompts of the requests that replace the finished ones mixed in (saturatedStepSeconds).
+ */
 export function fullRequestsPerS(curve: ServiceCurve, prompt: number, output: number): number {
   const B = curve.maxBatch;
+  if (curve.mixedPrefillSPerToken !== undefined) {
+    return B / (Math.max(1, output) * saturatedStepSeconds(curve, prompt, output));
+  }
   return 1 / (prompt / curve.prefillTokensPerS + Math.max(0, output - 1) / curve.decodeTokensPerS[B]);
+}
+
+/**
+ * Step time of a full step-served replica: B decodes, and the prompts of the B / output requests
+ * that start each step (one finishes every `output` steps per slot) at the mixed cost per token.
+ */
+function saturatedStepSeconds(curve: ServiceCurve, prompt: number, output: number): number {
+  const B = curve.maxBatch;
+  return B / curve.decodeTokensPerS[B] + ((B * prompt) / Math.max(1, output)) * curve.mixedPrefillSPerToken!;
 }
 
 /**
@@ -86,7 +102,8 @@ export function solveOperatingPoint(
     out.saturated = false;
     return out;
   }
-  const f = lambda * p;
+  // The share of the replica's time prompts take: alone under pauses, mixed into steps when chunked.
+  const f = lambda * (curve.mixedPrefillSPerToken === undefined ? p : prompt * curve.mixedPrefillSPerToken);
   if (f < 1) {
     const wp = (f / (1 - f)) * p * 0.5 * (1 + promptCv2);
     const pause = 1 / (1 - f);
@@ -99,7 +116,7 @@ export function solveOperatingPoint(
       out.busy = busyFraction(replicas, L);
       out.batch = b;
       out.tpotS = (b * pause) / decodeAt(curve, b);
-      out.prefillWaitS = wp;
+      out.prefillWaitS = wp + stepResidual(curve, out);
       out.saturated = false;
       return out;
     }
@@ -109,9 +126,22 @@ export function solveOperatingPoint(
   out.held = B;
   out.busy = 1;
   out.batch = B;
-  out.tpotS = B / curve.decodeTokensPerS[B] / Math.max(1e-9, 1 - c * p);
+  out.tpotS =
+    curve.mixedPrefillSPerToken !== undefined
+      ? saturatedStepSeconds(curve, prompt, output)
+      : B / curve.decodeTokensPerS[B] / Math.max(1e-9, 1 - c * p);
   out.saturated = true;
+  out.prefillWaitS = stepResidual(curve, out);
   return out;
+}
+
+/**
+ * Step-level service (a step curve): a prompt arriving at a busy replica waits for the step in
+ * progress to end, on average half a step (a step lasts about one TPOT) by the share of time the
+ * replica is busy (Poisson arrivals see time averages). Under prefill pauses it starts at once.
+ */
+function stepResidual(curve: ServiceCurve, op: OperatingPoint): number {
+  return curve.source === "step" ? 0.5 * op.busy * op.tpotS : 0;
 }
 
 /**

@@ -19,6 +19,11 @@ export interface ServiceCurve {
   maxBatch: number;
   /** KV-cache bytes one replica has for requests (memory left after weights). */
   kvCapacityBytes: number;
+  /**
+   * Step curves only: seconds one prompt token adds to a step of maxBatch decodes (chunked
+   * prefill mixes prompts into decode steps, where they cost less than alone).
+   */
+  mixedPrefillSPerToken?: number;
 }
 
 export interface CurveContext {

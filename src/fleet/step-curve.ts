@@ -46,11 +46,18 @@ export function stepServiceCurve(
   }
   const chunk = emptyComposition();
   addPrefillChunk(chunk, 0, setup.maxNumBatchedTokens, true);
+  // A full step: maxBatch decodes and prompt tokens filling the rest of the budget (saturation).
+  c.decodes = maxBatch;
+  c.decodeCachedSum = maxBatch * meanContextTokens;
+  const decodesOnly = setup.stepModel.stepSeconds(c);
+  const fill = Math.max(1, setup.maxNumBatchedTokens - maxBatch);
+  addPrefillChunk(c, 0, fill, true);
   return {
     source: "step",
     prefillTokensPerS: setup.maxNumBatchedTokens / setup.stepModel.stepSeconds(chunk),
     decodeTokensPerS: decode,
     maxBatch,
     kvCapacityBytes: setup.kvBlocks * setup.blockSize * model.kvBytesPerToken,
+    mixedPrefillSPerToken: (setup.stepModel.stepSeconds(c) - decodesOnly) / fill,
   };
 }

@@ -85,7 +85,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       maxQueuePerReplica: raw.scheduler.max_queue_per_replica,
       batching: raw.scheduler.batching,
       maxBatch: raw.scheduler.max_batch,
-      prefill: raw.scheduler.prefill,
+      prefill: raw.scheduler.prefill ?? (raw.scheduler.batching === "static" ? "pause" : "chunked"),
       maxNumBatchedTokens: raw.scheduler.max_num_batched_tokens,
       maxNumSeqs: raw.scheduler.max_num_seqs,
       blockSize: raw.scheduler.block_size,

@@ -27,7 +27,7 @@ describe("a minimal scenario gets every default", () => {
       maxQueuePerReplica: 1000,
       batching: "continuous",
       maxBatch: null,
-      prefill: "pause",
+      prefill: "chunked",
       // vLLM's defaults (engine/arg_utils.py, for GPUs of 70 GiB or more) and its block size
       maxNumBatchedTokens: 8192,
       maxNumSeqs: 1024,

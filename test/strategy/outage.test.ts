@@ -70,8 +70,12 @@ describe("model_outage", () => {
   it("under shared_queue, fails over the requests waiting in the model's queue, not only those held", async () => {
     // One gpt-4o replica serving one request at a time is overloaded at 2/s: its class queue holds
     // hundreds when the outage starts. With no gpt-4o replica left in service they fail over at
-    // once, counted as interrupted, instead of waiting out the outage hour.
-    const doc = { ...scenario(["claude-3.5-sonnet"]), scheduler: { routing: "shared_queue", max_batch: 1 } };
+    // once, counted as interrupted, instead of waiting out the outage hour. (prefill: pause: the
+    // one-at-a-time replica whose speed the overload was sized for.)
+    const doc = {
+      ...scenario(["claude-3.5-sonnet"]),
+      scheduler: { routing: "shared_queue", max_batch: 1, prefill: "pause" },
+    };
     const { run, summary } = await runDoc(doc);
     const replicas = run.topology.groups.find((g) => g.model.id === "gpt-4o")!.slots;
     expect(summary.rejected).toBe(0);

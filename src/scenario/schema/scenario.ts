@@ -140,9 +140,9 @@ const schedulerSchema = z
       .default(null),
     prefill: z
       .enum(["pause", "chunked"])
-      .default("pause")
+      .optional()
       .describe(
-        "How prefill shares a replica: pause (the batch waits while a prompt is prefilled, vLLM V0 and Orca style) or chunked (vLLM V1: step-level service, prompts cut to a token budget and sharing steps with decodes, paged KV blocks, preemption). Default pause",
+        "How prefill shares a replica: chunked (vLLM V1: step-level service, prompts cut to a token budget and sharing steps with decodes, paged KV blocks, preemption) or pause (the batch waits while a prompt is prefilled, vLLM V0 and Orca style). Default chunked; pause under static batching. A pool whose profile has a measured table for the model serves it as measured (pause)",
       ),
     max_num_batched_tokens: positiveCount(
       "chunked: tokens one step may compute (vLLM max_num_batched_tokens). Default 8192",
