@@ -352,7 +352,8 @@ export class StepReplica {
     // The most steps whose blocks the pool holds (at least 1: the first step's are free).
     let lo = 1;
     let hi = kmax;
-    if (this.dueSteps(hi) > free) {
+    // Each request needs at most ceil(k / B) blocks in k steps: when that fits, skip the exact count.
+    if (this.D * Math.ceil(hi / this.B) > free && this.dueSteps(hi) > free) {
       while (lo < hi) {
         const mid = Math.floor((lo + hi + 1) / 2);
         if (this.dueSteps(mid) <= free) lo = mid;
@@ -572,10 +573,7 @@ export class StepReplica {
     const req = this.req;
     while (this.D > 0 && this.marks[0] <= this.V) {
       const r = this.ids[0];
-      const ctx = req.decodeBase[r] + this.V;
-      req.computed[r] = ctx;
-      req.generated[r] = req.output[r];
-      this.blocksUsed -= blocksFor(ctx, this.B);
+      this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.V) / this.B);
       this.removeDecode(r);
       this.finish(r);
     }
@@ -589,15 +587,19 @@ export class StepReplica {
   /** Blocks due over the next k decode steps of the decoding requests (steps 0 .. k-1). */
   private dueSteps(k: number): number {
     if (this.D === 0 || k <= 0) return 0;
+    // one step: the requests whose context is a whole number of blocks (base = -V modulo B)
+    if (k === 1) return this.hist[mod(-this.V, this.B)];
     const B = this.B;
-    const v = this.V % B;
+    const hist = this.hist;
+    let m = this.V % B; // context modulo B of the requests in hist[0]
     let total = 0;
     for (let r = 0; r < B; r++) {
-      const h = this.hist[r];
-      if (h === 0) continue;
-      const m = (r + v) % B; // context modulo B
-      const first = m === 0 ? 0 : B - m; // the step whose token starts a new block
-      if (first < k) total += h * (Math.floor((k - 1 - first) / B) + 1);
+      const h = hist[r];
+      if (h !== 0) {
+        const first = m === 0 ? 0 : B - m; // the step whose token starts a new block
+        if (first < k) total += h * (Math.floor((k - 1 - first) / B) + 1);
+      }
+      m = m === B - 1 ? 0 : m + 1;
     }
     return total;
   }
