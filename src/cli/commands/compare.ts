@@ -1,9 +1,10 @@
 /** `fleetsim compare A B`: both scenarios over the same seeds, each headline figure's mean, CI and difference. */
 import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison-table.js";
 import { runComparison } from "../../compare/run-comparison.js";
-import { writeDirAtomically } from "../../output/atomic-dir.js";
-import { toCsv } from "../../output/csv.js";
+import { type FileContent, writeDirAtomically } from "../../output/atomic-dir.js";
+import { type CsvDialect, type NamedTable, toCsv } from "../../output/csv.js";
 import { safeFolderName } from "../../output/out-folder.js";
+import { tablesWorkbook, WORKBOOK_FILE } from "../../output/workbook.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
@@ -20,6 +21,8 @@ export interface CompareArgs {
   fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
   force?: boolean;
+  xlsx?: boolean;
+  csvDialect?: CsvDialect;
 }
 
 export async function compareCommand(args: CompareArgs): Promise<void> {
@@ -48,13 +51,14 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
       : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  await writeDirAtomically(
-    out,
-    new Map([
-      ["compare.csv", toCsv(comparisonCsv(c))],
-      ["runs.csv", toCsv(runsCsv(c))],
-    ]),
-    { kind: "compare", command: commandLine() },
+  const tables: NamedTable[] = [
+    { name: "compare", table: comparisonCsv(c) },
+    { name: "runs", table: runsCsv(c) },
+  ];
+  const files = new Map<string, FileContent>(
+    tables.map((t) => [`${t.name}.csv`, toCsv(t.table, { dialect: args.csvDialect })]),
   );
+  if (args.xlsx) files.set(WORKBOOK_FILE, await tablesWorkbook(tables));
+  await writeDirAtomically(out, files, { kind: "compare", command: commandLine() });
   process.stdout.write(comparisonText(c, out));
 }

@@ -4,10 +4,12 @@ import { summarize } from "../../billing/summary.js";
 import type { PreflightEstimate } from "../../contract/run-options.js";
 import { InputError } from "../../errors.js";
 import { StagedFolder } from "../../output/atomic-dir.js";
+import type { CsvDialect } from "../../output/csv.js";
 import { safeFolderName } from "../../output/out-folder.js";
 import { REQUEST_LOG_FILE, RequestLogCsv } from "../../output/request-log-csv.js";
 import { summaryText } from "../../output/summary-text.js";
-import { RESULT_FILES, resultFiles, summaryJson, writeResults } from "../../output/write-results.js";
+import { WORKBOOK_FILE } from "../../output/workbook.js";
+import { RESULT_FILES, runFiles, summaryJson, writeResults } from "../../output/write-results.js";
 import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../run/preflight.js";
 import { simulate } from "../../run/simulate.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
@@ -26,6 +28,8 @@ export interface RunArgs {
   quiet?: boolean;
   json?: boolean;
   excel?: boolean;
+  xlsx?: boolean;
+  csvDialect?: CsvDialect;
   force?: boolean;
   workers?: number;
   requests?: boolean;
@@ -84,9 +88,17 @@ export async function runCommand(a: RunArgs): Promise<void> {
   const sample = requestSample(a, scenario.fidelity);
   const folder = { kind: "run" as const, command: commandLine() };
   const staged =
-    sample === null ? null : await StagedFolder.begin(out, folder, [...RESULT_FILES, REQUEST_LOG_FILE]);
+    sample === null
+      ? null
+      : await StagedFolder.begin(out, folder, [
+          ...RESULT_FILES,
+          ...(a.xlsx ? [WORKBOOK_FILE] : []),
+          REQUEST_LOG_FILE,
+        ]);
   const log =
-    staged === null ? null : new RequestLogCsv(staged.path(REQUEST_LOG_FILE), scenario, sample ?? 1);
+    staged === null
+      ? null
+      : new RequestLogCsv(staged.path(REQUEST_LOG_FILE), scenario, sample ?? 1, a.csvDialect);
   const bar = progressBar(scenario.horizon, !a.quiet && !a.json);
   let run: Awaited<ReturnType<typeof simulate>>;
   try {
@@ -111,8 +123,16 @@ export async function runCommand(a: RunArgs): Promise<void> {
   }
   const fin = computeFinancials(run);
   const summary = summarize(run, fin);
-  if (staged === null) await writeResults(out, run, fin, summary, { excel: a.excel }, folder.command);
-  else await staged.commit(resultFiles(run, fin, summary, { excel: a.excel }));
+  const format = { excel: a.excel, dialect: a.csvDialect, xlsx: a.xlsx };
+  if (staged === null) await writeResults(out, run, fin, summary, format, folder.command);
+  else {
+    try {
+      await staged.commit(await runFiles(run, fin, summary, format));
+    } catch (e) {
+      await staged.abort();
+      throw e;
+    }
+  }
   if (a.json) process.stdout.write(`${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   else process.stdout.write(summaryText(summary, out));
 }
