@@ -133,13 +133,13 @@ describe("ids round-trip through every CSV, in both dialects", () => {
       const b = parse(read("semi", f), { delimiter: ";" }) as string[][];
       expect(b.length, f).toBe(a.length);
       let decimals = 0;
-      a.forEach((row, r) =>
+      a.forEach((row, r) => {
         row.forEach((cell, c) => {
           const number = r > 0 && PLAIN.test(cell);
           if (number && cell.includes(".")) decimals++;
           expect(b[r][c], `${f} row ${r} col ${c}`).toBe(number ? cell.replace(".", ",") : cell);
-        }),
-      );
+        });
+      });
       expect(decimals, f).toBeGreaterThan(0);
     }
   });
