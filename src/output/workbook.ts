@@ -37,7 +37,7 @@ export function sheetValue(c: Cell): SheetValue {
   switch (c.t) {
     case "text":
     case "free":
-      return c.v;
+      return c.v === "" ? null : c.v;
     case "time":
       return new Date(c.ms);
     default: {
