@@ -12,6 +12,9 @@ import { resultTables, runFiles } from "../../src/output/write-results.js";
 import { runScenario } from "../support/run-scenario.js";
 
 const PLAIN = /^-?\d+(\.\d+)?$/;
+/** The bytes as exceljs's load takes them. */
+const arrayBuffer = (b: Uint8Array) =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** price-war, two hours in half-hour intervals: five pools' and models' rows, several intervals. */
@@ -27,7 +30,7 @@ beforeAll(async () => {
   r = await smallRun();
   files = await runFiles(r.run, r.fin, r.summary, { xlsx: true });
   wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(files.get(WORKBOOK_FILE) as Uint8Array));
+  await wb.xlsx.load(arrayBuffer(files.get(WORKBOOK_FILE) as Uint8Array));
 });
 
 describe("results.xlsx", () => {

@@ -17,10 +17,13 @@ const RATE = "tenants.poisson-tenant.workloads.0.arrival.rate_per_s";
 const SWEEP = ["sweep", MMC, "--horizon", "10m", "--vary", `${RATE}=2,4.5`, "--seeds", "2", "--quiet"];
 const SHEETS = ["--xlsx", "--csv-dialect", "semicolon-comma"];
 const PLAIN = /^-?\d+(\.\d+)?$/;
+/** The bytes as exceljs's load takes them. */
+const arrayBuffer = (b: Uint8Array) =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
 async function workbook(dir: string) {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(readFileSync(join(dir, "results.xlsx")));
+  await wb.xlsx.load(arrayBuffer(readFileSync(join(dir, "results.xlsx"))));
   return wb;
 }
 
