@@ -31,7 +31,7 @@ interface OdsCell {
 }
 
 const attr = (attrs: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(attrs)?.[1];
-const unescape = (s: string) =>
+const xmlText = (s: string) =>
   s
     .replace(/<[^>]+>/g, "")
     .replace(/&lt;/g, "<")
@@ -56,7 +56,7 @@ function readFods(file: string): Map<string, OdsCell[][]> {
           value: attr(c[1], "office:value"),
           date: attr(c[1], "office:date-value"),
           text: [...(c[2] ?? "").matchAll(/<text:p>([\s\S]*?)<\/text:p>/g)]
-            .map((p) => unescape(p[1]))
+            .map((p) => xmlText(p[1]))
             .join("\n"),
         };
         const repeat = Number(attr(c[1], "table:number-columns-repeated") ?? 1);
@@ -110,7 +110,7 @@ describe.skipIf(!HAS_SOFFICE)("LibreOffice (headless) reads fleetsim's spreadshe
       const rows = ods.get(name)!;
       const want = csv.get(name)!;
       expect(rows.length, name).toBe(want.length);
-      want.forEach((row, i) =>
+      want.forEach((row, i) => {
         row.forEach((text, c) => {
           const got = rows[i][c];
           const where = `${name}!${want[0][c]} row ${i + 1}`;
@@ -129,8 +129,8 @@ describe.skipIf(!HAS_SOFFICE)("LibreOffice (headless) reads fleetsim's spreadshe
             expect(got.type, where).toBe("string");
             expect(got.text, where).toBe(text);
           }
-        }),
-      );
+        });
+      });
     }
     const period = csv.get("timeseries")![0].indexOf("period_start");
     expect(ods.get("timeseries")![1][period]).toMatchObject({ type: "date", date: "2024-07-01" });
@@ -152,15 +152,15 @@ describe.skipIf(!HAS_SOFFICE)("LibreOffice (headless) reads fleetsim's spreadshe
       const want = csv.get(name)!;
       expect(rows.length, name).toBe(want.length);
       let decimals = 0;
-      want.slice(1).forEach((row, i) =>
+      want.slice(1).forEach((row, i) => {
         row.forEach((text, c) => {
           if (!PLAIN.test(text)) return;
           const where = `${name}!${want[0][c]} row ${i + 2}`;
           expect(rows[i + 1][c].type, where).toBe("float");
           expect(Number(rows[i + 1][c].value), where).toBe(Number(text));
           if (text.includes(".")) decimals++;
-        }),
-      );
+        });
+      });
       expect(decimals, name).toBeGreaterThan(10);
     }
     // The default file under the same settings: its decimals are not numbers.

@@ -32,7 +32,7 @@ function expectSheetEqualsCsv(ws: ExcelJS.Worksheet, csvText: string, semi: bool
   const rows = parse(csvText, { delimiter: semi ? ";" : "," }) as string[][];
   expect(ws.rowCount, ws.name).toBe(rows.length);
   let numbers = 0;
-  rows.forEach((row, i) =>
+  rows.forEach((row, i) => {
     row.forEach((text, c) => {
       const v = ws.getRow(i + 1).getCell(c + 1).value;
       const plain = semi ? text.replace(",", ".") : text;
@@ -42,8 +42,8 @@ function expectSheetEqualsCsv(ws: ExcelJS.Worksheet, csvText: string, semi: bool
         expect(v, where).toBe(Number(plain));
         numbers++;
       } else expect(v, where).toBe(text);
-    }),
-  );
+    });
+  });
   expect(numbers, ws.name).toBeGreaterThan(10);
 }
 
