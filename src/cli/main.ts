@@ -49,7 +49,7 @@ function interrupted(): never {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (interrupt.requested) interrupted();
-    interrupt.requested = true;
+    interrupt.request();
     exitOnSignal = EXIT_ON_SIGNAL[signal];
     setTimeout(interrupted, STOP_WITHIN_MS).unref();
   });

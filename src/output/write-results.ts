@@ -4,7 +4,6 @@ import { relative } from "node:path";
 import type { Financials } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
 import type { RunResult } from "../contract/run-result.js";
-import { type FileContent, writeDirAtomically } from "./atomic-dir.js";
 import { buildInfo } from "./build.js";
 import { capacityTable } from "./capacity-table.js";
 import { type CsvDialect, formatCell, type NamedTable, toCsv } from "./csv.js";
@@ -19,7 +18,6 @@ import {
   timeseriesTable,
 } from "./tables.js";
 import { programVersion } from "./version.js";
-import { tablesWorkbook, WORKBOOK_FILE } from "./workbook.js";
 
 export interface WriteOptions {
   /** A UTF-8 byte-order mark before each CSV (`--excel`). */
@@ -75,7 +73,7 @@ export function resultTables(run: RunResult, fin: Financials, summary: Summary):
   ];
 }
 
-/** The files of a run, by name (the workbook aside: see runFiles). */
+/** The files of a run, by name (the workbook aside: see workbook.ts). */
 export function resultFiles(
   run: RunResult,
   fin: Financials,
@@ -98,19 +96,6 @@ function textFiles(
   return files;
 }
 
-/** Every file of a run's folder: resultFiles, and results.xlsx when `xlsx` is set. */
-export async function runFiles(
-  run: RunResult,
-  fin: Financials,
-  summary: Summary,
-  opts: WriteOptions & { xlsx?: boolean } = {},
-): Promise<Map<string, FileContent>> {
-  const tables = resultTables(run, fin, summary);
-  const files: Map<string, FileContent> = textFiles(tables, run, summary, opts);
-  if (opts.xlsx) files.set(WORKBOOK_FILE, await tablesWorkbook(tables));
-  return files;
-}
-
 /** The names resultFiles writes, known before the run (a staged folder's manifest lists them). */
 export const RESULT_FILES = [
   "summary.csv",
@@ -122,14 +107,3 @@ export const RESULT_FILES = [
   "models.csv",
   "summary.json",
 ] as const;
-
-export async function writeResults(
-  dir: string,
-  run: RunResult,
-  fin: Financials,
-  summary: Summary,
-  opts: WriteOptions & { xlsx?: boolean },
-  command: readonly string[],
-): Promise<void> {
-  await writeDirAtomically(dir, await runFiles(run, fin, summary, opts), { kind: "run", command });
-}

@@ -10,7 +10,7 @@ import type { PreflightEstimate } from "../contract/run-options.js";
 import { InputError, type InputProblem } from "../errors.js";
 import type { FileContent } from "../output/atomic-dir.js";
 import { buildInfo } from "../output/build.js";
-import type { CsvOptions } from "../output/csv.js";
+import type { CsvDialect, CsvOptions } from "../output/csv.js";
 import { programVersion } from "../output/version.js";
 import { sheetOfText, WORKBOOK_FILE, workbookBytes } from "../output/workbook.js";
 import { checkAndEstimate, overLimit, overLimitMessage } from "../run/preflight.js";
@@ -160,9 +160,10 @@ export function sweepFiles(
 export async function sweepFolderFiles(
   manifest: SweepManifest,
   summary: TextTable,
-  opts: CsvOptions & { xlsx?: boolean } = {},
+  opts: { excel?: boolean; dialect?: CsvDialect; xlsx?: boolean } = {},
 ): Promise<Map<string, FileContent>> {
-  const files: Map<string, FileContent> = sweepFiles(manifest, summary, opts);
+  const csv = { bom: opts.excel === true, dialect: opts.dialect };
+  const files: Map<string, FileContent> = sweepFiles(manifest, summary, csv);
   if (opts.xlsx) {
     const sheets = [
       sheetOfText("summary", summary, TEXT_COLUMNS),

@@ -12,9 +12,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenario, runScenario } from "../../src/api/index.js";
 import { WORKBOOK_FILE } from "../../src/output/workbook.js";
-import { resultTables, runFiles } from "../../src/output/write-results.js";
-import { runScenario } from "../support/run-scenario.js";
+import { resultTables } from "../../src/output/write-results.js";
+import { scenarioPath } from "../support/run-scenario.js";
 
 const HAS_SOFFICE = spawnSync("soffice", ["--version"], { encoding: "utf8" }).status === 0;
 const PLAIN = /^-?\d+(\.\d+)?$/;
@@ -89,14 +90,19 @@ describe.skipIf(!HAS_SOFFICE)("LibreOffice (headless) reads fleetsim's spreadshe
   let names: string[];
 
   beforeAll(async () => {
-    const r = await runScenario("scenarios/price-war.yaml", { horizon: "2h", set: ["report_interval=30m"] });
+    const s = await loadScenario(scenarioPath("scenarios/price-war.yaml"), {
+      horizon: "2h",
+      set: ["report_interval=30m"],
+    });
+    const r = await runScenario(s);
     dir = mkdtempSync(join(tmpdir(), "fleetsim-lo-"));
     mkdirSync(join(dir, "semi"));
-    const files = await runFiles(r.run, r.fin, r.summary, { xlsx: true });
+    const files = new Map<string, string | Uint8Array>(r.files());
+    files.set(WORKBOOK_FILE, await r.workbook());
     for (const [name, content] of files) writeFileSync(join(dir, name), content);
-    const semi = await runFiles(r.run, r.fin, r.summary, { dialect: "semicolon-comma" });
+    const semi = r.files({ dialect: "semicolon-comma" });
     for (const [name, content] of semi) writeFileSync(join(dir, "semi", name), content);
-    names = resultTables(r.run, r.fin, r.summary).map((t) => t.name);
+    names = resultTables(r.run, r.financials, r.summary).map((t) => t.name);
     csv = new Map(names.map((n) => [n, parse(files.get(`${n}.csv`) as string) as string[][]]));
   }, 60_000);
 

@@ -4,12 +4,17 @@
  * CSV's UTC instant for a time; text as it is; empty where the CSV is empty); the same bytes for
  * the same run.
  */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { loadScenario, runScenario } from "../../src/api/index.js";
 import { MAX_SHEET_ROWS, WORKBOOK_FILE, workbookBytes } from "../../src/output/workbook.js";
-import { resultTables, runFiles } from "../../src/output/write-results.js";
-import { runScenario } from "../support/run-scenario.js";
+import { resultTables } from "../../src/output/write-results.js";
+import { cli } from "../support/cli.js";
+import { scenarioPath } from "../support/run-scenario.js";
 
 const PLAIN = /^-?\d+(\.\d+)?$/;
 /** The bytes as exceljs's load takes them. */
@@ -19,7 +24,11 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 /** price-war, two hours in half-hour intervals: five pools' and models' rows, several intervals. */
 async function smallRun() {
-  return runScenario("scenarios/price-war.yaml", { horizon: "2h", set: ["report_interval=30m"] });
+  const s = await loadScenario(scenarioPath("scenarios/price-war.yaml"), {
+    horizon: "2h",
+    set: ["report_interval=30m"],
+  });
+  return runScenario(s);
 }
 
 let r: Awaited<ReturnType<typeof smallRun>>;
@@ -28,14 +37,15 @@ let wb: ExcelJS.Workbook;
 
 beforeAll(async () => {
   r = await smallRun();
-  files = await runFiles(r.run, r.fin, r.summary, { xlsx: true });
+  files = new Map<string, string | Uint8Array>(r.files());
+  files.set(WORKBOOK_FILE, await r.workbook());
   wb = new ExcelJS.Workbook();
   await wb.xlsx.load(arrayBuffer(files.get(WORKBOOK_FILE) as Uint8Array));
 });
 
 describe("results.xlsx", () => {
   it("has one sheet per CSV table, in the files' order, named after them", () => {
-    const names = resultTables(r.run, r.fin, r.summary).map((t) => t.name);
+    const names = resultTables(r.run, r.financials, r.summary).map((t) => t.name);
     expect(names.length).toBe(7);
     expect(wb.worksheets.map((w) => w.name)).toEqual(names);
     for (const n of names) expect(files.has(`${n}.csv`), n).toBe(true);
@@ -108,16 +118,23 @@ describe("results.xlsx", () => {
   it("is the same bytes for the same run, whatever the clock says", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2031-05-06T07:08:09Z"));
-    const again = await runFiles(r.run, r.fin, r.summary, { xlsx: true }).finally(() => vi.useRealTimers());
-    expect(Buffer.from(again.get(WORKBOOK_FILE) as Uint8Array)).toEqual(
-      Buffer.from(files.get(WORKBOOK_FILE) as Uint8Array),
-    );
+    const again = await r.workbook().finally(() => vi.useRealTimers());
+    expect(Buffer.from(again)).toEqual(Buffer.from(files.get(WORKBOOK_FILE) as Uint8Array));
   });
 
-  it("the CSV files do not change when the workbook is added", async () => {
-    const plain = r.files();
-    for (const [name, text] of plain) expect(files.get(name), name).toBe(text);
-    expect([...files.keys()].sort()).toEqual([...plain.keys(), WORKBOOK_FILE].sort());
+  it("fleetsim run --xlsx: the same CSV files as without it, and results.xlsx in the manifest", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleetsim-xlsx-run-"));
+    const args = ["run", "scenarios/validation/mmc-rho-0.5.yaml", "--horizon", "10m", "--quiet"];
+    expect(cli([...args, "--out", join(dir, "plain")]).status).toBe(0);
+    const x = cli([...args, "--xlsx", "--out", join(dir, "xlsx")]);
+    expect(x.stderr).toBe("");
+    const plain = readdirSync(join(dir, "plain")).filter((f) => f.endsWith(".csv"));
+    expect(plain.length).toBe(7);
+    for (const f of plain)
+      expect(readFileSync(join(dir, "xlsx", f)), f).toEqual(readFileSync(join(dir, "plain", f)));
+    const manifest = JSON.parse(readFileSync(join(dir, "xlsx", "fleetsim.json"), "utf8"));
+    expect(manifest.files).toContain(WORKBOOK_FILE);
+    expect(readdirSync(join(dir, "xlsx")).sort()).toEqual([...manifest.files, "fleetsim.json"].sort());
   });
 
   it("a table longer than a worksheet holds is refused, naming --xlsx", async () => {

@@ -1,10 +1,9 @@
 /** `fleetsim compare A B`: both scenarios over the same seeds, each headline figure's mean, CI and difference. */
-import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison-table.js";
-import { runComparison } from "../../compare/run-comparison.js";
-import { type FileContent, writeDirAtomically } from "../../output/atomic-dir.js";
-import { type CsvDialect, type NamedTable, toCsv } from "../../output/csv.js";
+import { compareScenarios, comparisonFiles } from "../../api/compare.js";
+import { comparisonText } from "../../compare/comparison-table.js";
+import { writeDirAtomically } from "../../output/atomic-dir.js";
+import type { CsvDialect } from "../../output/csv.js";
 import { safeFolderName } from "../../output/out-folder.js";
-import { tablesWorkbook, WORKBOOK_FILE } from "../../output/workbook.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
@@ -28,7 +27,7 @@ export interface CompareArgs {
 export async function compareCommand(args: CompareArgs): Promise<void> {
   const progress = !args.quiet && process.stderr.isTTY;
   let out = "";
-  const c = await runComparison(args.a, args.b, {
+  const c = await compareScenarios(args.a, args.b, {
     seeds: args.seeds,
     set: args.set,
     setA: args.setA,
@@ -51,14 +50,7 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
       : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  const tables: NamedTable[] = [
-    { name: "compare", table: comparisonCsv(c) },
-    { name: "runs", table: runsCsv(c) },
-  ];
-  const files = new Map<string, FileContent>(
-    tables.map((t) => [`${t.name}.csv`, toCsv(t.table, { dialect: args.csvDialect })]),
-  );
-  if (args.xlsx) files.set(WORKBOOK_FILE, await tablesWorkbook(tables));
+  const files = await comparisonFiles(c, { dialect: args.csvDialect, xlsx: args.xlsx });
   await writeDirAtomically(out, files, { kind: "compare", command: commandLine() });
   process.stdout.write(comparisonText(c, out));
 }

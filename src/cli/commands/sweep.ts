@@ -1,10 +1,10 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
+import { sweepFiles, sweepScenario } from "../../api/sweep.js";
 import { InputError } from "../../errors.js";
 import { writeDirAtomically } from "../../output/atomic-dir.js";
 import type { CsvDialect } from "../../output/csv.js";
 import { ANNOUNCE_EVENTS, millions } from "../../run/preflight.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
-import { runSweep, sweepFolderFiles } from "../../sweep/run-sweep.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
 
@@ -33,7 +33,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
   }
   const progress = !a.quiet && process.stderr.isTTY;
   const started = Date.now();
-  const r = await runSweep(a.scenario, {
+  const r = await sweepScenario(a.scenario, {
     vary: a.vary,
     seeds: a.seeds,
     workers: a.workers,
@@ -56,7 +56,7 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
     onDone: progress ? (done, total) => process.stderr.write(`\rrun ${done}/${total} done\x1b[K`) : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  const files = await sweepFolderFiles(r.manifest, r.summary, { dialect: a.csvDialect, xlsx: a.xlsx });
+  const files = await sweepFiles(r.manifest, r.summary, { dialect: a.csvDialect, xlsx: a.xlsx });
   await writeDirAtomically(a.out, files, { kind: "sweep", command: commandLine() });
   const m = r.manifest;
   const variants = m.runs / m.seeds;
