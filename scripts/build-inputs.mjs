@@ -1,10 +1,10 @@
-// What a build of dist/ depends on: the sources and the compiler and package settings. `npm run
+// What a build of dist/ depends on: the sources and the compiler, bundler and package settings. `npm run
 // build` records their hash in dist/build-info.json; `npm start` rebuilds only when it changed.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
-const SETTINGS = ["package.json", "tsconfig.json", "tsconfig.build.json"];
+const SETTINGS = ["package.json", "tsconfig.json", "tsconfig.build.json", "scripts/bundle-cli.mjs"];
 
 export function inputsHash(root) {
   const files = [];

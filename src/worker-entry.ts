@@ -6,15 +6,21 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** `callerUrl` is the caller's import.meta.url; `name` the worker module beside it, without extension. */
-export function workerEntry(callerUrl: string, name: string): { script: string | URL; eval: boolean } {
-  if (!callerUrl.endsWith(".ts")) return { script: new URL(`./${name}.js`, callerUrl), eval: false };
+/**
+ * `callerUrl` is the import.meta.url of a module one folder below the code root (src/ or dist/,
+ * as src/sweep/pool.ts), `path` the worker module's path from that root without extension
+ * (`sweep/run-worker`). Resolving from the root rather than beside the caller keeps working when
+ * the CLI's bundle (scripts/bundle-cli.mjs) moves the caller's code into dist/chunks/, also one
+ * folder below the root; the workers themselves are tsc's files.
+ */
+export function workerEntry(callerUrl: string, path: string): { script: string | URL; eval: boolean } {
+  if (!callerUrl.endsWith(".ts")) return { script: new URL(`../${path}.js`, callerUrl), eval: false };
   // Node 20 ignores --import in a worker's execArgv, so the worker registers tsx's hooks itself
   // (tsx's ESM API, found through this package's own dependency, whatever the working folder).
   const require = createRequire(callerUrl);
   const tsxDir = dirname(require.resolve("tsx/package.json"));
   const api = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
-  const worker = new URL(`./${name}.ts`, callerUrl).href;
+  const worker = new URL(`../${path}.ts`, callerUrl).href;
   return {
     script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`,
     eval: true,

@@ -3,7 +3,7 @@
  * The fleetsim command line. Exit codes: 0 done; 2 the input is wrong (nothing written);
  * 1 internal error; 130 interrupted. Input errors print one line each, never a stack trace.
  */
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { InputError, RunAborted } from "../errors.js";
 import { buildInfo } from "../output/build.js";
@@ -49,7 +49,7 @@ function interrupted(): never {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (interrupt.requested) interrupted();
-    interrupt.requested = true;
+    interrupt.request();
     exitOnSignal = EXIT_ON_SIGNAL[signal];
     setTimeout(interrupted, STOP_WITHIN_MS).unref();
   });
@@ -77,6 +77,22 @@ function fail(e: unknown): never {
   process.exit(EXIT_INTERNAL);
 }
 
+/** The output-format options of every command that writes CSV tables (run, compare, sweep, merge). */
+function tableFormatOptions<T>(y: Argv<T>) {
+  return y
+    .option("xlsx", {
+      type: "boolean",
+      default: false,
+      describe: "also write results.xlsx: one sheet per CSV table, numbers and UTC dates as typed cells",
+    })
+    .option("csv-dialect", {
+      choices: ["rfc4180", "semicolon-comma"] as const,
+      default: "rfc4180" as const,
+      describe:
+        "semicolon-comma: ';' between fields and ',' as the decimal mark, for spreadsheets in locales with a decimal comma (de, fr, ...)",
+    });
+}
+
 /** `fleetsim --version`: the package version, and the build (a hash of the code) that merge compares. */
 function versionText(): string {
   const b = buildInfo();
@@ -91,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
       "run <scenario>",
       "run one simulation and write its output files",
       (y) =>
-        y
+        tableFormatOptions(y)
           .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
           .option("out", { type: "string", describe: "output folder (default results/<name>)" })
           .option("seed", { type: "number", describe: "override the scenario's seed" })
@@ -122,13 +138,19 @@ async function main(argv: string[]): Promise<void> {
             default: false,
             describe: "run even when the pre-flight estimate exceeds the event limit",
           }),
-      (a) => runCommand({ ...a, scenario: a.scenario as string, requestsSample: a["requests-sample"] }),
+      (a) =>
+        runCommand({
+          ...a,
+          scenario: a.scenario as string,
+          requestsSample: a["requests-sample"],
+          csvDialect: a["csv-dialect"],
+        }),
     )
     .command(
       "compare <a> <b>",
       "run two scenarios over the same seeds; each headline figure's mean, 95 % CI and difference",
       (y) =>
-        y
+        tableFormatOptions(y)
           .positional("a", { type: "string", demandOption: true, describe: "scenario A (the baseline)" })
           .positional("b", { type: "string", demandOption: true, describe: "scenario B" })
           .option("seeds", { type: "number", default: 5, describe: "runs per scenario, seeds 1..N" })
@@ -155,13 +177,14 @@ async function main(argv: string[]): Promise<void> {
           b: a.b as string,
           setA: a["set-a"],
           setB: a["set-b"],
+          csvDialect: a["csv-dialect"],
         }),
     )
     .command(
       "sweep <scenario>",
       "run the grid of --vary variants times seeds on worker threads; summary.csv and sweep.csv (mean, 95 % CI)",
       (y) =>
-        y
+        tableFormatOptions(y)
           .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
           .option("vary", {
             type: "string",
@@ -188,16 +211,17 @@ async function main(argv: string[]): Promise<void> {
             default: false,
             describe: "run variants estimated above 500 M events per run",
           }),
-      (a) => sweepCommand({ ...a, scenario: a.scenario as string }),
+      (a) => sweepCommand({ ...a, scenario: a.scenario as string, csvDialect: a["csv-dialect"] }),
     )
     .command(
       "merge <dirs..>",
       "join the shard folders of one sweep into the files the unsharded sweep writes",
       (y) =>
-        y
+        tableFormatOptions(y)
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "shard folders" })
           .option("out", { type: "string", demandOption: true, describe: "output folder" }),
-      (a) => mergeCommand({ dirs: a.dirs as string[], out: a.out }),
+      (a) =>
+        mergeCommand({ dirs: a.dirs as string[], out: a.out, xlsx: a.xlsx, csvDialect: a["csv-dialect"] }),
     )
     .command(
       "validate <scenarios..>",

@@ -32,9 +32,12 @@ export interface OutputFolder {
  */
 const FAULT = process.env.FLEETSIM_FAULT;
 
+/** A file's content: text (written as UTF-8) or bytes (a workbook). */
+export type FileContent = string | Uint8Array;
+
 export async function writeDirAtomically(
   dir: string,
-  files: Map<string, string>,
+  files: ReadonlyMap<string, FileContent>,
   folder: OutputFolder,
 ): Promise<void> {
   const staged = await StagedFolder.begin(dir, folder, [...files.keys()]);
@@ -83,7 +86,7 @@ export class StagedFolder {
     return join(this.tmp, name);
   }
 
-  async commit(files: Map<string, string>): Promise<void> {
+  async commit(files: ReadonlyMap<string, FileContent>): Promise<void> {
     const { target, tmp } = this;
     const ready = sibling(target, "new", this.stamp);
     const old = sibling(target, "old", this.stamp);

@@ -8,7 +8,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { RequestLog, RequestRecord } from "../contract/request-log.js";
 import type { HardwareProfile, Scenario } from "../scenario/types.js";
-import { formatCell, formatNumber, text } from "./csv.js";
+import { type CsvDialect, decimal, fieldSeparator, formatNumber } from "./csv.js";
 
 export const REQUEST_LOG_FILE = "requests.csv";
 
@@ -45,6 +45,7 @@ export class RequestLogCsv implements RequestLog {
   private readonly requestedOf: string[] = [];
   private readonly contractOf: Scenario["tenants"][number]["contract"][] = [];
   private readonly profileOfPool: HardwareProfile[];
+  private readonly sep: string;
   /** Rows written. */
   rows = 0;
 
@@ -52,46 +53,49 @@ export class RequestLogCsv implements RequestLog {
     file: string,
     private readonly s: Scenario,
     private readonly sample = 1,
+    private readonly dialect: CsvDialect = "rfc4180",
   ) {
+    this.sep = fieldSeparator(dialect);
     for (const t of s.tenants) {
       for (const w of t.workloads) {
-        this.tenantOf.push(csvText(t.id));
-        this.workloadOf.push(csvText(w.id));
-        this.requestedOf.push(csvText(w.model));
+        this.tenantOf.push(this.csvText(t.id));
+        this.workloadOf.push(this.csvText(w.id));
+        this.requestedOf.push(this.csvText(w.model));
         this.contractOf.push(t.contract);
       }
     }
     this.profileOfPool = s.fleet.pools.map((p) => s.profiles.find((x) => x.id === p.profile)!);
     this.fd = openSync(file, "w");
-    this.buffer = `${REQUEST_COLUMNS.join(",")}\r\n`;
+    this.buffer = `${REQUEST_COLUMNS.join(this.sep)}\r\n`;
   }
 
   add(r: RequestRecord): void {
     if (this.sample < 1 && keepFraction(this.s.seed, r.workload, r.seq) >= this.sample) return;
     const done = r.outcome === "completed";
     const n = r.outputTokens;
+    const d = (v: number, digits: number) => decimal(formatNumber(v, digits), this.dialect);
     const cells = [
       this.tenantOf[r.workload],
       this.workloadOf[r.workload],
       formatNumber(r.seq, 0),
       r.outcome,
       this.requestedOf[r.workload],
-      csvText(this.s.models[r.servedModel].id),
-      done ? csvText(this.s.fleet.pools[r.pool].id) : "",
+      this.csvText(this.s.models[r.servedModel].id),
+      done ? this.csvText(this.s.fleet.pools[r.pool].id) : "",
       done ? formatNumber(r.replica, 0) : "",
-      formatNumber(r.arrival, 6),
-      done ? formatNumber(r.admitted - r.arrival, 6) : "",
-      done ? formatNumber(r.firstToken - r.arrival, 6) : "",
-      done && n > 1 ? formatNumber(((r.end - r.firstToken) / (n - 1)) * 1000, 4) : "",
-      done ? formatNumber(r.end - r.arrival, 6) : "",
+      d(r.arrival, 6),
+      done ? d(r.admitted - r.arrival, 6) : "",
+      done ? d(r.firstToken - r.arrival, 6) : "",
+      done && n > 1 ? d(((r.end - r.firstToken) / (n - 1)) * 1000, 4) : "",
+      done ? d(r.end - r.arrival, 6) : "",
       formatNumber(r.promptTokens, 0),
       formatNumber(done ? n : 0, 0),
       "0",
       formatNumber(r.restarts, 0),
       r.failedOver ? "1" : "0",
-      done ? formatNumber(this.billed(r), 9) : formatNumber(0, 9),
+      d(done ? this.billed(r) : 0, 9),
     ];
-    this.buffer += `${cells.join(",")}\r\n`;
+    this.buffer += `${cells.join(this.sep)}\r\n`;
     this.rows++;
     if (this.buffer.length >= FLUSH_AT) this.flush();
   }
@@ -120,15 +124,15 @@ export class RequestLogCsv implements RequestLog {
     this.buffer = "";
   }
 
+  /** An id as a CSV field (ids may hold the separator or quotes; validation lets none start a formula). */
+  private csvText(v: string): string {
+    return v.includes(this.sep) || /["\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  }
+
   close(): void {
     this.flush();
     closeSync(this.fd);
   }
-}
-
-function csvText(v: string): string {
-  const s = formatCell(text(v));
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** A number in [0, 1) from (seed, workload, seq) alone: a 32-bit mix (murmur3's finaliser) of the three. */

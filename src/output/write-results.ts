@@ -4,10 +4,9 @@ import { relative } from "node:path";
 import type { Financials } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
 import type { RunResult } from "../contract/run-result.js";
-import { writeDirAtomically } from "./atomic-dir.js";
 import { buildInfo } from "./build.js";
 import { capacityTable } from "./capacity-table.js";
-import { formatCell, toCsv } from "./csv.js";
+import { type CsvDialect, formatCell, type NamedTable, toCsv } from "./csv.js";
 import { modelsTable } from "./models-table.js";
 import {
   marginTable,
@@ -21,12 +20,15 @@ import {
 import { programVersion } from "./version.js";
 
 export interface WriteOptions {
+  /** A UTF-8 byte-order mark before each CSV (`--excel`). */
   excel?: boolean;
+  /** `semicolon-comma`: `;` between fields, `,` as the decimal mark (`--csv-dialect`). */
+  dialect?: CsvDialect;
 }
 
 /** summary.json: the summary.csv figures under the same names, plus provenance and wall time. */
 export function summaryJson(summary: Summary, run: RunResult): Record<string, unknown> {
-  const row = summaryRow(summary).map(formatCell);
+  const row = summaryRow(summary).map((c) => formatCell(c));
   const figures: Record<string, unknown> = {};
   SUMMARY_COLUMNS.forEach((c, i) => {
     const v = row[i];
@@ -36,7 +38,7 @@ export function summaryJson(summary: Summary, run: RunResult): Record<string, un
   const models = modelsTable(run);
   const byModel: Record<string, Record<string, unknown>> = {};
   for (const r of models.rows) {
-    const cells = r.map(formatCell);
+    const cells = r.map((c) => formatCell(c));
     byModel[cells[0]] = Object.fromEntries(
       models.columns
         .slice(1)
@@ -58,22 +60,38 @@ export function summaryJson(summary: Summary, run: RunResult): Record<string, un
   };
 }
 
-/** The files of a run, by name. */
+/** The run's tables, each written as `<name>.csv` and as a sheet `<name>` of the workbook. */
+export function resultTables(run: RunResult, fin: Financials, summary: Summary): NamedTable[] {
+  return [
+    { name: "summary", table: summaryTable(summary) },
+    { name: "timeseries", table: timeseriesTable(run, fin) },
+    { name: "revenue_by_model", table: revenueByModelTable(run, fin) },
+    { name: "tenants", table: tenantsTable(run, fin) },
+    { name: "margin", table: marginTable(run, fin) },
+    { name: "capacity", table: capacityTable(run, fin.use, fin.mixes) },
+    { name: "models", table: modelsTable(run) },
+  ];
+}
+
+/** The files of a run, by name (the workbook aside: see workbook.ts). */
 export function resultFiles(
   run: RunResult,
   fin: Financials,
   summary: Summary,
   opts: WriteOptions = {},
 ): Map<string, string> {
-  const bom = opts.excel === true;
+  return textFiles(resultTables(run, fin, summary), run, summary, opts);
+}
+
+function textFiles(
+  tables: readonly NamedTable[],
+  run: RunResult,
+  summary: Summary,
+  opts: WriteOptions,
+): Map<string, string> {
+  const csv = { bom: opts.excel === true, dialect: opts.dialect };
   const files = new Map<string, string>();
-  files.set("summary.csv", toCsv(summaryTable(summary), bom));
-  files.set("timeseries.csv", toCsv(timeseriesTable(run, fin), bom));
-  files.set("revenue_by_model.csv", toCsv(revenueByModelTable(run, fin), bom));
-  files.set("tenants.csv", toCsv(tenantsTable(run, fin), bom));
-  files.set("margin.csv", toCsv(marginTable(run, fin), bom));
-  files.set("capacity.csv", toCsv(capacityTable(run, fin.use, fin.mixes), bom));
-  files.set("models.csv", toCsv(modelsTable(run), bom));
+  for (const t of tables) files.set(`${t.name}.csv`, toCsv(t.table, csv));
   files.set("summary.json", `${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
   return files;
 }
@@ -89,14 +107,3 @@ export const RESULT_FILES = [
   "models.csv",
   "summary.json",
 ] as const;
-
-export async function writeResults(
-  dir: string,
-  run: RunResult,
-  fin: Financials,
-  summary: Summary,
-  opts: WriteOptions,
-  command: readonly string[],
-): Promise<void> {
-  await writeDirAtomically(dir, resultFiles(run, fin, summary, opts), { kind: "run", command });
-}

@@ -98,7 +98,7 @@ async function windowsOnThreads(
   const time = new Float64Array(subs.length);
   const done = new Float64Array(subs.length);
   const results = await runOnThreads<PartResult, PartTask>({
-    worker: { url: import.meta.url, name: "parts-worker" },
+    worker: { url: import.meta.url, name: "run/parts-worker" },
     workerData: {
       scenarios: subs,
       parts: null,

@@ -93,7 +93,7 @@ export async function simulateParts(
   }
 
   const results = await runOnThreads<PartResult, PartTask>({
-    worker: { url: import.meta.url, name: "parts-worker" },
+    worker: { url: import.meta.url, name: "run/parts-worker" },
     workerData: { scenarios: [s], parts, estimates: plan.estimates, ...shared },
     threads,
     first: firstPart,

@@ -51,7 +51,7 @@ export interface ItemHooks {
 }
 
 export interface PoolRun<R, T extends Claims> {
-  /** The worker module: `name` beside the module whose import.meta.url is `url`. */
+  /** The worker module: `name` its path from the code root, `url` the import.meta.url of a module one folder below the root (see workerEntry). */
   worker: { url: string; name: string };
   /** Sent to every worker; holds the shared claim state. */
   workerData: T;

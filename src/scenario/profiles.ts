@@ -3,13 +3,14 @@ import { readdirSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError, type InputProblem } from "../errors.js";
 import { toArchitecture } from "./architecture.js";
+import { builtCatalog, builtProfile } from "./parsed-data.js";
 import { duplicate, fileLocator, ProblemList } from "./problems.js";
 import { LIMITS } from "./schema/limits.js";
 import { catalogSchema } from "./schema/model.js";
 import { profileSchema, type RawProfile } from "./schema/profile.js";
 import type { HardwareProfile, MeasuredPerformance, ModelSpec } from "./types.js";
 import { validate } from "./validate.js";
-import { readYamlFile } from "./yaml-source.js";
+import { parseYamlText, readYamlBytes } from "./yaml-source.js";
 
 export { packageRoot, shippedCatalogFile, shippedProfileDir } from "./package-root.js";
 
@@ -74,7 +75,10 @@ function profileFiles(paths: string[]): string[] {
 }
 
 function loadProfile(file: string): HardwareProfile {
-  const source = readYamlFile(file);
+  const bytes = readYamlBytes(file);
+  const built = builtProfile(bytes);
+  if (built !== undefined) return { ...built, file };
+  const source = parseYamlText(file, bytes);
   const locate = fileLocator(file, source.lines);
   const raw = validate(profileSchema, source.data, locate);
   const problems = new ProblemList(locate);
@@ -173,7 +177,10 @@ function toPerformance(
 
 /** The model catalog (top-level `models:` list), every figure filled. */
 export function loadCatalog(file: string): ModelSpec[] {
-  const source = readYamlFile(file);
+  const bytes = readYamlBytes(file);
+  const built = builtCatalog(bytes);
+  if (built !== undefined) return built;
+  const source = parseYamlText(file, bytes);
   const locate = fileLocator(file, source.lines);
   const raw = validate(catalogSchema, source.data, locate);
   const problems = new ProblemList(locate);

@@ -16,6 +16,8 @@ import { leadingCells, summaryColumns, type TextTable } from "./sweep-csv.js";
 export interface MergeResult {
   manifest: SweepManifest;
   files: Map<string, string>;
+  /** The joined summary.csv's table, as text. */
+  summary: TextTable;
 }
 
 interface Shard {
@@ -120,7 +122,7 @@ export async function mergeShards(dirs: readonly string[]): Promise<MergeResult>
   };
   // The merged folder describes the whole sweep, as an unsharded sweep's manifest does.
   const manifest: SweepManifest = { ...m, shard: { ...m.shard, index: 0, count: 1 } };
-  return { manifest, files: sweepFiles(manifest, summary) };
+  return { manifest, summary, files: sweepFiles(manifest, summary) };
 }
 
 async function readText(file: string): Promise<string> {

@@ -22,7 +22,7 @@ export interface PoolOptions {
 export async function runTasks(tasks: readonly RunTask[], opts: PoolOptions): Promise<string[][]> {
   let done = 0;
   return runOnThreads<string[], SweepTasks>({
-    worker: { url: import.meta.url, name: "run-worker" },
+    worker: { url: import.meta.url, name: "sweep/run-worker" },
     workerData: { tasks: [...tasks], ...claims(tasks.map((_, i) => i)) },
     threads: Math.max(1, Math.min(opts.workers, tasks.length)),
     first: -1,

@@ -28,5 +28,5 @@ export async function runOne(t: RunTask, shouldStop?: () => boolean): Promise<st
     fidelity: t.fidelity,
   });
   const run = await simulate(scenario, { shouldStop });
-  return summaryRow(summarize(run, computeFinancials(run))).map(formatCell);
+  return summaryRow(summarize(run, computeFinancials(run))).map((c) => formatCell(c));
 }

@@ -8,8 +8,11 @@ import { relative, resolve, sep } from "node:path";
 import { MAX_SEEDS } from "../compare/run-comparison.js";
 import type { PreflightEstimate } from "../contract/run-options.js";
 import { InputError, type InputProblem } from "../errors.js";
+import type { FileContent } from "../output/atomic-dir.js";
 import { buildInfo } from "../output/build.js";
+import type { CsvDialect, CsvOptions } from "../output/csv.js";
 import { programVersion } from "../output/version.js";
+import { sheetOfText, WORKBOOK_FILE, workbookBytes } from "../output/workbook.js";
 import { checkAndEstimate, overLimit, overLimitMessage } from "../run/preflight.js";
 import { loadScenario } from "../scenario/load.js";
 import { SET_FILE } from "../scenario/set-overrides.js";
@@ -19,7 +22,14 @@ import { buildManifest, MANIFEST_FILE, manifestText, type SweepManifest } from "
 import { runTasks } from "./pool.js";
 import type { RunTask } from "./run-one.js";
 import { inShard, parseShard } from "./shard.js";
-import { csvText, summaryColumns, sweepSummaryRow, sweepTable, type TextTable } from "./sweep-csv.js";
+import {
+  csvText,
+  summaryColumns,
+  sweepSummaryRow,
+  sweepTable,
+  TEXT_COLUMNS,
+  type TextTable,
+} from "./sweep-csv.js";
 import { parseVaryAxes, VARY_FLAG, type VaryAxis } from "./vary.js";
 
 export interface SweepOptions {
@@ -53,6 +63,8 @@ export interface SweepResult {
   manifest: SweepManifest;
   /** Output files by name. */
   files: Map<string, string>;
+  /** summary.csv's table, as text (sweep.csv derives from it). */
+  summary: TextTable;
   /** Runs of this shard. */
   runs: number;
 }
@@ -128,16 +140,38 @@ export async function runSweep(file: string, opts: SweepOptions): Promise<SweepR
     columns: summaryColumns(axes),
     rows: mine.map((r, i) => sweepSummaryRow(axes, seeds, r.run, rows[i])),
   };
-  return { manifest, files: sweepFiles(manifest, summary), runs: mine.length };
+  return { manifest, summary, files: sweepFiles(manifest, summary), runs: mine.length };
 }
 
 /** The files of a sweep (or of a merge, which must write the same bytes). */
-export function sweepFiles(manifest: SweepManifest, summary: TextTable): Map<string, string> {
+export function sweepFiles(
+  manifest: SweepManifest,
+  summary: TextTable,
+  csv: CsvOptions = {},
+): Map<string, string> {
   return new Map([
-    ["summary.csv", csvText(summary)],
-    ["sweep.csv", csvText(sweepTable(manifest.vary, summary))],
+    ["summary.csv", csvText(summary, csv)],
+    ["sweep.csv", csvText(sweepTable(manifest.vary, summary), csv)],
     [MANIFEST_FILE, manifestText(manifest)],
   ]);
+}
+
+/** sweepFiles in the CSV format asked for, and results.xlsx (sheets summary and sweep) with `xlsx`. */
+export async function sweepFolderFiles(
+  manifest: SweepManifest,
+  summary: TextTable,
+  opts: { excel?: boolean; dialect?: CsvDialect; xlsx?: boolean } = {},
+): Promise<Map<string, FileContent>> {
+  const csv = { bom: opts.excel === true, dialect: opts.dialect };
+  const files: Map<string, FileContent> = sweepFiles(manifest, summary, csv);
+  if (opts.xlsx) {
+    const sheets = [
+      sheetOfText("summary", summary, TEXT_COLUMNS),
+      sheetOfText("sweep", sweepTable(manifest.vary, summary), TEXT_COLUMNS),
+    ];
+    files.set(WORKBOOK_FILE, await workbookBytes(sheets));
+  }
+  return files;
 }
 
 async function checkVariant(

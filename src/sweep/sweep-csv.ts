@@ -6,10 +6,18 @@
  * Both are built from summary rows as text (the cells as summary.csv holds them), so a merge of
  * shard files, which only has that text, writes the same bytes as the sweep that ran every run.
  */
-import { stringify } from "csv-stringify/sync";
 import { meanInterval } from "../compare/confidence.js";
 import { FIGURES } from "../compare/figures.js";
-import { formatCell, int, num, text } from "../output/csv.js";
+import {
+  type CsvOptions,
+  csvRows,
+  decimal,
+  formatCell,
+  freeText,
+  int,
+  num,
+  PLAIN_NUMBER,
+} from "../output/csv.js";
 import { SUMMARY_COLUMNS } from "../output/tables.js";
 import { runOf } from "./grid.js";
 import type { VaryAxis } from "./vary.js";
@@ -23,9 +31,19 @@ export interface TextTable {
   rows: string[][];
 }
 
-/** Formatted cells to CSV, as toCsv writes them (RFC 4180, CRLF). */
-export function csvText(t: TextTable): string {
-  return stringify([t.columns, ...t.rows], { record_delimiter: "\r\n" });
+/** Columns of text in the sweep's tables; every other cell that holds a plain number is one. */
+export const TEXT_COLUMNS: ReadonlySet<string> = new Set(["scenario"]);
+
+/**
+ * Formatted cells to CSV, as toCsv writes them (RFC 4180, CRLF). In the semicolon-comma dialect
+ * the plain numbers outside TEXT_COLUMNS take a decimal comma (a --vary value that is a number too).
+ */
+export function csvText(t: TextTable, opts: CsvOptions = {}): string {
+  const d = opts.dialect ?? "rfc4180";
+  if (d === "rfc4180") return csvRows([t.columns, ...t.rows], opts);
+  const isText = t.columns.map((c) => TEXT_COLUMNS.has(c));
+  const cell = (v: string, i: number) => (!isText[i] && PLAIN_NUMBER.test(v) ? decimal(v, d) : v);
+  return csvRows([t.columns, ...t.rows.map((r) => r.map(cell))], opts);
 }
 
 export function summaryColumns(axes: readonly VaryAxis[]): string[] {
@@ -35,7 +53,11 @@ export function summaryColumns(axes: readonly VaryAxis[]): string[] {
 /** The cells before `fleetsim run`'s row in summary.csv: run index, variant, vary values. */
 export function leadingCells(axes: readonly VaryAxis[], seeds: number, run: number): string[] {
   const r = runOf(axes, seeds, run);
-  return [formatCell(int(r.run)), formatCell(int(r.variant)), ...r.values.map((v) => formatCell(text(v)))];
+  return [
+    formatCell(int(r.run)),
+    formatCell(int(r.variant)),
+    ...r.values.map((v) => formatCell(freeText(v))),
+  ];
 }
 
 /** summary.csv's row of a run: its leading cells, then `fleetsim run`'s row. */

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cycles, type ImportGraph, sourceImports, specifiers } from "./import-graph.js";
-import { layerViolations, packageViolations } from "./layers.js";
+import { apiBypasses, layerViolations, packageViolations } from "./layers.js";
 
 const src = fileURLToPath(new URL("../../src", import.meta.url));
 
@@ -24,6 +24,14 @@ describe("the imports of src/", () => {
 
   it("keep the layer rules", () => {
     expect(layerViolations(graph)).toEqual([]);
+  });
+
+  it("take the command line to loading, running, billing, comparing and sweeping only through src/api", () => {
+    expect(apiBypasses(graph)).toEqual([]);
+    // The rule can fail: an import of the loader from a command is found.
+    expect(apiBypasses(new Map([["cli/commands/x.ts", ["scenario/load.ts"]]]))).toEqual([
+      "cli/commands/x.ts -> scenario/load.ts: go through src/api",
+    ]);
   });
 
   it("keep the command line's and the output files' packages out of the layers below", () => {

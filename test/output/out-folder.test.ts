@@ -225,14 +225,21 @@ describe("the default output folder", () => {
     const ws = workspace();
     mkdirSync(join(ws, "victim"));
     writeFileSync(join(ws, "victim", USER_FILE), USER_BYTES);
-    const scenario = readFileSync(MMC, "utf8").replace(/^name: .*$/m, 'name: "../../victim"');
-    writeFileSync(join(ws, "hostile.yaml"), scenario);
+    const named = (name: string) => readFileSync(MMC, "utf8").replace(/^name: .*$/m, `name: "${name}"`);
     const before = snapshot(join(ws, "victim"));
+    // A name must start with a letter, digit or _: "../" is refused before anything runs.
+    writeFileSync(join(ws, "hostile.yaml"), named("../../victim"));
+    const refused = cli(["run", "../hostile.yaml", ...SHORT], join(ws, "notes"));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/hostile\.yaml:\d+ name: must start with a letter/);
+    expect(existsSync(join(ws, "notes", "results"))).toBe(false);
+    // Separators later in a valid name are made safe.
+    writeFileSync(join(ws, "hostile.yaml"), named("victim/../../victim"));
     const r = cli(["run", "../hostile.yaml", ...SHORT], join(ws, "notes"));
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(join(ws, "notes", "results"))).toEqual(["victim"]);
+    expect(readdirSync(join(ws, "notes", "results"))).toEqual(["victim-.-.-victim"]);
     expect(snapshot(join(ws, "victim"))).toEqual(before);
-    expect(statSync(join(ws, "notes", "results", "victim", "summary.csv")).isFile()).toBe(true);
+    expect(statSync(join(ws, "notes", "results", "victim-.-.-victim", "summary.csv")).isFile()).toBe(true);
   });
 
   it("safeFolderName: separators, dots and length", () => {

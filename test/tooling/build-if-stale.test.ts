@@ -1,6 +1,6 @@
 /**
  * `npm start` rebuilds dist/ only when an input of the build changed: the sources or the package
- * and compiler settings (scripts/build-inputs.mjs), by content, not by time stamp.
+ * compiler and bundler settings (scripts/build-inputs.mjs), by content, not by time stamp.
  */
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,8 @@ function tree(): string {
   const root = mkdtempSync(join(tmpdir(), "fleetsim-build-"));
   mkdirSync(join(root, "src", "cli"), { recursive: true });
   writeFileSync(join(root, "src", "cli", "main.ts"), "export const a = 1;\n");
-  for (const f of ["package.json", "tsconfig.json", "tsconfig.build.json"])
+  mkdirSync(join(root, "scripts"));
+  for (const f of ["package.json", "tsconfig.json", "tsconfig.build.json", "scripts/bundle-cli.mjs"])
     writeFileSync(join(root, f), "{}\n");
   return root;
 }
@@ -30,7 +31,10 @@ describe("the build's inputs hash", () => {
     writeFileSync(join(root, "tsconfig.build.json"), '{ "x": 1 }\n');
     const h2 = inputsHash(root);
     expect(h2).not.toBe(h1);
+    writeFileSync(join(root, "scripts", "bundle-cli.mjs"), "// x\n");
+    const h3 = inputsHash(root);
+    expect(h3).not.toBe(h2);
     writeFileSync(join(root, "src", "new.ts"), "\n");
-    expect(inputsHash(root)).not.toBe(h2);
+    expect(inputsHash(root)).not.toBe(h3);
   });
 });

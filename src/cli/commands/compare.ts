@@ -1,8 +1,8 @@
 /** `fleetsim compare A B`: both scenarios over the same seeds, each headline figure's mean, CI and difference. */
-import { comparisonCsv, comparisonText, runsCsv } from "../../compare/comparison-table.js";
-import { runComparison } from "../../compare/run-comparison.js";
+import { compareScenarios, comparisonFiles } from "../../api/compare.js";
+import { comparisonText } from "../../compare/comparison-table.js";
 import { writeDirAtomically } from "../../output/atomic-dir.js";
-import { toCsv } from "../../output/csv.js";
+import type { CsvDialect } from "../../output/csv.js";
 import { safeFolderName } from "../../output/out-folder.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
 import { interrupt } from "../interrupt.js";
@@ -20,12 +20,14 @@ export interface CompareArgs {
   fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
   force?: boolean;
+  xlsx?: boolean;
+  csvDialect?: CsvDialect;
 }
 
 export async function compareCommand(args: CompareArgs): Promise<void> {
   const progress = !args.quiet && process.stderr.isTTY;
   let out = "";
-  const c = await runComparison(args.a, args.b, {
+  const c = await compareScenarios(args.a, args.b, {
     seeds: args.seeds,
     set: args.set,
     setA: args.setA,
@@ -48,13 +50,7 @@ export async function compareCommand(args: CompareArgs): Promise<void> {
       : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  await writeDirAtomically(
-    out,
-    new Map([
-      ["compare.csv", toCsv(comparisonCsv(c))],
-      ["runs.csv", toCsv(runsCsv(c))],
-    ]),
-    { kind: "compare", command: commandLine() },
-  );
+  const files = await comparisonFiles(c, { dialect: args.csvDialect, xlsx: args.xlsx });
+  await writeDirAtomically(out, files, { kind: "compare", command: commandLine() });
   process.stdout.write(comparisonText(c, out));
 }

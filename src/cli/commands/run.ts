@@ -1,17 +1,17 @@
 /** `fleetsim run`: load, simulate, bill, write the outputs atomically, print the summary. */
-import { computeFinancials } from "../../billing/financials.js";
-import { summarize } from "../../billing/summary.js";
+import { runScenario, type ScenarioRun } from "../../api/run.js";
+import { loadScenario } from "../../api/scenario.js";
 import type { PreflightEstimate } from "../../contract/run-options.js";
 import { InputError } from "../../errors.js";
-import { StagedFolder } from "../../output/atomic-dir.js";
+import { type FileContent, StagedFolder, writeDirAtomically } from "../../output/atomic-dir.js";
+import type { CsvDialect } from "../../output/csv.js";
 import { safeFolderName } from "../../output/out-folder.js";
 import { REQUEST_LOG_FILE, RequestLogCsv } from "../../output/request-log-csv.js";
 import { summaryText } from "../../output/summary-text.js";
-import { RESULT_FILES, resultFiles, summaryJson, writeResults } from "../../output/write-results.js";
+import { WORKBOOK_FILE } from "../../output/workbook.js";
+import { RESULT_FILES, summaryJson } from "../../output/write-results.js";
 import { ANNOUNCE_EVENTS, millions, overLimit, overLimitMessage } from "../../run/preflight.js";
-import { simulate } from "../../run/simulate.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
-import { loadScenario } from "../../scenario/load.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
@@ -26,6 +26,8 @@ export interface RunArgs {
   quiet?: boolean;
   json?: boolean;
   excel?: boolean;
+  xlsx?: boolean;
+  csvDialect?: CsvDialect;
   force?: boolean;
   workers?: number;
   requests?: boolean;
@@ -84,16 +86,24 @@ export async function runCommand(a: RunArgs): Promise<void> {
   const sample = requestSample(a, scenario.fidelity);
   const folder = { kind: "run" as const, command: commandLine() };
   const staged =
-    sample === null ? null : await StagedFolder.begin(out, folder, [...RESULT_FILES, REQUEST_LOG_FILE]);
+    sample === null
+      ? null
+      : await StagedFolder.begin(out, folder, [
+          ...RESULT_FILES,
+          ...(a.xlsx ? [WORKBOOK_FILE] : []),
+          REQUEST_LOG_FILE,
+        ]);
   const log =
-    staged === null ? null : new RequestLogCsv(staged.path(REQUEST_LOG_FILE), scenario, sample ?? 1);
+    staged === null
+      ? null
+      : new RequestLogCsv(staged.path(REQUEST_LOG_FILE), scenario, sample ?? 1, a.csvDialect);
   const bar = progressBar(scenario.horizon, !a.quiet && !a.json);
-  let run: Awaited<ReturnType<typeof simulate>>;
+  let result: ScenarioRun;
   try {
-    run = await simulate(scenario, {
+    result = await runScenario(scenario, {
       onProgress: (t, done, fraction) => bar.update(t, done, fraction),
-      shouldStop: () => interrupt.requested,
-      preflight: preflightCheck(
+      signal: interrupt.signal,
+      onEstimate: preflightCheck(
         a.scenario,
         a.force === true,
         a.quiet === true || a.json === true,
@@ -109,10 +119,15 @@ export async function runCommand(a: RunArgs): Promise<void> {
   } finally {
     bar.stop();
   }
-  const fin = computeFinancials(run);
-  const summary = summarize(run, fin);
-  if (staged === null) await writeResults(out, run, fin, summary, { excel: a.excel }, folder.command);
-  else await staged.commit(resultFiles(run, fin, summary, { excel: a.excel }));
-  if (a.json) process.stdout.write(`${JSON.stringify(summaryJson(summary, run), null, 2)}\n`);
-  else process.stdout.write(summaryText(summary, out));
+  const files: Map<string, FileContent> = result.files({ excel: a.excel, dialect: a.csvDialect });
+  try {
+    if (a.xlsx) files.set(WORKBOOK_FILE, await result.workbook());
+  } catch (e) {
+    await staged?.abort();
+    throw e;
+  }
+  if (staged === null) await writeDirAtomically(out, files, folder);
+  else await staged.commit(files);
+  if (a.json) process.stdout.write(`${JSON.stringify(summaryJson(result.summary, result.run), null, 2)}\n`);
+  else process.stdout.write(summaryText(result.summary, out));
 }

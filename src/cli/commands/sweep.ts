@@ -1,8 +1,10 @@
 /** `fleetsim sweep`: the grid of --vary variants times seeds on worker threads; files written atomically. */
+import { sweepFiles, sweepScenario } from "../../api/sweep.js";
+import { InputError } from "../../errors.js";
 import { writeDirAtomically } from "../../output/atomic-dir.js";
+import type { CsvDialect } from "../../output/csv.js";
 import { ANNOUNCE_EVENTS, millions } from "../../run/preflight.js";
 import { scenarioInputs } from "../../scenario/inputs.js";
-import { runSweep } from "../../sweep/run-sweep.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
 
@@ -18,12 +20,20 @@ export interface SweepArgs {
   fidelity?: "request" | "fluid" | "hybrid";
   quiet?: boolean;
   force?: boolean;
+  xlsx?: boolean;
+  csvDialect?: CsvDialect;
 }
 
 export async function sweepCommand(a: SweepArgs): Promise<void> {
+  if (a.shard !== undefined && (a.csvDialect ?? "rfc4180") !== "rfc4180") {
+    throw new InputError({
+      file: "--csv-dialect",
+      message: "a shard's summary.csv is read back by fleetsim merge: give --csv-dialect to merge instead",
+    });
+  }
   const progress = !a.quiet && process.stderr.isTTY;
   const started = Date.now();
-  const r = await runSweep(a.scenario, {
+  const r = await sweepScenario(a.scenario, {
     vary: a.vary,
     seeds: a.seeds,
     workers: a.workers,
@@ -46,13 +56,14 @@ export async function sweepCommand(a: SweepArgs): Promise<void> {
     onDone: progress ? (done, total) => process.stderr.write(`\rrun ${done}/${total} done\x1b[K`) : undefined,
   });
   if (progress) process.stderr.write("\r\x1b[K");
-  await writeDirAtomically(a.out, r.files, { kind: "sweep", command: commandLine() });
+  const files = await sweepFiles(r.manifest, r.summary, { dialect: a.csvDialect, xlsx: a.xlsx });
+  await writeDirAtomically(a.out, files, { kind: "sweep", command: commandLine() });
   const m = r.manifest;
   const variants = m.runs / m.seeds;
   const part = m.shard.count > 1 ? ` (shard ${m.shard.index}/${m.shard.count}: ${r.runs} of them)` : "";
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(
     `sweep ${m.scenario}: ${variants} variants x ${m.seeds} seeds = ${m.runs} runs${part} in ${secs} s\n` +
-      `outputs: ${a.out} (summary.csv, sweep.csv, sweep.json)\n`,
+      `outputs: ${a.out} (${[...files.keys()].join(", ")})\n`,
   );
 }

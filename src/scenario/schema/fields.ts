@@ -19,7 +19,25 @@ export const positiveCount = (description: string, max: number) =>
   z.number().int().min(1).max(max).describe(description);
 export const fraction = (description: string) => z.number().min(0).max(1).describe(description);
 export const text = (description: string) => z.string().min(1).describe(description);
-export const id = (description: string) => z.string().min(1).describe(description);
+
+/**
+ * Ids and names reach the CSV files and workbooks verbatim, so none may begin as a spreadsheet
+ * formula would (`=`, `+`, `-`, `@`, a tab or carriage return) or hold control characters: the
+ * first character is a letter, a digit or `_` (any script), the rest anything printable.
+ */
+export const ID_REGEX = /^[\p{L}\p{N}_][^\p{Cc}]*$/u;
+export const ID_RULE =
+  "must start with a letter, a digit or _ and hold no control characters (so no spreadsheet reads it as a formula)";
+
+/** An id or name as ID_REGEX allows; `description` says which. */
+export const id = (description: string) =>
+  z
+    .string()
+    .min(1, { abort: true })
+    .refine((v) => ID_REGEX.test(v), { error: (iss) => `${ID_RULE}, got ${JSON.stringify(iss.input)}` })
+    .meta({ description, pattern: ID_REGEX.source });
+/** A name written into output rows (the scenario's, a model owner's): the rule of ids. */
+export const name = id;
 
 /** An amount of USD in [0, max] that is a whole number of micro-dollars (at most 6 decimals). */
 export const money = (description: string, max: number) =>

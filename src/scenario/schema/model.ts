@@ -1,6 +1,6 @@
 /** Model entries: in a scenario's `models:` (fields optional, the catalog fills them) and in the catalog. */
 import { z } from "zod";
-import { fraction, id, inRange, LIMITS, positive, positiveCount, text, usdPerMtok } from "./fields.js";
+import { fraction, id, inRange, LIMITS, name, positive, positiveCount, usdPerMtok } from "./fields.js";
 
 /** A model's public architecture, as its Hugging Face config.json names it (src/fleet/architecture.ts). */
 export const architectureSchema = z
@@ -38,7 +38,7 @@ export const architectureSchema = z
   );
 
 const modelFields = {
-  owner: text("The lab that owns the model (tenant-independent), e.g. openai"),
+  owner: name("The lab that owns the model (tenant-independent), e.g. openai"),
   params_b: positive("Total parameters, billions (sets the memory footprint of the weights)", LIMITS.paramsB),
   active_params_b: positive(
     "Parameters used per token, billions (MoE: less than params_b). Default: params_b",

@@ -9,6 +9,7 @@ import {
   inRange,
   LIMITS,
   money,
+  name,
   nonNegative,
   positiveCount,
   tag,
@@ -220,7 +221,7 @@ const fluidSchema = z
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().describe("JSON Schema of this file (for editors); ignored").optional(),
-    name: text("Scenario name, used in output rows"),
+    name: name("Scenario name, used in output rows and the default output folder"),
     description: z.string().default("").describe("Free text"),
     seed: count("Seed every random stream derives from. Default 1", LIMITS.seed).default(1),
     start: z
