@@ -28,9 +28,10 @@ afterAll(async () => {
 
 const CHARTS = [
   "Utilisation per pool",
-  "Cost per pool per interval",
-  "Revenue and margin by model",
-  "SLO attainment",
+  "Cost per pool",
+  "Revenue by model",
+  "Margin by model",
+  "Requests missing their SLO",
   "Time to first token",
   "Time per output token",
 ];
@@ -40,7 +41,7 @@ describe("buildReport on a real run", () => {
     const html = buildReport(await readRun(runDir));
     const charts = [...html.matchAll(/<svg [^>]*role="img" aria-label="([^"]*)"/g)].map((m) => m[1]);
     expect(charts).toEqual(CHARTS);
-    for (const label of ["utilisation (%)", "cost per interval (USD)", "USD per interval", "TTFT (s)"]) {
+    for (const label of ["utilisation (%)", "cost per hour (USD)", "revenue per hour (USD)", "TTFT (s)"]) {
       expect(html).toContain(`>${label}</text>`);
     }
     expect((html.match(/<ul class="legend">/g) ?? []).length).toBe(CHARTS.length);
