@@ -7,8 +7,8 @@ import { type Financials, IDLE } from "../billing/financials.js";
 import type { Summary } from "../billing/summary.js";
 import { sumUse, useRatios } from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
-import type { TenantSpec } from "../scenario/types.js";
 import { type LatencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
+import type { TenantSpec } from "../scenario/types.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";
 
 export const SUMMARY_COLUMNS = [

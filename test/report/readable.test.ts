@@ -28,7 +28,10 @@ describe("buckets", () => {
     const total = values.reduce((a, v) => a + v, 0);
     const sums = b.reduce(values, "sum");
     expect(sums.reduce((a, v) => a + v, 0)).toBeCloseTo(total, 6);
-    expect(sums[0]).toBeCloseTo(values.slice(0, 168).reduce((a, v) => a + v, 0), 9);
+    expect(sums[0]).toBeCloseTo(
+      values.slice(0, 168).reduce((a, v) => a + v, 0),
+      9,
+    );
     // The last bucket holds 24 hours, and says so.
     expect(b.ends.at(-1)! - b.times.at(-1)!).toBe(24 * HOUR);
     const mean = b.reduce(values, "mean");
