@@ -23,6 +23,12 @@ export interface Buckets {
   aggregated: boolean;
   /** Sum, mean, min or max of the finite values in each bucket (NaN for a bucket without any). */
   reduce(values: number[], how: "sum" | "mean" | "min" | "max"): number[];
+  /**
+   * An amount per bucket as a rate: the mean per interval times the intervals in a whole bucket.
+   * Equal to the sum for a whole bucket; a last partial bucket reads at its own rate instead of
+   * dropping (for lines; bars show the partial sum on a narrower bar).
+   */
+  rate(values: number[]): number[];
 }
 
 /** The report interval: the smallest step between consecutive period starts (an hour by default). */
@@ -60,10 +66,14 @@ export function buckets(times: number[], maxPoints = MAX_POINTS): Buckets {
   const starts = Array.from({ length: n }, (_, b) => t0 + b * width);
   const ends = starts.map((t) => t + width);
   if (n > 0) ends[n - 1] = Math.min(ends[n - 1]!, times[times.length - 1]! + interval);
+  const perBucket = width / interval;
   return {
     times: starts,
     width,
     ends,
+    rate(values) {
+      return this.reduce(values, "mean").map((m) => m * perBucket);
+    },
     unit: unitOf(width),
     aggregated: width !== interval,
     reduce(values, how) {

@@ -129,11 +129,9 @@ export function revenueSection(t: RunTables): string {
   const p = pivot(t.revenueByModel, "model");
   const b = buckets(p.times);
   const groups = revenueGroups(t);
-  const sumOf = (models: string[], column: string) =>
-    b.reduce(
-      p.times.map((_, k) => models.reduce((a, m) => a + (p.value(m, column)[k] || 0), 0)),
-      "sum",
-    );
+  const perInterval = (models: string[], column: string) =>
+    p.times.map((_, k) => models.reduce((a, m) => a + (p.value(m, column)[k] || 0), 0));
+  const sumOf = (models: string[], column: string) => b.reduce(perInterval(models, column), "sum");
   const style = (i: number, name: string): Style =>
     name.startsWith("other (") ? OTHER_STYLE : seriesStyle(i);
   const revenue: Series[] = groups.map((g, i) => ({
@@ -143,7 +141,7 @@ export function revenueSection(t: RunTables): string {
   }));
   const margin: Series[] = groups.map((g, i) => ({
     name: g.name,
-    values: sumOf(g.models, "margin_usd"),
+    values: b.rate(perInterval(g.models, "margin_usd")),
     style: style(i, g.name),
   }));
   const charts =
@@ -166,7 +164,7 @@ export function revenueSection(t: RunTables): string {
     legend(margin);
   const idle = modelTotals(t.revenueByModel).find((m) => m.model === IDLE);
   const note = hint(
-    `Models ranked by revenue over the run; ${groups.length < modelTotals(t.revenueByModel).filter((m) => m.model !== IDLE).length ? `beyond the top ${TOP_MODELS} they are added up as "other". ` : ""}` +
+    `Models are ranked by revenue over the run${groups.length < modelTotals(t.revenueByModel).filter((m) => m.model !== IDLE).length ? `; beyond the top ${TOP_MODELS} they are added up as "other"` : ""}. ` +
       (idle
         ? `The cost of capacity no model used (${fmtUsd(idle.cost)}) is in the ${IDLE} row of the table, not in the charts.`
         : ""),

@@ -41,6 +41,18 @@ describe("buckets", () => {
     expect(hi[0]).toBe(6.5);
     expect(mean[0]!).toBeGreaterThan(lo[0]!);
     expect(mean[0]!).toBeLessThan(hi[0]!);
+    // As a rate, a whole week is its sum and the last day reads per week, not as a drop to a seventh.
+    const rate = b.rate(times.map(() => 2));
+    expect(rate[0]).toBeCloseTo(2 * 168, 9);
+    expect(rate.at(-1)).toBeCloseTo(2 * 168, 9);
+    expect(
+      b
+        .reduce(
+          times.map(() => 2),
+          "sum",
+        )
+        .at(-1),
+    ).toBeCloseTo(2 * 24, 9);
   });
 
   it("groups a week of 5-minute rows into hours (2,016 -> 168 > 120, so 6 hours: 28)", () => {
