@@ -39,7 +39,7 @@ const anchorOf = (heading: string) =>
     .replace(/ /g, "-");
 
 /** Lines that refer to files outside the repository: the reference folder, this machine's paths, a parent folder. */
-export function outsideReferences(md: string): string[] {
+function outsideReferences(md: string): string[] {
   return md
     .split("\n")
     .filter((line) => /\.\.\/shared|\/work\/|\/home\/|\/tmp\/fleetsim|\]\(\.\.\//.test(line));
