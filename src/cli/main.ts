@@ -9,6 +9,7 @@ import { InputError, RunAborted } from "../errors.js";
 import { buildInfo } from "../output/build.js";
 import { programVersion } from "../output/version.js";
 import { interrupt } from "./interrupt.js";
+import { commandLineMessage, knownOptions } from "./suggest.js";
 import { systemFailure } from "./system-failure.js";
 
 // Each command's modules load only when it runs: `fleetsim run` does not pay for compiling the
@@ -113,7 +114,10 @@ async function main(argv: string[]): Promise<void> {
           .option("seed", { type: "number", describe: "override the scenario's seed" })
           .option("set", { type: "string", array: true, describe: "PATH=VALUE override, repeatable" })
           .option("horizon", { type: "string", describe: "override the horizon (e.g. 6h, 7d)" })
-          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
+          .option("fidelity", {
+            choices: ["request", "fluid", "hybrid"] as const,
+            describe: "override the scenario's fidelity: each request, fluid flows, or both",
+          })
           .option("quiet", { type: "boolean", default: false, describe: "no progress bar" })
           .option("json", { type: "boolean", default: false, describe: "print the summary as JSON" })
           .option("excel", { type: "boolean", default: false, describe: "add a UTF-8 BOM to CSV files" })
@@ -163,7 +167,10 @@ async function main(argv: string[]): Promise<void> {
           .option("set-a", { type: "string", array: true, describe: "PATH=VALUE override for A only" })
           .option("set-b", { type: "string", array: true, describe: "PATH=VALUE override for B only" })
           .option("horizon", { type: "string", describe: "override both horizons (e.g. 6h)" })
-          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const, describe: "for both" })
+          .option("fidelity", {
+            choices: ["request", "fluid", "hybrid"] as const,
+            describe: "override the fidelity of both",
+          })
           .option("quiet", { type: "boolean", default: false, describe: "no progress line" })
           .option("force", {
             type: "boolean",
@@ -204,7 +211,10 @@ async function main(argv: string[]): Promise<void> {
           .option("out", { type: "string", demandOption: true, describe: "output folder" })
           .option("set", { type: "string", array: true, describe: "PATH=VALUE override for every run" })
           .option("horizon", { type: "string", describe: "override the horizon of every run (e.g. 6h)" })
-          .option("fidelity", { choices: ["request", "fluid", "hybrid"] as const })
+          .option("fidelity", {
+            choices: ["request", "fluid", "hybrid"] as const,
+            describe: "override the fidelity of every run",
+          })
           .option("quiet", { type: "boolean", default: false, describe: "no progress line" })
           .option("force", {
             type: "boolean",
@@ -249,19 +259,23 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       "report <dir>",
-      "write DIR/report.html: one self-contained page with the charts of a run's output folder",
-      (y) => y.positional("dir", { type: "string", demandOption: true, describe: "run output folder" }),
+      "write DIR/report.html: one self-contained page with the charts of an output folder",
+      (y) =>
+        y.positional("dir", {
+          type: "string",
+          demandOption: true,
+          describe: "output folder of fleetsim run, sweep, merge or compare",
+        }),
       (a) => reportCommand(a.dir as string),
     )
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
     .demandCommand(1, "name a command: run, validate, compare, sweep, merge, report, profiles or schema")
     .strict()
-    .recommendCommands()
     .help()
     .version("version", "print the version and build, and exit", versionText())
-    .fail((msg, err) => {
+    .fail((msg, err, y) => {
       if (err) throw err;
-      throw new InputError({ file: "command line", message: msg });
+      throw new InputError({ file: "command line", message: commandLineMessage(msg, argv, knownOptions(y)) });
     })
     .parseAsync();
 }

@@ -8,6 +8,7 @@ import type { Summary } from "../billing/summary.js";
 import { sumUse, useRatios } from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
 import { type LatencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
+import type { TenantSpec } from "../scenario/types.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";
 
 export const SUMMARY_COLUMNS = [
@@ -295,6 +296,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       money(credit[i]),
       int(i < R ? run.stats[i].preempted : 0),
       int(i < R ? run.stats[i].kvPreempted : 0),
+      ...sloTargets(t, i < R ? s.models[run.stats[i].modelIndex].id : null),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -358,9 +360,27 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "sla_credit_usd",
       "preempted",
       "kv_preemptions",
+      "slo_ttft_s",
+      "slo_tpot_ms",
+      "sla_target",
     ],
     rows,
   };
+}
+
+/**
+ * The targets a tenants.csv row is measured against: the SLO of the row's workloads (the tightest
+ * bound when several workloads of the tenant request the model with different SLOs; empty when
+ * none has one) and the tenant's SLA target (empty without an SLA).
+ */
+function sloTargets(t: TenantSpec, model: string | null): Cell[] {
+  const slos = t.workloads.filter((w) => w.model === model && w.slo !== null).map((w) => w.slo!);
+  const tightest = (xs: number[]) => (xs.length > 0 ? Math.min(...xs) : null);
+  return [
+    num(tightest(slos.map((x) => x.ttftS))),
+    num(tightest(slos.map((x) => x.tpotMs)), 4),
+    num(t.contract.sla?.target ?? null),
+  ];
 }
 
 function ms(v: number | null): number | null {

@@ -1,33 +1,58 @@
-/** The report's sections: each a heading, its chart(s), legend and table, from the run's tables. */
+/** The run report's sections: each a heading, its chart(s), legend and table, from the run's tables. */
+import { type Buckets, buckets } from "./buckets.js";
 import { fmtNumber, fmtPct, fmtUsd, num } from "./format.js";
-import { seriesStyle } from "./palette.js";
+import { hint, section } from "./layout.js";
+import { type Style, seriesStyle } from "./palette.js";
 import type { Row, RunTables } from "./read-run.js";
 import { pivot } from "./series.js";
-import { groupedBarChart, legend, lineChart, type Series, stackedBarChart } from "./svg.js";
+import { hbarChart, legend, lineChart, markLegend, type Series, stackedBarChart } from "./svg.js";
 import { table } from "./tables.js";
 
-const section = (title: string, body: string) => `<section><h2>${title}</h2>${body}</section>`;
+/** The models drawn one by one in the revenue charts; the others are added up as "other". */
+export const TOP_MODELS = 6;
+/** The revenue_by_model.csv row of capacity no model used (cost without revenue). */
+const IDLE = "(idle)";
+const OTHER_STYLE: Style = { colour: "#999999", dash: "" };
+
 const pct = (xs: number[]) => xs.map((v) => v * 100);
+
+function groupedNote(b: Buckets): string {
+  return b.aggregated
+    ? hint(
+        `Each point is one ${b.unit}: ${b.times.length} of them over the run; the line is the mean and the band the lowest to highest report interval within it.`,
+      )
+    : "";
+}
 
 export function utilisationSection(t: RunTables): string {
   const p = pivot(t.timeseries, "pool");
-  const series: Series[] = p.keys.map((k) => ({ name: k, values: pct(p.value(k, "utilization")) }));
+  const b = buckets(p.times);
+  const series: Series[] = p.keys.map((k) => {
+    const v = pct(p.value(k, "utilization"));
+    return b.aggregated
+      ? { name: k, values: b.reduce(v, "mean"), low: b.reduce(v, "min"), high: b.reduce(v, "max") }
+      : { name: k, values: v };
+  });
   const chart = lineChart({
     title: "Utilisation per pool",
     yLabel: "utilisation (%)",
-    times: p.times,
+    times: b.times,
+    width: b.width,
     series,
   });
-  return section("Utilisation per pool", chart + legend(series));
+  return section("Utilisation per pool", chart + legend(series) + groupedNote(b));
 }
 
 export function costSection(t: RunTables): string {
   const p = pivot(t.timeseries, "pool");
-  const series: Series[] = p.keys.map((k) => ({ name: k, values: p.value(k, "cost_usd") }));
+  const b = buckets(p.times);
+  const series: Series[] = p.keys.map((k) => ({ name: k, values: b.reduce(p.value(k, "cost_usd"), "sum") }));
   const chart = stackedBarChart({
-    title: "Cost per pool per interval",
-    yLabel: "cost per interval (USD)",
-    times: p.times,
+    title: "Cost per pool",
+    yLabel: `cost per ${b.unit} (USD)`,
+    times: b.times,
+    width: b.width,
+    ends: b.ends,
     series,
   });
   const pools = table(t.margin, [
@@ -78,25 +103,72 @@ function modelTotals(rows: Row[]): ModelTotals[] {
     m.margin += num(r.margin_usd) || 0;
     by.set(model, m);
   }
-  return [...by.values()];
+  // Highest revenue first, the idle row last; ties in name order so the page is stable.
+  return [...by.values()].sort(
+    (a, b) =>
+      Number(a.model === IDLE) - Number(b.model === IDLE) ||
+      b.revenue - a.revenue ||
+      a.model.localeCompare(b.model),
+  );
+}
+
+/** The top models by revenue one by one and the rest summed as "other" (idle capacity left out). */
+export function revenueGroups(t: RunTables, top = TOP_MODELS): { name: string; models: string[] }[] {
+  const ranked = modelTotals(t.revenueByModel)
+    .filter((m) => m.model !== IDLE)
+    .map((m) => m.model);
+  if (ranked.length <= top + 1) return ranked.map((m) => ({ name: m, models: [m] }));
+  const rest = ranked.slice(top);
+  return [
+    ...ranked.slice(0, top).map((m) => ({ name: m, models: [m] })),
+    { name: `other (${rest.length} models)`, models: rest },
+  ];
 }
 
 export function revenueSection(t: RunTables): string {
   const p = pivot(t.revenueByModel, "model");
-  // Same colour per model; revenue solid, margin dashed.
-  const series: Series[] = p.keys.flatMap((k, i) => {
-    const colour = seriesStyle(i).colour;
-    return [
-      { name: `${k} revenue`, values: p.value(k, "revenue_usd"), style: { colour, dash: "" } },
-      { name: `${k} margin`, values: p.value(k, "margin_usd"), style: { colour, dash: "6 3" } },
-    ];
-  });
-  const chart = lineChart({
-    title: "Revenue and margin by model",
-    yLabel: "USD per interval",
-    times: p.times,
-    series,
-  });
+  const b = buckets(p.times);
+  const groups = revenueGroups(t);
+  const perInterval = (models: string[], column: string) =>
+    p.times.map((_, k) => models.reduce((a, m) => a + (p.value(m, column)[k] || 0), 0));
+  const sumOf = (models: string[], column: string) => b.reduce(perInterval(models, column), "sum");
+  const style = (i: number, name: string): Style =>
+    name.startsWith("other (") ? OTHER_STYLE : seriesStyle(i);
+  const revenue: Series[] = groups.map((g, i) => ({
+    name: g.name,
+    values: sumOf(g.models, "revenue_usd"),
+    style: style(i, g.name),
+  }));
+  const margin: Series[] = groups.map((g, i) => ({
+    name: g.name,
+    values: b.rate(perInterval(g.models, "margin_usd")),
+    style: style(i, g.name),
+  }));
+  const charts =
+    stackedBarChart({
+      title: "Revenue by model",
+      yLabel: `revenue per ${b.unit} (USD)`,
+      times: b.times,
+      width: b.width,
+      ends: b.ends,
+      series: revenue,
+    }) +
+    legend(revenue) +
+    lineChart({
+      title: "Margin by model",
+      yLabel: `margin per ${b.unit} (USD)`,
+      times: b.times,
+      width: b.width,
+      series: margin,
+    }) +
+    legend(margin);
+  const idle = modelTotals(t.revenueByModel).find((m) => m.model === IDLE);
+  const note = hint(
+    `Models are ranked by revenue over the run${groups.length < modelTotals(t.revenueByModel).filter((m) => m.model !== IDLE).length ? `; beyond the top ${TOP_MODELS} they are added up as "other"` : ""}. ` +
+      (idle
+        ? `The cost of capacity no model used (${fmtUsd(idle.cost)}) is in the ${IDLE} row of the table, not in the charts.`
+        : ""),
+  );
   const totals = table(modelTotals(t.revenueByModel), [
     { head: "model", cell: (m) => m.model },
     { head: "owner", cell: (m) => m.owner },
@@ -107,29 +179,79 @@ export function revenueSection(t: RunTables): string {
     { head: "cost", cell: (m) => fmtUsd(m.cost), numeric: true },
     { head: "margin", cell: (m) => fmtUsd(m.margin), numeric: true },
   ]);
-  return section("Revenue and margin by model", chart + legend(series) + totals);
+  return section("Revenue and margin by model", charts + note + totals);
 }
+
+/** Share of requests missing the SLO as a percentage with enough digits to tell 99.99 % from 99.9 %. */
+const fmtShare = (v: number) => {
+  if (!Number.isFinite(v)) return "–";
+  const p = v * 100;
+  if (p === 0) return "0 %";
+  return `${p >= 1 ? +p.toPrecision(3) : +p.toPrecision(2)} %`;
+};
+const fmtAttainment = (v: number) => {
+  if (!Number.isFinite(v)) return "–";
+  if (v === 1) return "all met";
+  // As many digits as it takes to show the misses (99.994 %, not 100.00 %).
+  const misses = 1 - v;
+  const digits = Math.min(6, Math.max(1, Math.ceil(-Math.log10(misses * 100)) + 1));
+  return `${(v * 100).toFixed(digits)} % met`;
+};
 
 export function tenantSection(t: RunTables): string {
   const rows = t.tenants.filter((r) => num(r.requests) > 0);
-  const categories = rows.map((r) => (r.model ? `${r.tenant} · ${r.model}` : (r.tenant ?? "")));
-  const col = (c: string) => rows.map((r) => num(r[c]));
-  const slo: Series[] = [{ name: "SLO attainment", values: pct(col("slo_attainment")) }];
-  const ttft: Series[] = [
-    { name: "TTFT p50", values: col("ttft_p50_s") },
-    { name: "TTFT p99", values: col("ttft_p99_s") },
-  ];
-  const tpot: Series[] = [
-    { name: "TPOT p50", values: col("tpot_p50_ms") },
-    { name: "TPOT p99", values: col("tpot_p99_ms") },
-  ];
+  const label = (r: Row) => (r.model ? `${r.tenant} · ${r.model}` : (r.tenant ?? ""));
+  const sla = rows.some((r) => Number.isFinite(num(r.sla_target)));
+  const misses = hbarChart({
+    title: "Requests missing their SLO",
+    xLabel: "share of requests missing their SLO (log scale; rows without a bar missed none)",
+    series: [{ name: "missed SLO" }],
+    rows: rows.map((r) => ({
+      label: label(r),
+      values: [1 - num(r.slo_attainment)],
+      mark: 1 - num(r.sla_target),
+      note: fmtAttainment(num(r.slo_attainment)),
+    })),
+    log: true,
+    fmt: fmtShare,
+    markName: "allowed by the SLA",
+  });
+  const bounded = (c: string) => rows.some((r) => Number.isFinite(num(r[c])));
+  const ttft = hbarChart({
+    title: "Time to first token",
+    xLabel: "TTFT (s)",
+    series: [{ name: "TTFT p50" }, { name: "TTFT p99" }],
+    rows: rows.map((r) => ({
+      label: label(r),
+      values: [num(r.ttft_p50_s), num(r.ttft_p99_s)],
+      mark: num(r.slo_ttft_s),
+    })),
+    markName: "SLO",
+  });
+  const tpot = hbarChart({
+    title: "Time per output token",
+    xLabel: "TPOT (ms)",
+    series: [{ name: "TPOT p50" }, { name: "TPOT p99" }],
+    rows: rows.map((r) => ({
+      label: label(r),
+      values: [num(r.tpot_p50_ms), num(r.tpot_p99_ms)],
+      mark: num(r.slo_tpot_ms),
+    })),
+    markName: "SLO",
+  });
   const charts =
-    groupedBarChart({ title: "SLO attainment", yLabel: "SLO attainment (%)", categories, series: slo }) +
-    legend(slo) +
-    groupedBarChart({ title: "Time to first token", yLabel: "TTFT (s)", categories, series: ttft }) +
-    legend(ttft) +
-    groupedBarChart({ title: "Time per output token", yLabel: "TPOT (ms)", categories, series: tpot }) +
-    legend(tpot);
+    misses +
+    legend([{ name: "missed SLO" }], sla ? markLegend("most the SLA allows (1 − target)") : "") +
+    ttft +
+    legend(
+      [{ name: "TTFT p50" }, { name: "TTFT p99" }],
+      bounded("slo_ttft_s") ? markLegend("SLO bound") : "",
+    ) +
+    tpot +
+    legend(
+      [{ name: "TPOT p50" }, { name: "TPOT p99" }],
+      bounded("slo_tpot_ms") ? markLegend("SLO bound") : "",
+    );
   const s =
     (c: string, d = 3) =>
     (r: Row) =>
@@ -141,7 +263,12 @@ export function tenantSection(t: RunTables): string {
     { head: "contract", cell: (r) => r.contract ?? "" },
     { head: "requests", cell: s("requests", 0), numeric: true },
     { head: "rejected", cell: s("rejected", 0), numeric: true },
-    { head: "SLO attainment", cell: (r) => fmtPct(num(r.slo_attainment)), numeric: true },
+    {
+      head: "SLO attainment",
+      cell: (r) =>
+        num(r.slo_attainment) === 1 ? "100 %" : fmtAttainment(num(r.slo_attainment)).replace(" met", ""),
+      numeric: true,
+    },
     { head: "TTFT p50 (s)", cell: s("ttft_p50_s"), numeric: true },
     { head: "TTFT p99 (s)", cell: s("ttft_p99_s"), numeric: true },
     { head: "TPOT p50 (ms)", cell: s("tpot_p50_ms"), numeric: true },

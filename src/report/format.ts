@@ -20,13 +20,25 @@ export function fmtPct(v: number): string {
   return Number.isFinite(v) ? `${(v * 100).toFixed(2)} %` : "–";
 }
 
-/** Compact axis tick: 1.2k, 3.4M, 0.05. */
-export function fmtTick(v: number): string {
+/** Compact axis tick: 1.2k, 3.4M, 0.05, to `precision` significant digits. */
+export function fmtTick(v: number, precision = 3): string {
   const a = Math.abs(v);
-  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
-  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
-  if (a >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
-  return `${+v.toPrecision(3)}`;
+  if (a >= 1e9) return `${+(v / 1e9).toPrecision(precision)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(precision)}M`;
+  if (a >= 1e3) return `${+(v / 1e3).toPrecision(precision)}k`;
+  return `${+v.toPrecision(precision)}`;
+}
+
+/** A formatter that takes a number of significant digits (3 unless asked for more). */
+export type Fmt = (v: number, precision?: number) => string;
+
+/** Tick labels with the fewest significant digits (from 3) that tell every tick apart. */
+export function tickLabels(ticks: number[], fmt: Fmt): string[] {
+  for (let p = 3; p < 12; p++) {
+    const labels = ticks.map((t) => fmt(t, p));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return ticks.map((t) => fmt(t, 12));
 }
 
 /** A period_start as a short UTC label: `03-03 14:00`, or the date alone at midnight. */

@@ -31,7 +31,7 @@ function unguard(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-async function readTable(dir: string, name: string): Promise<Row[]> {
+export async function readTable(dir: string, name: string): Promise<Row[]> {
   const file = join(dir, name);
   let text: string;
   try {

@@ -1,5 +1,6 @@
 /**
- * Reads a run folder and writes its report.html beside the CSVs: via a temporary name and a
+ * Reads an output folder (run, sweep, merge or compare; see pages.ts) and writes its report.html
+ * beside its files: via a temporary name and a
  * rename. An existing report.html is replaced only when the folder's manifest (fleetsim.json)
  * lists it as fleetsim's; the manifest gains report.html before the page is written, so the
  * folder stays one that `--out` may replace.
@@ -9,14 +10,13 @@ import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import { recoverInterruptedWrite } from "../output/atomic-dir.js";
 import { FOLDER_MANIFEST, manifestText, readFolderManifest } from "../output/folder-manifest.js";
-import { buildReport } from "./page.js";
-import { readRun } from "./read-run.js";
+import { buildPage } from "./pages.js";
 
 const REPORT = "report.html";
 
 export async function writeReport(dir: string): Promise<string> {
   await recoverInterruptedWrite(dir);
-  const html = buildReport(await readRun(dir));
+  const html = await buildPage(dir);
   const target = join(dir, REPORT);
   const manifest = await readFolderManifest(dir);
   const exists = (await lstat(target).catch(() => null)) !== null;

@@ -157,6 +157,6 @@ describe("command-line manners", () => {
   it("suggests the command meant by a misspelt one (exit 2)", () => {
     const r = cli(["runn", "x.yaml"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/Did you mean run\?/);
+    expect(r.stderr).toMatch(/did you mean "run"\?/);
   });
 });

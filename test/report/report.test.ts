@@ -28,9 +28,10 @@ afterAll(async () => {
 
 const CHARTS = [
   "Utilisation per pool",
-  "Cost per pool per interval",
-  "Revenue and margin by model",
-  "SLO attainment",
+  "Cost per pool",
+  "Revenue by model",
+  "Margin by model",
+  "Requests missing their SLO",
   "Time to first token",
   "Time per output token",
 ];
@@ -40,7 +41,7 @@ describe("buildReport on a real run", () => {
     const html = buildReport(await readRun(runDir));
     const charts = [...html.matchAll(/<svg [^>]*role="img" aria-label="([^"]*)"/g)].map((m) => m[1]);
     expect(charts).toEqual(CHARTS);
-    for (const label of ["utilisation (%)", "cost per interval (USD)", "USD per interval", "TTFT (s)"]) {
+    for (const label of ["utilisation (%)", "cost per hour (USD)", "revenue per hour (USD)", "TTFT (s)"]) {
       expect(html).toContain(`>${label}</text>`);
     }
     expect((html.match(/<ul class="legend">/g) ?? []).length).toBe(CHARTS.length);
@@ -118,5 +119,46 @@ describe("fleetsim report (CLI)", () => {
     expect(lines).toHaveLength(files.length);
     for (const [i, f] of files.entries()) expect(lines[i]).toContain(join(empty, f));
     expect(existsSync(join(empty, "report.html"))).toBe(false);
+  });
+});
+
+describe("which page a folder gets", () => {
+  it("a kind without a page (plan, until its page registers) exits 2 naming the manifest, writing nothing", async () => {
+    const dir = join(root, "plan");
+    await mkdir(dir);
+    const manifest = {
+      program: "fleetsim",
+      format: "fleetsim-output/1",
+      kind: "plan",
+      build: "x",
+      files: [],
+    };
+    await writeFile(join(dir, "fleetsim.json"), JSON.stringify(manifest));
+    const r = cli(["report", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(join(dir, "fleetsim.json"));
+    expect(r.stderr).toContain('no report page for a "plan" folder');
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
+  });
+});
+
+describe("SLO targets in tenants.csv", () => {
+  it("carries each row's SLO bounds and SLA target from the scenario (empty when there is none)", async () => {
+    const r = await runScenario("scenarios/multi-model-2025.yaml", { horizon: "10m" });
+    const dir = join(root, "multi");
+    await mkdir(dir);
+    for (const [name, content] of r.files()) await writeFile(join(dir, name), content);
+    const t = await readRun(dir);
+    const openai = t.tenants.find((x) => x.tenant === "openai" && x.model === "gpt-4o-mini")!;
+    // multi-model-2025.yaml: openai's gpt-4o-mini workload has slo { ttft_s: 1.0, tpot_ms: 50 }.
+    expect(Number(openai.slo_ttft_s)).toBe(1);
+    expect(Number(openai.slo_tpot_ms)).toBe(50);
+    const html = buildReport(t);
+    expect(html).toMatch(/<line class="mark"[^>]*><title>SLO: 1<\/title>/);
+    // The validation scenario has no SLO: its cells are empty and no mark is drawn.
+    const plain = await readRun(runDir);
+    expect(plain.tenants[0]!.slo_ttft_s).toBe("");
+    expect(plain.tenants[0]!.sla_target).toBe("");
+    expect(buildReport(plain)).not.toContain('class="mark"');
   });
 });
