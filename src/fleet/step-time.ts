@@ -142,7 +142,7 @@ export class StepTimeModel {
   private readonly lmHead: number;
   private readonly attnPerContextToken: number;
   private readonly actBytesPerToken: number;
-  /** Params-only models: the parameters every step reads. */
+  /** Parameters every step reads (params-only and dense models; 0 for MoE, which depends on the batch). */
   private readonly weightsRead: number;
 
   constructor(
@@ -168,7 +168,8 @@ export class StepTimeModel {
       return;
     }
     this.arch = a;
-    this.weightsRead = 0;
+    // a dense model reads the same weights whatever the batch (MoE: the experts the batch touches)
+    this.weightsRead = a.experts > 1 ? 0 : paramsReadPerStep(a, 1);
     this.kvBytesPerToken = kvBytesPerTokenOf(a, model.kvBytesPerValue);
     // KV heads split over the t devices; with fewer KV heads than devices they are replicated
     this.kvShards = Math.min(t, a.kvHeads);
@@ -180,7 +181,7 @@ export class StepTimeModel {
 
   /** Parameters a step over `tokens` tokens reads (params-only: all of them). */
   private paramsRead(tokens: number): number {
-    return this.arch === null ? this.weightsRead : paramsReadPerStep(this.arch, tokens);
+    return this.weightsRead > 0 || this.arch === null ? this.weightsRead : paramsReadPerStep(this.arch, tokens);
   }
 
   /** Weight bytes held by one device (pipeline stages and tensor shards split them evenly). */
