@@ -181,7 +181,9 @@ export class StepTimeModel {
 
   /** Parameters a step over `tokens` tokens reads (params-only: all of them). */
   private paramsRead(tokens: number): number {
-    return this.weightsRead > 0 || this.arch === null ? this.weightsRead : paramsReadPerStep(this.arch, tokens);
+    return this.weightsRead > 0 || this.arch === null
+      ? this.weightsRead
+      : paramsReadPerStep(this.arch, tokens);
   }
 
   /** Weight bytes held by one device (pipeline stages and tensor shards split them evenly). */
