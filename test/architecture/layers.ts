@@ -27,13 +27,15 @@ export const ALLOWED: Record<string, readonly string[]> = {
   request: ["contract", "scheduler", "engine", ...INPUTS],
   fluid: ["contract", "scheduler", ...INPUTS],
   run: ["request", "fluid", "engine", ...DOMAIN],
+  // Fitting a profile to measurements: one step replica replayed on the event engine.
+  calibrate: ["scheduler", "engine", ...INPUTS],
   output: DOMAIN,
   report: ["output", ...BASE],
   compare: ["run", "output", ...DOMAIN],
   sweep: ["run", "compare", "output", ...DOMAIN],
   // The library's entry points (package.json "exports"): a layer over the same modules as the CLI.
-  api: ["run", "compare", "sweep", "output", ...DOMAIN],
-  cli: ["api", "run", "compare", "sweep", "output", "report", "engine", ...DOMAIN],
+  api: ["run", "compare", "sweep", "calibrate", "output", ...DOMAIN],
+  cli: ["api", "run", "compare", "sweep", "calibrate", "output", "report", "engine", ...DOMAIN],
 };
 
 /** The engines' entry points: only the run layer calls them. */
