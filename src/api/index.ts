@@ -26,6 +26,8 @@ export type { PreflightEstimate } from "../contract/run-options.js";
 export type { RunResult } from "../contract/run-result.js";
 export { InputError, type InputProblem, RunAborted } from "../errors.js";
 export { programVersion as version } from "../output/version.js";
+export type { PlanCandidate, PlanOptions, PlanOutcome } from "../plan/search.js";
+export { planFleet as planScenario } from "../plan/search.js";
 export type { LoadOptions } from "../scenario/load.js";
 export { loadScenario } from "../scenario/load.js";
 export type { Scenario } from "../scenario/types.js";
