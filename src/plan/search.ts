@@ -164,6 +164,17 @@ class ModelSearch {
     else this.failed.push({ nodes, reason: v.reason });
   }
 
+  /** The i-th cheapest screened count vector not known to fail in a run; null past the last. */
+  usable(i: number): { nodes: number[]; cost: number } | null {
+    let seen = -1;
+    for (let k = 0; ; k++) {
+      const e = this.at(k);
+      if (!e) return null;
+      if (this.verdict(e.nodes)?.ok === false) continue;
+      if (++seen === i) return e;
+    }
+  }
+
   /** Count vectors that still need a request-level run for `nodes` to be decided. */
   needed(nodes: number[]): number[][] {
     const all = [nodes, ...(this.space.plan.anyNode ? this.oneFewer(nodes).map((x) => x.nodes) : [])];
@@ -311,7 +322,7 @@ function cheapestCombination(
     seen.add(key);
     let cost = 0;
     for (let i = 0; i < models.length; i++) {
-      const e = models[i].at(idx[i]);
+      const e = models[i].usable(idx[i]);
       if (!e) return;
       cost += e.cost;
     }
@@ -321,9 +332,8 @@ function cheapestCombination(
   push(models.map(() => 0));
   for (let tries = 0; tries < MAX_COMBINATIONS && heap.length > 0; tries++) {
     const top = heap.shift() as { cost: number; idx: number[] };
-    const combo = top.idx.map((k, i) => models[i].at(k) as { nodes: number[]; cost: number });
-    const usable = combo.every((c, i) => models[i].verdict(c.nodes)?.ok !== false);
-    if (usable && withinCaps(space, assemble(space, models, combo), top.cost)) return combo;
+    const combo = top.idx.map((k, i) => models[i].usable(k) as { nodes: number[]; cost: number });
+    if (withinCaps(space, assemble(space, models, combo), top.cost)) return combo;
     top.idx.forEach((_, i) => {
       push(top.idx.map((k, j) => (j === i ? k + 1 : k)));
     });
