@@ -159,6 +159,11 @@ class ModelSearch {
     return null;
   }
 
+  /** Why runs failed this model's counts, in order. */
+  failures(): string[] {
+    return this.failed.map((f) => f.reason);
+  }
+
   record(nodes: number[], v: Verdict): void {
     if (v.ok) this.passed.push(nodes);
     else this.failed.push({ nodes, reason: v.reason });
@@ -402,9 +407,10 @@ function bindingConstraints(models: ModelSearch[], combo: Array<{ nodes: number[
 }
 
 function noFleet(space: FleetSpace, models: ModelSearch[]): InputError {
-  const stuck = models.find((m) => m.list.length === 0 || m.at(0) === null);
+  const stuck = models.find((m) => m.usable(0) === null);
+  const last = stuck ? [...stuck.failures()].pop() : undefined;
   const why = stuck
-    ? `${stuck.model}: no node counts within plan.pools meet its targets (the largest fail the screen or the runs)`
+    ? `${stuck.model}: no node counts within plan.pools meet its targets${last ? ` (last failure: ${last})` : " (they all fail the screen)"}`
     : "no combination of the models' node counts keeps plan.caps and the pools' node ranges";
   return new InputError({
     file: space.base.file || "plan",
