@@ -15,6 +15,7 @@ export type { CsvDialect } from "../output/csv.js";
 export { programVersion as version } from "../output/version.js";
 export { WORKBOOK_FILE } from "../output/workbook.js";
 export { type CompareOptions, type Comparison, compareScenarios, comparisonFiles } from "./compare.js";
+export { type PlanCandidate, type PlanOptions, type PlanOutcome, planScenario } from "./plan.js";
 export {
   type FileOptions,
   type RunScenarioOptions,

@@ -10,6 +10,7 @@
  */
 import type { RunResult } from "../contract/run-result.js";
 import { emptyOperatingPoint, fullRequestsPerS, solveOperatingPoint } from "../fleet/operating-point.js";
+import type { ServiceCurve } from "../fleet/service-model.js";
 import type { GroupIntervalUse, GroupMix } from "./capacity-use.js";
 
 export interface GroupHeadroom {
@@ -53,22 +54,7 @@ export function groupHeadroom(run: RunResult, use: GroupIntervalUse[], mixes: Gr
     const { promptTokens: P, outputTokens: O } = mixes[g.index];
     const slo = strictestSlo(run, g.modelIndex);
     const saturated = fullRequestsPerS(g.curve, P, O);
-    const op = emptyOperatingPoint();
-    const meets = (lambda: number) => {
-      solveOperatingPoint(g.curve, lambda, P, O, Math.max(1, Math.round(replicas)), op);
-      const ttft = op.prefillWaitS + P / g.curve.prefillTokensPerS;
-      return !op.saturated && ttft <= slo.ttftS && op.tpotS <= slo.tpotS;
-    };
-    let lo = 0;
-    let hi = saturated;
-    if (meets(hi * (1 - 1e-9))) lo = hi;
-    else {
-      for (let k = 0; k < STEPS; k++) {
-        const mid = (lo + hi) / 2;
-        if (meets(mid)) lo = mid;
-        else hi = mid;
-      }
-    }
+    const lo = maxPerReplicaRateWithinSlo(g.curve, P, O, Math.max(1, Math.round(replicas)), slo);
     out.push({
       group: g.index,
       peakInterval: peak,
@@ -81,6 +67,36 @@ export function groupHeadroom(run: RunResult, use: GroupIntervalUse[], mixes: Gr
     });
   }
   return out;
+}
+
+/**
+ * The request rate per replica (of `replicas` sharing the load) at which the mean TTFT (prefill
+ * wait + prefill) or the TPOT of the operating point reaches `slo` (seconds), or the replicas
+ * saturate; bisection to 2^-40 of the saturated rate. The planner's screen reads it too.
+ */
+export function maxPerReplicaRateWithinSlo(
+  curve: ServiceCurve,
+  P: number,
+  O: number,
+  replicas: number,
+  slo: { ttftS: number; tpotS: number },
+): number {
+  const saturated = fullRequestsPerS(curve, P, O);
+  const op = emptyOperatingPoint();
+  const meets = (lambda: number) => {
+    solveOperatingPoint(curve, lambda, P, O, replicas, op);
+    const ttft = op.prefillWaitS + P / curve.prefillTokensPerS;
+    return !op.saturated && ttft <= slo.ttftS && op.tpotS <= slo.tpotS;
+  };
+  let lo = 0;
+  let hi = saturated;
+  if (meets(hi * (1 - 1e-9))) return hi;
+  for (let k = 0; k < STEPS; k++) {
+    const mid = (lo + hi) / 2;
+    if (meets(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function strictestSlo(run: RunResult, model: number): { ttftS: number; tpotS: number } {

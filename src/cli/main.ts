@@ -20,6 +20,8 @@ const compareCommand = async (a: Parameters<typeof import("./commands/compare.js
   (await import("./commands/compare.js")).compareCommand(a);
 const sweepCommand = async (a: Parameters<typeof import("./commands/sweep.js").sweepCommand>[0]) =>
   (await import("./commands/sweep.js")).sweepCommand(a);
+const planCommand = async (a: import("./commands/plan.js").PlanArgs) =>
+  (await import("./commands/plan.js")).planCommand(a);
 const mergeCommand = async (a: Parameters<typeof import("./commands/merge.js").mergeCommand>[0]) =>
   (await import("./commands/merge.js")).mergeCommand(a);
 const validateCommand = async (files: string[]) =>
@@ -224,6 +226,31 @@ async function main(argv: string[]): Promise<void> {
       (a) => sweepCommand({ ...a, scenario: a.scenario as string, csvDialect: a["csv-dialect"] }),
     )
     .command(
+      "plan <scenario>",
+      "the cheapest fleet meeting every target of the scenario's plan: section; plan.csv, plan.yaml",
+      (y) =>
+        y
+          .positional("scenario", {
+            type: "string",
+            demandOption: true,
+            describe: "scenario YAML file with a plan: section",
+          })
+          .option("out", { type: "string", describe: "output folder (default: results/<name>-plan)" })
+          .option("seeds", {
+            type: "number",
+            describe: "seeds of each confirmation (default: plan.seeds, 3)",
+          })
+          .option("workers", { type: "number", describe: "threads per confirmation run (default 1)" })
+          .option("set", { type: "string", array: true, describe: "PATH=VALUE override" })
+          .option("horizon", { type: "string", describe: "override the horizon (e.g. 6h)" })
+          .option("fidelity", {
+            choices: ["request", "fluid", "hybrid"] as const,
+            describe: "of the confirmation runs: request only",
+          })
+          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+      (a) => planCommand({ ...a, scenario: a.scenario as string }),
+    )
+    .command(
       "merge <dirs..>",
       "join the shard folders of one sweep into the files the unsharded sweep writes",
       (y) =>
@@ -269,7 +296,10 @@ async function main(argv: string[]): Promise<void> {
       (a) => reportCommand(a.dir as string),
     )
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
-    .demandCommand(1, "name a command: run, validate, compare, sweep, merge, report, profiles or schema")
+    .demandCommand(
+      1,
+      "name a command: run, validate, compare, sweep, plan, merge, report, profiles or schema",
+    )
     .strict()
     .help()
     .version("version", "print the version and build, and exit", versionText())

@@ -13,10 +13,15 @@ export interface EventContext {
   poolIds: Set<string>;
 }
 
-export function resolveEvents(raw: RawEvent[], ctx: EventContext): TimelineEvent[] {
+/** `at`: where the list is in the file (the plan's outages to survive are events too). */
+export function resolveEvents(
+  raw: RawEvent[],
+  ctx: EventContext,
+  at: Array<string | number> = ["events"],
+): TimelineEvent[] {
   const out: Array<{ event: TimelineEvent; index: number }> = [];
   raw.forEach((e, index) => {
-    const path = ["events", index];
+    const path = [...at, index];
     const tenant = (id: string) => {
       if (!ctx.tenantIds.has(id)) {
         ctx.problems.add([...path, "tenant"], `unknown tenant "${id}"${didYouMean(id, ctx.tenantIds)}`);

@@ -4,6 +4,7 @@ import { checkUniqueIds, type ProblemList } from "./problems.js";
 import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";
 import { ModelRegistry } from "./resolve-models.js";
+import { resolvePlan } from "./resolve-plan.js";
 import { resolveWorkload } from "./resolve-workload.js";
 import { LIMITS } from "./schema/limits.js";
 import type { RawScenario } from "./schema/scenario.js";
@@ -56,6 +57,29 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     poolIds: new Set(pools.map((p) => p.id)),
   });
 
+  const plan =
+    raw.plan === null
+      ? null
+      : resolvePlan(raw.plan, {
+          problems,
+          models,
+          pools,
+          tenants,
+          profiles: input.profiles,
+          regions: raw.regions,
+          events: (list) =>
+            resolveEvents(
+              list,
+              {
+                problems,
+                models,
+                tenantIds,
+                poolIds: new Set([...pools.map((p) => p.id), ...raw.plan!.pools.map((p) => p.pool)]),
+              },
+              ["plan", "survive", "events"],
+            ),
+        });
+
   checkStepCounts(raw, problems);
   const windows = resolveWindows(
     raw.fluid.windows,
@@ -97,6 +121,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       amortizationYears: raw.billing.amortization_years,
       spotDiscount: raw.billing.spot_discount,
     },
+    plan,
     lines: input.lines,
   };
 }

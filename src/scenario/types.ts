@@ -30,6 +30,8 @@ export interface Scenario {
   events: TimelineEvent[];
   scheduler: SchedulerSpec;
   billing: BillingSpec;
+  /** The capacity planner's question (`plan:`), null when the file has none. Absent in scenarios built in code. */
+  plan?: PlanSpec | null;
   /** Dotted field path (e.g. "tenants.0.workloads.1.model") -> 1-based line in `file`, where known. */
   lines: Record<string, number>;
 }
@@ -273,4 +275,52 @@ export interface ModelArchitecture {
   experts: number;
   /** num_experts_per_tok (MoE); 1 for a dense model */
   expertsActive: number;
+}
+
+/** A range of node counts: min, min + step, ... up to max. */
+export interface NodeRange {
+  min: number;
+  max: number;
+  step: number;
+}
+
+/** A pool the planner sizes: an existing one (profile and region as in the fleet) or a new one. */
+export interface PlanPool {
+  pool: string;
+  /** True when the pool is not in fleet.pools (the planner adds it). */
+  isNew: boolean;
+  profile: string;
+  region: string;
+  /** Bounds of the pool's total nodes. */
+  nodes: NodeRange;
+  /** Node range of each model the pool may serve. */
+  models: Array<{ model: string } & NodeRange>;
+}
+
+/** Targets of one tenant x requested model (a row of tenants.csv). */
+export interface PlanTarget {
+  tenant: string;
+  model: string;
+  /** null: not constrained. */
+  ttftP99S: number | null;
+  tpotP99Ms: number | null;
+  attainment: number | null;
+}
+
+export interface PlanSpec {
+  objective: "cost" | "margin";
+  pools: PlanPool[];
+  /** Every tenant x requested model with a target, in tenant then model order. */
+  targets: PlanTarget[];
+  /** Events the fleet must meet every target through (added to the scenario's while planning). */
+  surviveEvents: TimelineEvent[];
+  /** Every target met with any one node of any pool down for the whole horizon. */
+  anyNode: boolean;
+  caps: {
+    nodes: number | null;
+    nodesPerRegion: Record<string, number>;
+    powerKwPerRegion: Record<string, number>;
+    budgetUsd: number | null;
+  };
+  seeds: number;
 }

@@ -33,9 +33,11 @@ export const ALLOWED: Record<string, readonly string[]> = {
   report: ["output", ...BASE],
   compare: ["run", "output", ...DOMAIN],
   sweep: ["run", "compare", "output", ...DOMAIN],
+  // The capacity planner: screens fleets analytically, confirms them with runs (src/plan).
+  plan: ["run", "compare", "sweep", "output", ...DOMAIN],
   // The library's entry points (package.json "exports"): a layer over the same modules as the CLI.
-  api: ["run", "compare", "sweep", "calibrate", "output", ...DOMAIN],
-  cli: ["api", "run", "compare", "sweep", "calibrate", "output", "report", "engine", ...DOMAIN],
+  api: ["run", "compare", "sweep", "plan", "calibrate", "output", ...DOMAIN],
+  cli: ["api", "run", "compare", "sweep", "plan", "calibrate", "output", "report", "engine", ...DOMAIN],
 };
 
 /** The engines' entry points: only the run layer calls them. */

@@ -24,7 +24,10 @@ export interface FastRunResult {
   tokensProduced: number;
 }
 
-export function runFastReplica(requests: readonly ReferenceRequest[], cfg: ReferenceReplicaConfig): FastRunResult {
+export function runFastReplica(
+  requests: readonly ReferenceRequest[],
+  cfg: ReferenceReplicaConfig,
+): FastRunResult {
   const order = [...requests].sort((a, b) => a.arrival - b.arrival || a.id - b.id);
   const breaches: string[] = [];
   let peakBlocks = 0;

@@ -17,6 +17,7 @@ import {
   usdPerMtok,
 } from "./fields.js";
 import { scenarioModelSchema } from "./model.js";
+import { planSchemaOf } from "./plan.js";
 import { workloadSchema } from "./workload.js";
 
 const poolSchema = z.strictObject({
@@ -267,6 +268,12 @@ export const scenarioSchema = z
     events: z.array(eventSchema).default([]).describe("What-if timeline"),
     scheduler: schedulerSchema.prefault({}),
     billing: billingSchema.prefault({}),
+    plan: planSchemaOf(eventSchema)
+      .nullable()
+      .default(null)
+      .describe(
+        "What `fleetsim plan` may change and must meet (docs/planner.md). Ignored by run, sweep and compare",
+      ),
   })
   .describe("A fleetsim scenario");
 
@@ -274,3 +281,4 @@ export type RawScenario = z.output<typeof scenarioSchema>;
 export type RawPool = RawScenario["fleet"]["pools"][number];
 export type RawTenant = RawScenario["tenants"][number];
 export type RawEvent = RawScenario["events"][number];
+export type RawPlan = NonNullable<RawScenario["plan"]>;

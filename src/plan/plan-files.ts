@@ -1,0 +1,124 @@
+/**
+ * The files of a plan: plan.csv (every candidate evaluated), plan.yaml (the chosen fleet as a
+ * scenario that runs as is: the input file with its fleet.pools replaced and its plan section
+ * taken out, comments elsewhere kept) and the explanation printed after it.
+ */
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import type { MeanInterval } from "../compare/confidence.js";
+import { formatNumber } from "../output/csv.js";
+import { csvText } from "../sweep/sweep-csv.js";
+import { currentNodes } from "./fleet-space.js";
+import type { PlanOutcome } from "./search.js";
+
+export const PLAN_CSV = "plan.csv";
+export const PLAN_YAML = "plan.yaml";
+
+const cell = (v: number | null | undefined, digits = 6) =>
+  v === null || v === undefined || !Number.isFinite(v) ? "" : formatNumber(v, digits);
+const mean = (m: MeanInterval | null) => cell(m?.mean);
+const half = (m: MeanInterval | null) => cell(m?.halfWidth);
+
+export function planCsv(o: PlanOutcome): string {
+  const slotCols = o.space.slots.map((s) => `nodes:${s.pool}:${s.model}`);
+  const targetCols = o.space.plan.targets.flatMap((t) => {
+    const k = `${t.tenant}:${t.model}`;
+    return [
+      `${k}:ttft_p99_s`,
+      `${k}:ttft_p99_s_ci95`,
+      `${k}:tpot_p99_ms`,
+      `${k}:tpot_p99_ms_ci95`,
+      `${k}:attainment`,
+      `${k}:attainment_ci95`,
+    ];
+  });
+  const columns = [
+    "candidate",
+    "stage",
+    "model",
+    ...slotCols,
+    "cost_usd",
+    "cost_usd_ci95",
+    "margin_usd",
+    "feasible",
+    "failed",
+    "chosen",
+    ...targetCols,
+  ];
+  const chosenKey = o.nodes.join(",");
+  const rows = o.candidates.map((c) => [
+    String(c.id),
+    c.stage,
+    c.model ?? "",
+    ...c.nodes.map((n) => (n === null ? "" : String(n))),
+    cell(c.costUsd, 2),
+    cell(c.result?.costUsd.halfWidth, 2),
+    cell(c.marginUsd, 2),
+    c.feasible ? "true" : "false",
+    c.failed ?? "",
+    c.stage === "confirm" && c.nodes.join(",") === chosenKey ? "true" : "false",
+    ...(c.result
+      ? c.result.targets.flatMap((t) => [
+          mean(t.ttftP99S),
+          half(t.ttftP99S),
+          mean(t.tpotP99Ms),
+          half(t.tpotP99Ms),
+          mean(t.attainment),
+          half(t.attainment),
+        ])
+      : targetCols.map(() => "")),
+  ]);
+  return csvText({ columns, rows });
+}
+
+/** The input scenario file with the chosen pools in fleet.pools and no plan section. */
+export function planYaml(o: PlanOutcome): string {
+  const s = o.space.base;
+  const doc = s.file ? parseDocument(readFileSync(s.file, "utf8")) : parseDocument("{}");
+  doc.delete("plan");
+  doc.setIn(
+    ["fleet", "pools"],
+    doc.createNode(
+      o.scenario.fleet.pools.map((p) => ({
+        id: p.id,
+        profile: p.profile,
+        region: p.region,
+        nodes: p.nodes,
+        serves: p.serves.filter((v) => v.nodes > 0).map((v) => ({ model: v.model, nodes: v.nodes })),
+        ...(p.reservedFor === null ? {} : { reserved_for: p.reservedFor }),
+      })),
+    ),
+  );
+  const header = `# Chosen by fleetsim plan from ${s.name}: the input scenario with this fleet (seeds ${o.seeds.join(", ")}).\n`;
+  return header + doc.toString({ lineWidth: 0 });
+}
+
+/** What the plan chose and why, for the terminal. */
+export function planExplanation(o: PlanOutcome, out: string): string {
+  const space = o.space;
+  const input = currentNodes(space);
+  const lines: string[] = [];
+  const usd = (v: number) => `${Math.round(v).toLocaleString("en-US")} USD`;
+  const nodeCost = (nodes: number[]) => nodes.reduce((a, n, i) => a + n * space.slots[i].nodeCostUsd, 0);
+  lines.push(
+    `plan ${space.base.name}: ${space.plan.objective === "cost" ? "least cost" : "most margin"} fleet meeting every target over ${o.seeds.length} seeds`,
+  );
+  for (const pp of space.plan.pools) {
+    const parts = space.slots
+      .filter((s) => s.pool === pp.pool)
+      .map((s) => `${s.model} ${input[s.index]} -> ${o.nodes[s.index]}`);
+    lines.push(`  ${pp.pool}${pp.isNew ? " (new)" : ""} [${pp.profile}, ${pp.region}]: ${parts.join(", ")}`);
+  }
+  const ci = o.result.costUsd.halfWidth;
+  lines.push(
+    `infrastructure cost ${usd(o.result.costUsd.mean)}${ci === null ? "" : ` +- ${usd(ci)}`} over the horizon; node cost of the sized slots ${usd(nodeCost(o.nodes))} against ${usd(nodeCost(input))} for the input fleet`,
+  );
+  lines.push(`margin ${usd(o.result.marginUsd.mean)}`);
+  lines.push("binding constraint per model (what one node fewer breaks):");
+  for (const [model, why] of o.binding) lines.push(`  ${model}: ${why}`);
+  const confirmed = o.candidates.filter((c) => c.stage === "confirm").length;
+  const screened = o.candidates.length - confirmed;
+  lines.push(`${screened} candidates screened, ${confirmed} fleets confirmed request by request`);
+  lines.push(`outputs: ${out} (plan.csv, plan.yaml, fleetsim.json)`);
+  return `${lines.join("\n")}\n`;
+}

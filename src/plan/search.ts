@@ -1,0 +1,419 @@
+/**
+ * The capacity planner's search: fast, then sure.
+ *
+ * The fleet splits by model (a replica serves one model; routing, residency and outages act per
+ * model), so each model's slots are searched on their own and the cheapest combination is taken:
+ *  1. per model, node counts in order of cost (lattice.ts); each is screened analytically
+ *     (screen.ts) and dropped when the screen fails it or when a count at least as large in every
+ *     slot already failed in a request-level run (monotonicity: more nodes never hurt an SLO);
+ *  2. the cheapest combination of every model's cheapest surviving counts that keeps the plan's
+ *     caps (pool totals, nodes, power, budget) is confirmed request by request over the seeds
+ *     (confirm.ts); a model whose targets are missed in any seed has that count marked failed (with
+ *     every count below it), and the search goes on from 2;
+ *  3. the first combination whose every model passed confirmation is the plan.
+ * With `any_node`, a model's counts pass only if they also pass with one node fewer in any one of
+ * its slots (confirmed the same way). Fallback between models is not modelled in the split.
+ */
+
+import { InputError } from "../errors.js";
+import type { PlanTarget, Scenario } from "../scenario/types.js";
+import type { FleetResult } from "./confirm.js";
+import { confirmFleet } from "./confirm.js";
+import { type FleetSpace, fleetScenario, fleetSpace } from "./fleet-space.js";
+import { CostOrderedLattice, dominatedBy } from "./lattice.js";
+import { type ModelScreen, modelScreens, screenModel } from "./screen.js";
+
+export interface PlanCandidate {
+  /** 1-based, in order of evaluation. */
+  id: number;
+  stage: "screen" | "confirm";
+  /** Screen rows: the model whose slots are counted; confirm rows: null (the whole fleet). */
+  model: string | null;
+  /** Nodes per slot (null: a slot of another model, on a screen row). */
+  nodes: Array<number | null>;
+  /** Screen rows: node cost of the counted slots; confirm rows: the runs' mean infrastructure cost. */
+  costUsd: number;
+  marginUsd: number | null;
+  feasible: boolean;
+  /** The constraint that failed, in words. */
+  failed: string | null;
+  /** Confirm rows: per target. */
+  result: FleetResult | null;
+}
+
+export interface PlanProgress {
+  screened: number;
+  confirmRuns: number;
+}
+
+export interface PlanOptions {
+  seeds?: number;
+  workers?: number;
+  shouldStop?: () => boolean;
+  onProgress?: (p: PlanProgress) => void;
+}
+
+export interface PlanOutcome {
+  space: FleetSpace;
+  /** Nodes per slot of the chosen fleet. */
+  nodes: number[];
+  scenario: Scenario;
+  result: FleetResult;
+  candidates: PlanCandidate[];
+  /** Per sized model: what stops one node fewer, in words. */
+  binding: Map<string, string>;
+  seeds: number[];
+}
+
+/** Combinations tried before giving up on the caps. */
+const MAX_COMBINATIONS = 200_000;
+/** Count vectors one model may screen. */
+const MAX_SCREENED = 200_000;
+
+interface Verdict {
+  ok: boolean;
+  reason: string;
+}
+
+/** What is known of one model: screened counts in cost order, and request-level verdicts. */
+class ModelSearch {
+  readonly list: Array<{ nodes: number[]; cost: number }> = [];
+  private readonly lattice: CostOrderedLattice;
+  private readonly failed: Array<{ nodes: number[]; reason: string }> = [];
+  private readonly passed: number[][] = [];
+  /** Why the screen failed a count vector, by its key. */
+  readonly screenFailed = new Map<string, string>();
+  screened = 0;
+
+  constructor(
+    readonly model: string,
+    readonly slots: number[],
+    private readonly space: FleetSpace,
+    private readonly screen: ModelScreen,
+    private readonly log: (c: Omit<PlanCandidate, "id">) => void,
+  ) {
+    this.lattice = new CostOrderedLattice(
+      slots.map((si) => ({ ...space.slots[si].range, unitCost: space.slots[si].nodeCostUsd })),
+    );
+  }
+
+  /** The i-th cheapest screened count vector, screening more as needed; null past the last. */
+  at(i: number): { nodes: number[]; cost: number } | null {
+    while (this.list.length <= i) {
+      const next = this.lattice.next();
+      if (!next) return null;
+      if (++this.screened > MAX_SCREENED) {
+        throw new InputError({
+          file: "plan",
+          message: `${this.model}: more than ${MAX_SCREENED} node counts screened; narrow the ranges`,
+        });
+      }
+      const v = this.screenOne(next.nodes);
+      this.log({
+        stage: "screen",
+        model: this.model,
+        nodes: this.space.slots.map((s) => {
+          const k = this.slots.indexOf(s.index);
+          return k < 0 ? null : next.nodes[k];
+        }),
+        costUsd: next.cost,
+        marginUsd: null,
+        feasible: v.ok,
+        failed: v.ok ? null : v.reason,
+        result: null,
+      });
+      if (v.ok) this.list.push(next);
+      else this.screenFailed.set(next.nodes.join(","), v.reason);
+    }
+    return this.list[i];
+  }
+
+  private screenOne(nodes: number[]): Verdict {
+    const known = this.plain(nodes);
+    if (known && !known.ok) return known;
+    const v = screenModel(this.space, this.screen, nodes);
+    if (!v.ok) return v;
+    if (this.space.plan.anyNode) {
+      for (const less of this.oneFewer(nodes)) {
+        const w = screenModel(this.space, this.screen, less.nodes);
+        if (!w.ok) return { ok: false, reason: `with one ${less.pool} node down: ${w.reason}` };
+      }
+    }
+    return { ok: true, reason: "" };
+  }
+
+  /** The counts with one node fewer in each slot that has one. */
+  oneFewer(nodes: number[]): Array<{ nodes: number[]; pool: string }> {
+    return this.slots.flatMap((si, k) =>
+      nodes[k] > 0
+        ? [{ nodes: nodes.map((n, j) => (j === k ? n - 1 : n)), pool: this.space.slots[si].pool }]
+        : [],
+    );
+  }
+
+  /** The request-level verdict of exactly these counts (no outage besides the scenario's), by monotonicity where not run. */
+  plain(nodes: number[]): Verdict | null {
+    const f = this.failed.find((x) => dominatedBy(nodes, x.nodes));
+    if (f) return { ok: false, reason: f.reason };
+    if (this.passed.some((p) => dominatedBy(p, nodes))) return { ok: true, reason: "" };
+    return null;
+  }
+
+  /** Why runs failed this model's counts, in order. */
+  failures(): string[] {
+    return this.failed.map((f) => f.reason);
+  }
+
+  record(nodes: number[], v: Verdict): void {
+    if (v.ok) this.passed.push(nodes);
+    else this.failed.push({ nodes, reason: v.reason });
+  }
+
+  /** The i-th cheapest screened count vector not known to fail in a run; null past the last. */
+  usable(i: number): { nodes: number[]; cost: number } | null {
+    let seen = -1;
+    for (let k = 0; ; k++) {
+      const e = this.at(k);
+      if (!e) return null;
+      if (this.verdict(e.nodes)?.ok === false) continue;
+      if (++seen === i) return e;
+    }
+  }
+
+  /** Count vectors that still need a request-level run for `nodes` to be decided. */
+  needed(nodes: number[]): number[][] {
+    const all = [nodes, ...(this.space.plan.anyNode ? this.oneFewer(nodes).map((x) => x.nodes) : [])];
+    return all.filter((n) => this.plain(n) === null);
+  }
+
+  /** Decided verdict of `nodes` with its outages to survive; null while some run is missing. */
+  verdict(nodes: number[]): Verdict | null {
+    const own = this.plain(nodes);
+    if (own === null || !own.ok) return own;
+    if (this.space.plan.anyNode) {
+      for (const less of this.oneFewer(nodes)) {
+        const v = this.plain(less.nodes);
+        if (v === null) return null;
+        if (!v.ok) return { ok: false, reason: `with one ${less.pool} node down: ${v.reason}` };
+      }
+    }
+    return own;
+  }
+}
+
+export async function planFleet(base: Scenario, opts: PlanOptions = {}): Promise<PlanOutcome> {
+  const space = fleetSpace(base);
+  const plan = space.plan;
+  const seeds = Array.from({ length: opts.seeds ?? plan.seeds }, (_, i) => base.seed + i);
+  const candidates: PlanCandidate[] = [];
+  const log = (c: Omit<PlanCandidate, "id">) => candidates.push({ id: candidates.length + 1, ...c });
+  const screens = await modelScreens(space);
+  const models = [...space.slotsByModel.entries()].map(
+    ([m, slots]) => new ModelSearch(m, slots, space, screens.get(m) as ModelScreen, log),
+  );
+  const progress: PlanProgress = { screened: 0, confirmRuns: 0 };
+  const tick = () => {
+    progress.screened = models.reduce((a, m) => a + m.screened, 0);
+    opts.onProgress?.(progress);
+  };
+  const fixedTargets = plan.targets.filter((t) => !space.slotsByModel.has(t.model));
+  const runs = new Map<string, FleetResult>();
+
+  const runFleet = async (nodes: number[]): Promise<FleetResult> => {
+    const key = nodes.join(",");
+    const known = runs.get(key);
+    if (known) return known;
+    const r = await confirmFleet(fleetScenario(space, nodes), plan.targets, {
+      seeds,
+      workers: opts.workers,
+      shouldStop: opts.shouldStop,
+      onRun: () => {
+        progress.confirmRuns++;
+        tick();
+      },
+    });
+    runs.set(key, r);
+    const failed = r.targets.find((t) => t.missed !== null);
+    log({
+      stage: "confirm",
+      model: null,
+      nodes,
+      costUsd: r.costUsd.mean,
+      marginUsd: r.marginUsd.mean,
+      feasible: failed === undefined,
+      failed: failed ? describeMiss(failed.target, failed.missed as string) : null,
+      result: r,
+    });
+    return r;
+  };
+
+  for (;;) {
+    const combo = cheapestCombination(space, models);
+    tick();
+    if (combo === null) throw noFleet(space, models);
+    const chosen = assemble(space, models, combo);
+    const undecided = models.map((m, i) => m.needed(combo[i].nodes));
+    const rounds = Math.max(1, ...undecided.map((u) => u.length));
+    for (let r = 0; r < rounds; r++) {
+      const nodes = assemble(
+        space,
+        models,
+        models.map((_, i) => ({ nodes: undecided[i][r] ?? combo[i].nodes })),
+      );
+      const result = await runFleet(nodes);
+      const missedFixed = result.targets.find((t) => fixedTargets.includes(t.target) && t.missed !== null);
+      if (missedFixed) {
+        throw new InputError({
+          file: "plan",
+          message: `${describeMiss(missedFixed.target, missedFixed.missed as string)}, and the plan sizes no pool serving ${missedFixed.target.model}: add its pools to plan.pools`,
+        });
+      }
+      models.forEach((m, i) => {
+        const counts = undecided[i][r];
+        if (!counts) return;
+        const miss = result.targets.find((t) => t.target.model === m.model && t.missed !== null);
+        m.record(
+          counts,
+          miss
+            ? { ok: false, reason: describeMiss(miss.target, miss.missed as string) }
+            : { ok: true, reason: "" },
+        );
+      });
+    }
+    if (models.every((m, i) => m.verdict(combo[i].nodes)?.ok === true)) {
+      const result = await runFleet(chosen);
+      return {
+        space,
+        nodes: chosen,
+        scenario: fleetScenario(space, chosen, false),
+        result,
+        candidates,
+        binding: bindingConstraints(models, combo),
+        seeds,
+      };
+    }
+  }
+}
+
+function describeMiss(t: PlanTarget, missed: string): string {
+  return `${t.tenant} / ${t.model}: ${missed}`;
+}
+
+/** Nodes per slot of the whole plan from each model's counts. */
+function assemble(space: FleetSpace, models: ModelSearch[], counts: Array<{ nodes: number[] }>): number[] {
+  const out = space.slots.map((s) => s.range.min);
+  models.forEach((m, i) => {
+    m.slots.forEach((si, k) => {
+      out[si] = counts[i].nodes[k];
+    });
+  });
+  return out;
+}
+
+/**
+ * The cheapest choice of one screened, not failed, count vector per model that keeps the caps:
+ * best-first over the models' positions in their cost-ordered lists.
+ */
+function cheapestCombination(
+  space: FleetSpace,
+  models: ModelSearch[],
+): Array<{ nodes: number[]; cost: number }> | null {
+  if (models.length === 0) return [];
+  const heap: Array<{ cost: number; idx: number[] }> = [];
+  const seen = new Set<string>();
+  const push = (idx: number[]) => {
+    const key = idx.join(",");
+    if (seen.has(key)) return;
+    seen.add(key);
+    let cost = 0;
+    for (let i = 0; i < models.length; i++) {
+      const e = models[i].usable(idx[i]);
+      if (!e) return;
+      cost += e.cost;
+    }
+    heap.push({ cost, idx });
+    heap.sort((a, b) => a.cost - b.cost || (a.idx.join(",") < b.idx.join(",") ? -1 : 1));
+  };
+  push(models.map(() => 0));
+  for (let tries = 0; tries < MAX_COMBINATIONS && heap.length > 0; tries++) {
+    const top = heap.shift() as { cost: number; idx: number[] };
+    const combo = top.idx.map((k, i) => models[i].usable(k) as { nodes: number[]; cost: number });
+    if (withinCaps(space, assemble(space, models, combo), top.cost)) return combo;
+    top.idx.forEach((_, i) => {
+      push(top.idx.map((k, j) => (j === i ? k + 1 : k)));
+    });
+  }
+  return null;
+}
+
+/** The plan's caps and pool ranges, on the nodes per slot (cost: the node costs, an estimate). */
+function withinCaps(space: FleetSpace, nodes: number[], cost: number): boolean {
+  const { plan, slots, base } = space;
+  for (const pp of plan.pools) {
+    const total = slots.reduce((a, s) => a + (s.pool === pp.pool ? nodes[s.index] : 0), 0);
+    if (total < pp.nodes.min || total > pp.nodes.max || (total - pp.nodes.min) % pp.nodes.step !== 0)
+      return false;
+  }
+  const fleet = fleetScenario(space, nodes, false).fleet.pools;
+  const profile = (id: string) => base.profiles.find((p) => p.id === id);
+  let all = 0;
+  const perRegion = new Map<string, { nodes: number; kw: number }>();
+  for (const p of fleet) {
+    all += p.nodes;
+    const r = perRegion.get(p.region) ?? { nodes: 0, kw: 0 };
+    r.nodes += p.nodes;
+    r.kw += (p.nodes * (profile(p.profile)?.powerW.peak ?? 0)) / 1000;
+    perRegion.set(p.region, r);
+  }
+  const caps = plan.caps;
+  if (caps.nodes !== null && all > caps.nodes) return false;
+  for (const [region, max] of Object.entries(caps.nodesPerRegion))
+    if ((perRegion.get(region)?.nodes ?? 0) > max) return false;
+  for (const [region, max] of Object.entries(caps.powerKwPerRegion))
+    if ((perRegion.get(region)?.kw ?? 0) > max) return false;
+  if (caps.budgetUsd !== null) {
+    const unsized = base.fleet.pools
+      .filter((p) => !plan.pools.some((pp) => pp.pool === p.id))
+      .reduce((a, p) => {
+        const pr = profile(p.profile);
+        return a + (pr ? p.nodes * nodeCost(space, pr.id) : 0);
+      }, 0);
+    if (cost + unsized > caps.budgetUsd) return false;
+  }
+  return true;
+}
+
+function nodeCost(space: FleetSpace, profile: string): number {
+  const slot = space.slots.find((s) => s.profile.id === profile);
+  return slot?.nodeCostUsd ?? 0;
+}
+
+function bindingConstraints(models: ModelSearch[], combo: Array<{ nodes: number[] }>): Map<string, string> {
+  const out = new Map<string, string>();
+  models.forEach((m, i) => {
+    const nodes = combo[i].nodes;
+    const reasons: string[] = [];
+    m.slots.forEach((_, k) => {
+      if (nodes[k] === 0) return;
+      const less = nodes.map((n, j) => (j === k ? n - 1 : n));
+      const v = m.verdict(less) ?? m.plain(less);
+      if (v && !v.ok) reasons.push(v.reason);
+      else if (m.screenFailed.has(less.join(",")))
+        reasons.push(`${m.screenFailed.get(less.join(","))} (screen)`);
+    });
+    out.set(m.model, reasons[0] ?? "the slots' lower bounds (min)");
+  });
+  return out;
+}
+
+function noFleet(space: FleetSpace, models: ModelSearch[]): InputError {
+  const stuck = models.find((m) => m.usable(0) === null);
+  const last = stuck ? [...stuck.failures()].pop() : undefined;
+  const why = stuck
+    ? `${stuck.model}: no node counts within plan.pools meet its targets${last ? ` (last failure: ${last})` : " (they all fail the screen)"}`
+    : "no combination of the models' node counts keeps plan.caps and the pools' node ranges";
+  return new InputError({
+    file: space.base.file || "plan",
+    message: `no fleet within the plan's bounds: ${why}`,
+  });
+}
