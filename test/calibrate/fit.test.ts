@@ -1,0 +1,48 @@
+/**
+ * Calibration recovers known figures: fleetsim makes a synthetic measurement of one server (the
+ * step replica with compute efficiency 0.38, memory efficiency 0.62, overhead 3.4 ms) under a
+ * Poisson load whose batches range from one request to dozens, and `calibrate` starting from the
+ * profile's defaults (0.5, 0.7, 2 ms) finds them again. Noise-free data: the tolerance (2 % of each
+ * figure, 0.5 % on the fitted times) is the optimiser's, not the model's.
+ */
+import { describe, expect, it } from "vitest";
+import { calibrate, type MeasuredRequest, predict } from "../../src/calibrate/fit.js";
+import { deriveStream } from "../../src/engine/random.js";
+import { model, profile } from "../fleet/helpers.js";
+
+const H100 = profile("nd-h100-v5");
+const LLAMA8 = model("llama-3.1-8b");
+const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
+
+function synthetic(n: number, rate: number): MeasuredRequest[] {
+  const rng = deriveStream(99, "calibration");
+  let t = 0;
+  const reqs = Array.from({ length: n }, () => {
+    t += -Math.log(1 - rng.next()) / rate;
+    return {
+      arrivalS: t,
+      promptTokens: 50 + Math.floor(rng.next() * 3000),
+      outputTokens: 10 + Math.floor(rng.next() * 300),
+    };
+  });
+  const p = predict(reqs, H100, LLAMA8, TRUE, {});
+  return reqs.map((q, i) => ({ ...q, ttftS: p.ttftS[i]!, e2eS: p.e2eS[i]! }));
+}
+
+describe("fleetsim calibrate's fit", () => {
+  it("recovers the compute and memory efficiencies and the step overhead that made the measurement", () => {
+    const measured = synthetic(400, 12);
+    const r = calibrate(measured, H100, LLAMA8);
+    expect(r.before).toEqual({ computeEfficiency: 0.5, memoryEfficiency: 0.7, stepOverheadMs: 2 });
+    expect(Math.abs(r.after.computeEfficiency / TRUE.computeEfficiency - 1)).toBeLessThan(0.02);
+    expect(Math.abs(r.after.memoryEfficiency / TRUE.memoryEfficiency - 1)).toBeLessThan(0.02);
+    expect(Math.abs(r.after.stepOverheadMs / TRUE.stepOverheadMs - 1)).toBeLessThan(0.02);
+    expect(r.errorBefore.e2eMeanAbs).toBeGreaterThan(0.1);
+    expect(r.errorAfter.ttftMeanAbs).toBeLessThan(0.005);
+    expect(r.errorAfter.e2eMeanAbs).toBeLessThan(0.005);
+  });
+
+  it("refuses fewer than 3 requests", () => {
+    expect(() => calibrate(synthetic(2, 1), H100, LLAMA8)).toThrow(/at least 3/);
+  });
+});
