@@ -14,6 +14,13 @@ export { InputError, type InputProblem, RunAborted } from "../errors.js";
 export type { CsvDialect } from "../output/csv.js";
 export { programVersion as version } from "../output/version.js";
 export { WORKBOOK_FILE } from "../output/workbook.js";
+export {
+  type CalibrationResult,
+  calibrateProfile,
+  type FitError,
+  type MeasuredRequest,
+  type StepFigures,
+} from "./calibrate.js";
 export { type CompareOptions, type Comparison, compareScenarios, comparisonFiles } from "./compare.js";
 export { type PlanCandidate, type PlanOptions, type PlanOutcome, planScenario } from "./plan.js";
 export {

@@ -94,7 +94,10 @@ export function predict(
   return { ttftS, e2eS };
 }
 
-export function fitError(measured: readonly MeasuredRequest[], p: { ttftS: Float64Array; e2eS: Float64Array }): FitError {
+export function fitError(
+  measured: readonly MeasuredRequest[],
+  p: { ttftS: Float64Array; e2eS: Float64Array },
+): FitError {
   let t = 0;
   let e = 0;
   let mt = 0;
@@ -123,7 +126,7 @@ export function calibrate(
   profile: HardwareProfile,
   model: ModelSpec,
   opts: ServingOptions = {},
-  maxIterations = 60,
+  maxIterations = 200,
 ): CalibrationResult {
   if (measured.length < 3) throw new Error("calibration needs at least 3 measured requests");
   const before = figuresOf(profile);
@@ -141,45 +144,45 @@ export function calibrate(
     }
     return p;
   };
-  // The residuals, all of logs (relative errors): each request's mean time per output token
-  // after the first (smooth in the figures: a sum over many steps), and the mean TTFT of each tenth
-  // of the requests by prompt length (a single request's TTFT jumps by a whole step when its
-  // arrival falls on the other side of a step's end; a group's mean does not), weighted by the
-  // square root of the group's size so that they count as the requests in them would.
-  const decoding = measured.map((m, i) => (m.outputTokens > 1 ? i : -1)).filter((i) => i >= 0);
-  const groups = promptGroups(measured, 10);
-  const tpotOf = (m: { ttftS: number; e2eS: number }, out: number) => (m.e2eS - m.ttftS) / (out - 1);
-  const y: number[] = [];
-  const w: number[] = [];
-  for (const i of decoding) {
-    y.push(Math.log(tpotOf(measured[i]!, measured[i]!.outputTokens)));
-    w.push(1);
-  }
-  for (const g of groups) {
-    y.push(Math.log(g.reduce((a, i) => a + measured[i]!.ttftS, 0) / g.length));
-    w.push(Math.sqrt(g.length));
-  }
+  // The residuals, all of logs (relative errors), each the mean over a group of requests: TTFT by
+  // tenths of the requests by prompt length (the prompt's compute against the fixed cost of a
+  // step), and time per output token after the first by tenths by arrival time (the load, so the
+  // batch and its contexts, changes over a measurement: the KV reads against the weights and the
+  // fixed cost). A single request's TTFT jumps by a whole step when its arrival falls on the other
+  // side of a step's end; a group's mean moves smoothly, which the fit's derivatives need.
+  const byPrompt = groupsBy(measured, (m) => m.promptTokens, 10);
+  const byArrival = groupsBy(
+    measured.filter((m) => m.outputTokens > 1),
+    (m) => m.arrivalS,
+    10,
+  ).map((g) => g);
+  const decodingIndex = measured.map((m, i) => (m.outputTokens > 1 ? i : -1)).filter((i) => i >= 0);
+  const arrivalGroups = byArrival.map((g) => g.map((k) => decodingIndex[k]!));
+  const tpot = (ttft: number, e2e: number, out: number) => (e2e - ttft) / (out - 1);
+  const meanTtft = (g: number[], t: ArrayLike<number>) => g.reduce((a, i) => a + t[i]!, 0) / g.length;
+  const meanTpot = (g: number[], t: ArrayLike<number>, e: ArrayLike<number>) =>
+    g.reduce((a, i) => a + tpot(t[i]!, e[i]!, measured[i]!.outputTokens), 0) / g.length;
+  const mTtft = Float64Array.from(measured, (m) => m.ttftS);
+  const mE2e = Float64Array.from(measured, (m) => m.e2eS);
+  const y = [
+    ...byPrompt.map((g) => Math.log(meanTtft(g, mTtft))),
+    ...arrivalGroups.map((g) => Math.log(meanTpot(g, mTtft, mE2e))),
+  ];
   const x = Float64Array.from(y, (_, k) => k);
   const model_ = (params: number[]) => {
     const p = evaluate(params);
-    return (k: number) => {
-      if (k < decoding.length) {
-        const i = decoding[k]!;
-        return Math.log(tpotOf({ ttftS: p.ttftS[i]!, e2eS: p.e2eS[i]! }, measured[i]!.outputTokens));
-      }
-      const g = groups[k - decoding.length]!;
-      return Math.log(g.reduce((a, i) => a + p.ttftS[i]!, 0) / g.length);
-    };
+    return (k: number) =>
+      k < byPrompt.length
+        ? Math.log(meanTtft(byPrompt[k]!, p.ttftS))
+        : Math.log(meanTpot(arrivalGroups[k - byPrompt.length]!, p.ttftS, p.e2eS));
   };
   const fit = levenbergMarquardt({ x, y }, model_, {
     initialValues: paramsOf(before),
     minValues: MIN,
     maxValues: MAX,
-    // the library's weights are standard deviations: a group of m requests weighs sqrt(m)
-    weights: w.map((v) => 1 / v),
     // finite differences of a few per cent of each parameter: an event simulation's times are
     // piecewise smooth, and steps much smaller see the jumps rather than the trend
-    gradientDifference: [0.05, 0.05, 0.1],
+    gradientDifference: [0.02, 0.02, 0.05],
     centralDifference: true,
     damping: 1e-2,
     maxIterations,
@@ -196,10 +199,10 @@ export function calibrate(
   };
 }
 
-/** Request indices in `k` groups of about equal size by prompt length. */
-function promptGroups(measured: readonly MeasuredRequest[], k: number): number[][] {
-  const order = measured.map((_, i) => i).sort((a, b) => measured[a]!.promptTokens - measured[b]!.promptTokens);
-  const size = Math.ceil(order.length / Math.min(k, order.length));
+/** Indices of `items` in `k` groups of about equal size, ordered by `key`. */
+function groupsBy<T>(items: readonly T[], key: (t: T) => number, k: number): number[][] {
+  const order = items.map((_, i) => i).sort((a, b) => key(items[a]!) - key(items[b]!));
+  const size = Math.ceil(order.length / Math.max(1, Math.min(k, order.length)));
   const out: number[][] = [];
   for (let s = 0; s < order.length; s += size) out.push(order.slice(s, s + size));
   return out;

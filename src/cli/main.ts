@@ -28,6 +28,8 @@ const validateCommand = async (files: string[]) =>
   (await import("./commands/validate.js")).validateCommand(files);
 const profilesCommand = async (id: string | undefined, dirs: string[]) =>
   (await import("./commands/profiles-command.js")).profilesCommand(id, dirs);
+const calibrateCommand = async (a: import("./commands/calibrate.js").CalibrateArgs) =>
+  (await import("./commands/calibrate.js")).calibrateCommand(a);
 const reportCommand = async (dir: string) => (await import("./commands/report.js")).reportCommand(dir);
 const schemaCommand = async () => (await import("./commands/schema.js")).schemaCommand();
 
@@ -285,6 +287,63 @@ async function main(argv: string[]): Promise<void> {
       (a) => profilesCommand(a.id, a.profiles ?? []),
     )
     .command(
+      "calibrate <measurements>",
+      "fit a profile's compute and memory efficiencies and per-step overhead to one server's measured requests",
+      (y) =>
+        y
+          .positional("measurements", {
+            type: "string",
+            demandOption: true,
+            describe: "CSV of one server's requests: arrival_s, prompt_tokens, output_tokens, ttft_s, e2e_s",
+          })
+          .option("profile", {
+            type: "string",
+            demandOption: true,
+            describe: "the hardware profile id the server ran on",
+          })
+          .option("model", { type: "string", demandOption: true, describe: "the catalog model it served" })
+          .option("profiles", { type: "string", array: true, describe: "extra profile folders or files" })
+          .option("tensor", {
+            type: "number",
+            describe: "tensor-parallel degree (default: the model's accelerators per replica)",
+          })
+          .option("max-num-batched-tokens", {
+            type: "number",
+            describe: "the server's token budget per step (default 8192)",
+          })
+          .option("max-num-seqs", {
+            type: "number",
+            describe: "the server's cap on running requests (default 1024)",
+          })
+          .option("block-size", { type: "number", describe: "KV block size in tokens (default 16)" })
+          .option("gpu-memory-utilization", {
+            type: "number",
+            describe: "share of memory the server used (default 0.9)",
+          })
+          .option("id", {
+            type: "string",
+            describe: "id of the fitted profile (default: PROFILE-calibrated)",
+          })
+          .option("out", {
+            type: "string",
+            describe: "write the fitted profile to this new file (never replaces one)",
+          }),
+      (a) =>
+        calibrateCommand({
+          measurements: a.measurements as string,
+          profile: a.profile,
+          model: a.model,
+          profiles: a.profiles ?? [],
+          tensor: a.tensor,
+          maxNumBatchedTokens: a["max-num-batched-tokens"],
+          maxNumSeqs: a["max-num-seqs"],
+          blockSize: a["block-size"],
+          gpuMemoryUtilization: a["gpu-memory-utilization"],
+          id: a.id,
+          out: a.out,
+        }),
+    )
+    .command(
       "report <dir>",
       "write DIR/report.html: one self-contained page with the charts of an output folder",
       (y) =>
@@ -298,7 +357,7 @@ async function main(argv: string[]): Promise<void> {
     .command("schema", "print the JSON Schema of scenario files", {}, () => schemaCommand())
     .demandCommand(
       1,
-      "name a command: run, validate, compare, sweep, plan, merge, report, profiles or schema",
+      "name a command: run, validate, compare, sweep, plan, merge, calibrate, report, profiles or schema",
     )
     .strict()
     .help()

@@ -3,7 +3,9 @@
  * step replica with compute efficiency 0.38, memory efficiency 0.62, overhead 3.4 ms) under a
  * Poisson load whose batches range from one request to dozens, and `calibrate` starting from the
  * profile's defaults (0.5, 0.7, 2 ms) finds them again. Noise-free data: the tolerance (2 % of each
- * figure, 0.5 % on the fitted times) is the optimiser's, not the model's.
+ * efficiency, 5 % of the overhead, 0.5 % on the fitted mean times) is the optimiser's, not the model's. Seen red: with the
+ * per-request TTFT residuals of a first version (they jump by whole steps) the fit stalled at the
+ * start values.
  */
 import { describe, expect, it } from "vitest";
 import { calibrate, type MeasuredRequest, predict } from "../../src/calibrate/fit.js";
@@ -14,11 +16,13 @@ const H100 = profile("nd-h100-v5");
 const LLAMA8 = model("llama-3.1-8b");
 const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
 
+/** n requests, Poisson at `rate` for the first third, 4 x for the next, 12 x for the last. */
 function synthetic(n: number, rate: number): MeasuredRequest[] {
   const rng = deriveStream(99, "calibration");
   let t = 0;
-  const reqs = Array.from({ length: n }, () => {
-    t += -Math.log(1 - rng.next()) / rate;
+  const reqs = Array.from({ length: n }, (_, i) => {
+    const r = rate * (i < n / 3 ? 1 : i < (2 * n) / 3 ? 4 : 12);
+    t += -Math.log(1 - rng.next()) / r;
     return {
       arrivalS: t,
       promptTokens: 50 + Math.floor(rng.next() * 3000),
@@ -31,14 +35,18 @@ function synthetic(n: number, rate: number): MeasuredRequest[] {
 
 describe("fleetsim calibrate's fit", () => {
   it("recovers the compute and memory efficiencies and the step overhead that made the measurement", () => {
-    const measured = synthetic(400, 12);
+    const measured = synthetic(600, 3);
     const r = calibrate(measured, H100, LLAMA8);
     expect(r.before).toEqual({ computeEfficiency: 0.5, memoryEfficiency: 0.7, stepOverheadMs: 2 });
     expect(Math.abs(r.after.computeEfficiency / TRUE.computeEfficiency - 1)).toBeLessThan(0.02);
     expect(Math.abs(r.after.memoryEfficiency / TRUE.memoryEfficiency - 1)).toBeLessThan(0.02);
-    expect(Math.abs(r.after.stepOverheadMs / TRUE.stepOverheadMs - 1)).toBeLessThan(0.02);
+    // the overhead and the weights' read are both fixed per step; only the KV reads and the batch's
+    // compute tell them apart, so the overhead is the least determined figure (5 %)
+    expect(Math.abs(r.after.stepOverheadMs / TRUE.stepOverheadMs - 1)).toBeLessThan(0.05);
     expect(r.errorBefore.e2eMeanAbs).toBeGreaterThan(0.1);
-    expect(r.errorAfter.ttftMeanAbs).toBeLessThan(0.005);
+    // a single request's TTFT moves by whole steps; the means and end-to-end times are what fit
+    expect(Math.abs(r.errorAfter.ttftOfMean)).toBeLessThan(0.005);
+    expect(Math.abs(r.errorAfter.e2eOfMean)).toBeLessThan(0.005);
     expect(r.errorAfter.e2eMeanAbs).toBeLessThan(0.005);
   });
 

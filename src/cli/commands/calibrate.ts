@@ -1,0 +1,183 @@
+/**
+ * `fleetsim calibrate MEASUREMENTS --profile ID --model ID`: fits the profile's compute and memory
+ * efficiencies and per-step overhead to one server's measured requests (a CSV of arrival_s,
+ * prompt_tokens, output_tokens, ttft_s, e2e_s), prints the error before and after, and with --out
+ * writes the profile with the fitted figures as a new profile file.
+ */
+import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { parseDocument } from "yaml";
+import { type CalibrationResult, calibrateProfile, type MeasuredRequest } from "../../api/calibrate.js";
+import { InputError, type InputProblem } from "../../errors.js";
+import type { ServingOptions } from "../../fleet/step-setup.js";
+import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
+
+export interface CalibrateArgs {
+  measurements: string;
+  profile: string;
+  model: string;
+  profiles: string[];
+  tensor?: number;
+  maxNumBatchedTokens?: number;
+  maxNumSeqs?: number;
+  blockSize?: number;
+  gpuMemoryUtilization?: number;
+  id?: string;
+  out?: string;
+}
+
+const COLUMNS = ["arrival_s", "prompt_tokens", "output_tokens", "ttft_s", "e2e_s"] as const;
+
+/** Reads the measurements CSV; every bad cell is reported with its line and column. */
+export function readMeasurements(file: string): MeasuredRequest[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError({ file, message: `cannot read the measurements: ${(e as Error).message}` });
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
+  } catch (e) {
+    throw new InputError({ file, message: `not a CSV file: ${(e as Error).message}` });
+  }
+  const header = rows[0] ?? [];
+  const at = COLUMNS.map((c) => header.indexOf(c));
+  const missing = COLUMNS.filter((_, k) => at[k]! < 0);
+  if (missing.length > 0) {
+    throw new InputError({
+      file,
+      line: 1,
+      message: `missing column(s) ${missing.join(", ")} (needs ${COLUMNS.join(", ")})`,
+    });
+  }
+  const problems: InputProblem[] = [];
+  const out: MeasuredRequest[] = [];
+  rows.slice(1).forEach((row, k) => {
+    const line = k + 2;
+    const v = COLUMNS.map((c, j) => {
+      const cell = row[at[j]!] ?? "";
+      const x = Number(cell);
+      const integer = c === "prompt_tokens" || c === "output_tokens";
+      const ok =
+        cell !== "" &&
+        Number.isFinite(x) &&
+        (integer ? Number.isInteger(x) && x >= 1 : c === "arrival_s" ? x >= 0 : x > 0);
+      if (!ok) {
+        const want = integer
+          ? "a whole number >= 1"
+          : c === "arrival_s"
+            ? "a number >= 0 (seconds)"
+            : "a number > 0 (seconds)";
+        problems.push({ file, line, path: c, message: `must be ${want}, got ${JSON.stringify(cell)}` });
+      }
+      return x;
+    });
+    const [arrivalS, promptTokens, outputTokens, ttftS, e2eS] = v as [number, number, number, number, number];
+    if (ttftS > e2eS)
+      problems.push({ file, line, path: "ttft_s", message: `is after e2e_s (${ttftS} > ${e2eS})` });
+    out.push({ arrivalS, promptTokens, outputTokens, ttftS, e2eS });
+  });
+  if (problems.length > 0) throw new InputError(problems.slice(0, 20));
+  if (out.length < 3)
+    throw new InputError({ file, message: `needs at least 3 measured requests, has ${out.length}` });
+  return out.sort((a, b) => a.arrivalS - b.arrivalS);
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}
+
+function report(r: CalibrationResult, n: number): string {
+  const f = (x: CalibrationResult["before"]) =>
+    `compute ${x.computeEfficiency.toFixed(3)}, memory ${x.memoryEfficiency.toFixed(3)}, step overhead ${x.stepOverheadMs.toFixed(2)} ms`;
+  const e = (x: CalibrationResult["errorBefore"]) =>
+    `TTFT ${pct(x.ttftMeanAbs)} per request (mean ${x.ttftOfMean >= 0 ? "+" : ""}${pct(x.ttftOfMean)}), end-to-end ${pct(x.e2eMeanAbs)} per request (mean ${x.e2eOfMean >= 0 ? "+" : ""}${pct(x.e2eOfMean)})`;
+  return [
+    `calibrated on ${n} measured requests (${r.iterations} iterations, ${r.evaluations} replays)`,
+    `  before  ${f(r.before)}`,
+    `          error: ${e(r.errorBefore)}`,
+    `  after   ${f(r.after)}`,
+    `          error: ${e(r.errorAfter)}`,
+    "",
+  ].join("\n");
+}
+
+export function calibrateCommand(a: CalibrateArgs): void {
+  const dir = shippedProfileDir();
+  const profiles = loadProfiles([dir, ...a.profiles]);
+  const profile = profiles.find((p) => p.id === a.profile);
+  if (!profile) {
+    throw new InputError({
+      file: "command line",
+      path: "--profile",
+      message: `no profile "${a.profile}" (known: ${profiles.map((p) => p.id).join(", ")})`,
+    });
+  }
+  const models = loadCatalog(join(dir, "models.yaml"));
+  const model = models.find((m) => m.id === a.model);
+  if (!model) {
+    throw new InputError({
+      file: "command line",
+      path: "--model",
+      message: `no model "${a.model}" in the catalog (known: ${models.map((m) => m.id).join(", ")})`,
+    });
+  }
+  if (a.out !== undefined && existsSync(a.out)) {
+    throw new InputError({
+      file: "command line",
+      path: "--out",
+      message: `${a.out} exists: calibrate writes a new profile file and never replaces one`,
+    });
+  }
+  const measured = readMeasurements(a.measurements);
+  const opts: ServingOptions = {
+    tensor: a.tensor,
+    maxNumBatchedTokens: a.maxNumBatchedTokens,
+    maxNumSeqs: a.maxNumSeqs,
+    blockSize: a.blockSize,
+    gpuMemoryUtilization: a.gpuMemoryUtilization,
+  };
+  const r = calibrateProfile(measured, profile, model, opts);
+  process.stdout.write(report(r, measured.length));
+  if (a.out === undefined) {
+    process.stdout.write("(--out FILE writes the profile with the fitted figures)\n");
+    return;
+  }
+  const doc = parseDocument(readFileSync(profile.file, "utf8"));
+  const id = a.id ?? `${profile.id}-calibrated`;
+  doc.set("id", id);
+  doc.setIn(["efficiency", "compute"], round(r.after.computeEfficiency));
+  doc.setIn(["efficiency", "memory"], round(r.after.memoryEfficiency));
+  doc.set("step_overhead_ms", round(r.after.stepOverheadMs));
+  const note = `fitted by fleetsim calibrate to ${basename(a.measurements)} (${measured.length} requests, ${model.id}): end-to-end error ${pct(r.errorBefore.e2eMeanAbs)} -> ${pct(r.errorAfter.e2eMeanAbs)} per request`;
+  doc.setIn(["figure_sources", "efficiency"], note);
+  doc.setIn(["figure_sources", "step_overhead_ms"], note);
+  // whole or not at all: a temporary file beside the target, renamed into place
+  const tmp = join(dirname(a.out), `.${basename(a.out)}.tmp-${process.pid}`);
+  try {
+    const fd = openSync(tmp, "wx");
+    try {
+      writeSync(fd, doc.toString());
+    } finally {
+      closeSync(fd);
+    }
+    if (existsSync(a.out))
+      throw new InputError({
+        file: "command line",
+        path: "--out",
+        message: `${a.out} appeared while calibrating: not replaced`,
+      });
+    renameSync(tmp, a.out);
+  } catch (e) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw e;
+  }
+  process.stdout.write(`wrote ${a.out} (profile ${id})\n`);
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
