@@ -130,7 +130,6 @@ export function calibrate(
 ): CalibrationResult {
   if (measured.length < 3) throw new Error("calibration needs at least 3 measured requests");
   const before = figuresOf(profile);
-  const n = measured.length;
   const cache = new Map<string, { ttftS: Float64Array; e2eS: Float64Array }>();
   let evaluations = 0;
   const evaluate = (params: number[]) => {

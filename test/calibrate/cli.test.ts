@@ -32,9 +32,9 @@ beforeAll(() => {
   });
   const p = predict(reqs, profile("nd-h100-v5"), model("llama-3.1-8b"), TRUE, {});
   const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
-  reqs.forEach((q, i) =>
-    lines.push([q.arrivalS, q.promptTokens, q.outputTokens, p.ttftS[i], p.e2eS[i]].join(",")),
-  );
+  reqs.forEach((q, i) => {
+    lines.push([q.arrivalS, q.promptTokens, q.outputTokens, p.ttftS[i], p.e2eS[i]].join(","));
+  });
   csv = join(dir, "measured.csv");
   writeFileSync(csv, `${lines.join("\n")}\n`);
 });
