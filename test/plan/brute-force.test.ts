@@ -144,7 +144,7 @@ const slotOf = (c: Case, pool: string, model: string) =>
   c.brute.space.slots.findIndex((x) => x.pool === pool && x.model === model);
 
 describe("plan against an exhaustive search of the same grid", () => {
-  it("brute-outage: three pools, two profiles, two models, eu residency, half of us-big out 10 min", async () => {
+  it("brute-outage: three pools, two profiles, two models, eu residency, half of us-big out 3 min", async () => {
     const s = await load("brute-outage.yaml");
     const withOutage = await agree(s, "brute-outage");
     // the outage binds: without it the cheapest fleet is cheaper, and the planner finds that one too
