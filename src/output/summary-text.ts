@@ -17,6 +17,8 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["  rejected", count(s.rejected)],
     ["  in flight at horizon", count(s.inFlight)],
     ["  failed over", count(s.failedOver)],
+    // Only when it happened: a replica short of KV blocks preempts and recomputes (prefill: chunked).
+    ...(s.kvPreemptions > 0 ? [["  KV preemptions", count(s.kvPreemptions)] as [string, string]] : []),
     ["tokens in / out", `${count(s.inputTokens)} / ${count(s.outputTokens)}`],
     ["revenue", usd(s.revenue)],
     ["owner share", usd(s.ownerShare)],

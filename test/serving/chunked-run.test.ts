@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { servingSetup } from "../../src/fleet/step-setup.js";
 import { addPrefillChunk, emptyComposition } from "../../src/fleet/step-time.js";
+import { summaryText } from "../../src/output/summary-text.js";
 import { runScenario } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/chunked-8b.yaml";
@@ -13,7 +14,8 @@ const REL = 1e-9;
 
 describe("step-level service in a run", () => {
   it("gives a lone request the step model's TTFT (one prompt step) and TPOT (a stretch of decode steps)", async () => {
-    const { scenario, run } = await runScenario(FIXTURE);
+    const { scenario, run, summary } = await runScenario(FIXTURE);
+    expect(summaryText(summary, null)).not.toContain("KV preemptions");
     const profile = scenario.profiles.find((p) => p.id === "nd-h100-v5")!;
     const model = scenario.models.find((m) => m.id === "llama-3.1-8b")!;
     const { stepModel } = servingSetup(profile, model);
@@ -48,6 +50,9 @@ describe("step-level service in a run", () => {
     const total = run.stats.reduce((a, st) => a + st.kvPreempted, 0);
     expect(total).toBeGreaterThan(100);
     expect(summary.kvPreemptions).toBe(total);
+    expect(summaryText(summary, null)).toContain(
+      `  KV preemptions        ${total.toLocaleString("en-US")}\n`,
+    );
     for (const st of run.stats) {
       expect(st.kvPreempted).toBeGreaterThan(0);
       expect(st.completed + st.rejected + st.inFlight).toBe(st.requests);
