@@ -46,6 +46,17 @@ export function planCsv(o: PlanOutcome): string {
     ...targetCols,
   ];
   const chosenKey = o.nodes.join(",");
+  const input = currentNodes(o.space);
+  // Row 0 is the input fleet, not evaluated: its counts and the node cost of its sized slots,
+  // so that a reader (and `fleetsim report`) can set the plan against what was there.
+  const inputRow = [
+    "0",
+    "input",
+    "",
+    ...input.map(String),
+    cell(slotNodeCost(o, input), 2),
+    ...columns.slice(3 + input.length + 1).map((c) => (c === "chosen" ? "false" : "")),
+  ];
   const rows = o.candidates.map((c) => [
     String(c.id),
     c.stage,
@@ -68,7 +79,12 @@ export function planCsv(o: PlanOutcome): string {
         ])
       : targetCols.map(() => "")),
   ]);
-  return csvText({ columns, rows });
+  return csvText({ columns, rows: [inputRow, ...rows] });
+}
+
+/** Node cost over the horizon of the sized slots at these counts (what the screen orders by). */
+function slotNodeCost(o: PlanOutcome, nodes: readonly number[]): number {
+  return nodes.reduce((a, n, i) => a + n * o.space.slots[i]!.nodeCostUsd, 0);
 }
 
 /** The input scenario file with the chosen pools in fleet.pools and no plan section. */
@@ -99,7 +115,7 @@ export function planExplanation(o: PlanOutcome, out: string): string {
   const input = currentNodes(space);
   const lines: string[] = [];
   const usd = (v: number) => `${Math.round(v).toLocaleString("en-US")} USD`;
-  const nodeCost = (nodes: number[]) => nodes.reduce((a, n, i) => a + n * space.slots[i].nodeCostUsd, 0);
+  const nodeCost = (nodes: number[]) => slotNodeCost(o, nodes);
   lines.push(
     `plan ${space.base.name}: ${space.plan.objective === "cost" ? "least cost" : "most margin"} fleet meeting every target over ${o.seeds.length} seeds`,
   );

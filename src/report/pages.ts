@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import { type FolderKind, readFolderManifest } from "../output/folder-manifest.js";
 import { buildCompareReport } from "./compare-page.js";
 import { buildReport } from "./page.js";
+import { buildPlanReport } from "./plan-page.js";
 import { readRun } from "./read-run.js";
 import { buildSweepReport } from "./sweep-page.js";
 
@@ -21,7 +22,7 @@ export const PAGES: Partial<Record<FolderKind, PageBuilder>> = {
   // A merge folder holds the files of the unsharded sweep.
   merge: buildSweepReport,
   compare: buildCompareReport,
-  // plan: the cost-frontier page (src/report/plan-page.ts) registers here.
+  plan: buildPlanReport,
 };
 
 const exists = (f: string) =>
@@ -34,6 +35,7 @@ const exists = (f: string) =>
 async function kindFromFiles(dir: string): Promise<FolderKind> {
   if (await exists(join(dir, "compare.csv"))) return "compare";
   if (await exists(join(dir, "sweep.csv"))) return "sweep";
+  if (await exists(join(dir, "plan.csv"))) return "plan";
   return "run";
 }
 

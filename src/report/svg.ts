@@ -30,16 +30,24 @@ export interface TimeChart {
   series: Series[];
 }
 
-const W = 900;
-const H = 300;
-const M = { left: 72, right: 16, top: 32, bottom: 52 };
+/** The drawing size every chart shares (viewBox units) and its margins; exported for charts in other modules. */
+export const W = 900;
+export const H = 300;
+export const M = { left: 72, right: 16, top: 32, bottom: 52 };
 /** Average advance of an 11 px system-ui glyph, for sizing label columns (generous on purpose). */
-const CHAR_PX = 6.6;
+export const CHAR_PX = 6.6;
 
 const styleOf = (s: Series, i: number) => s.style ?? seriesStyle(i);
-const r1 = (v: number) => Math.round(v * 10) / 10;
+export const r1 = (v: number) => Math.round(v * 10) / 10;
 
-function frame(title: string, yLabel: string, xLabel: string, body: string, h = H, left = M.left): string {
+export function frame(
+  title: string,
+  yLabel: string,
+  xLabel: string,
+  body: string,
+  h = H,
+  left = M.left,
+): string {
   return (
     `<svg viewBox="0 0 ${W} ${h}" role="img" aria-label="${esc(title)}" data-chart="${esc(title)}">` +
     `<title>${esc(title)}</title>` +
@@ -52,7 +60,7 @@ function frame(title: string, yLabel: string, xLabel: string, body: string, h = 
   );
 }
 
-function yAxis(y: Scale, fmt: Fmt = fmtTick): string {
+export function yAxis(y: Scale, fmt: Fmt = fmtTick): string {
   const labels = tickLabels(y.ticks, fmt);
   return y.ticks
     .map(

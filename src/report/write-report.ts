@@ -1,5 +1,5 @@
 /**
- * Reads an output folder (run, sweep, merge or compare; see pages.ts) and writes its report.html
+ * Reads an output folder (run, sweep, merge, compare or plan; see pages.ts) and writes its report.html
  * beside its files: via a temporary name and a
  * rename. An existing report.html is replaced only when the folder's manifest (fleetsim.json)
  * lists it as fleetsim's; the manifest gains report.html before the page is written, so the

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The report as a reader sees it: each page (run, sweep, compare) opened in headless Chromium with
+ * The report as a reader sees it: each page (run, sweep, compare, plan) opened in headless Chromium with
  * the network cut off. It must load with no console error, script error or fetch, every chart must
  * draw its series, and its screenshot must not be blank. Skips only when Chromium is not installed
  * (`.ci/run` installs it); FLEETSIM_CHROMIUM names another binary.
@@ -27,7 +27,12 @@ interface PageCheck {
 
 let browser: Browser;
 let root: string;
-const folders: Record<"run" | "sweep" | "compare", string> = { run: "", sweep: "", compare: "" };
+const folders: Record<"run" | "sweep" | "compare" | "plan", string> = {
+  run: "",
+  sweep: "",
+  compare: "",
+  plan: "",
+};
 
 /** Opens a page offline and reports what went wrong, what each chart holds and how much of the screenshot is not white. */
 async function check(file: string): Promise<PageCheck> {
@@ -125,6 +130,9 @@ beforeAll(async () => {
     "--quiet",
   ]);
   expect(compare.status, compare.stderr).toBe(0);
+  folders.plan = join(root, "plan");
+  const plan = cli(["plan", "test/fixtures/plan/mmc.yaml", "--out", folders.plan, "--quiet"]);
+  expect(plan.status, plan.stderr).toBe(0);
   for (const dir of Object.values(folders)) await writeReport(dir);
   browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
 }, 120_000);
@@ -147,9 +155,14 @@ describe.skipIf(!haveChromium)("the report in headless Chromium", () => {
     ],
     sweep: ["Revenue", "Infrastructure cost", "Margin", "Margin %", "Utilisation", "SLO attainment"],
     compare: ["Paired difference B − A, relative to A"],
+    plan: [
+      "Confirmed fleets: infrastructure cost",
+      "Screened candidates: node cost of one model's slots",
+      "Nodes per pool and model: input and chosen",
+    ],
   };
 
-  for (const kind of ["run", "sweep", "compare"] as const) {
+  for (const kind of ["run", "sweep", "compare", "plan"] as const) {
     it(`${kind} page: loads offline without errors, every chart draws every series, the screenshot is not blank`, async () => {
       const c = await check(join(folders[kind], "report.html"));
       expect(c.problems).toEqual([]);

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -123,8 +124,26 @@ describe("fleetsim report (CLI)", () => {
 });
 
 describe("which page a folder gets", () => {
-  it("a kind without a page (plan, until its page registers) exits 2 naming the manifest, writing nothing", async () => {
-    const dir = join(root, "plan");
+  it("a kind without a page (a newer fleetsim's) exits 2 naming the manifest, writing nothing", async () => {
+    const dir = join(root, "future");
+    await mkdir(dir);
+    const manifest = {
+      program: "fleetsim",
+      format: "fleetsim-output/1",
+      kind: "forecast",
+      build: "x",
+      files: [],
+    };
+    await writeFile(join(dir, "fleetsim.json"), JSON.stringify(manifest));
+    const r = cli(["report", dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(join(dir, "fleetsim.json"));
+    expect(r.stderr).toContain('no report page for a "forecast" folder');
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
+  });
+
+  it("a plan folder without its plan.csv exits 2 naming it, writing nothing", async () => {
+    const dir = join(root, "plan-empty");
     await mkdir(dir);
     const manifest = {
       program: "fleetsim",
@@ -136,9 +155,88 @@ describe("which page a folder gets", () => {
     await writeFile(join(dir, "fleetsim.json"), JSON.stringify(manifest));
     const r = cli(["report", dir]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(join(dir, "fleetsim.json"));
-    expect(r.stderr).toContain('no report page for a "plan" folder');
+    expect(r.stderr).toContain(join(dir, "plan.csv"));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, "report.html"))).toBe(false);
+  });
+});
+
+describe("the report of a plan folder", () => {
+  let planDir: string;
+  let rows: Record<string, string>[];
+  let html: string;
+
+  beforeAll(async () => {
+    planDir = join(root, "plan");
+    const p = cli(["plan", "test/fixtures/plan/mmc.yaml", "--out", planDir, "--quiet"]);
+    expect(p.status, p.stderr).toBe(0);
+    rows = parse(await readFile(join(planDir, "plan.csv"), "utf8"), { columns: true });
+    const r = cli(["report", planDir]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(join(planDir, "report.html"));
+    html = await readFile(join(planDir, "report.html"), "utf8");
+  });
+
+  it("plan.csv's row 0 is the input fleet: its counts, and the node cost of a screened row scaled to them", () => {
+    const slot = "nodes:pool:mmc-model";
+    const input = rows[0]!;
+    expect(input.candidate).toBe("0");
+    expect(input.stage).toBe("input");
+    // mmc.yaml's pool has 10 nodes, all serving mmc-model.
+    expect(input[slot]).toBe("10");
+    // One slot: node cost is linear in the count, so any screened row gives the cost per node.
+    const screened = rows.filter((r) => r.stage === "screen");
+    for (const r of screened) {
+      expect(Number(input.cost_usd)).toBeCloseTo((Number(r.cost_usd) / Number(r[slot])) * 10, 1);
+    }
+    expect(input.chosen).toBe("false");
+    expect(rows.filter((r) => r.stage === "input")).toHaveLength(1);
+  });
+
+  it("draws both stages' costs, the chosen fleet ringed, and the chosen counts against the input's", () => {
+    for (const t of [
+      "Confirmed fleets: infrastructure cost",
+      "Screened candidates: node cost of one model",
+      "Nodes per pool and model: input and chosen",
+    ]) {
+      expect(html).toContain(`data-chart="${t}`);
+    }
+    const chosen = rows.find((r) => r.chosen === "true")!;
+    expect(html).toContain(`<h1>fleetsim plan report: mmc</h1>`);
+    expect(html).toContain(`>${rows[0]!["nodes:pool:mmc-model"]} → ${chosen["nodes:pool:mmc-model"]}<`);
+    const chart = (title: string) => {
+      const at = html.indexOf(`data-chart="${title}`);
+      return html.slice(at, html.indexOf("</svg>", at));
+    };
+    // One ring and one "chosen" label in the confirmed chart: the chosen fleet only.
+    expect(chart("Confirmed fleets").match(/r="9"/g)).toHaveLength(1);
+    expect(chart("Confirmed fleets").match(/>chosen</g)).toHaveLength(1);
+    // A hollow dot per failed screened candidate, a filled one per pass.
+    const screened = rows.filter((r) => r.stage === "screen");
+    const dots = chart("Screened candidates");
+    expect(dots.match(/r="4\.5" fill="#fff"/g) ?? []).toHaveLength(
+      screened.filter((r) => r.feasible === "false").length,
+    );
+    expect(dots.match(/<circle /g)).toHaveLength(screened.length);
+  });
+
+  it("lists every candidate with the constraint it failed", () => {
+    const tbody = html.slice(html.lastIndexOf("<tbody>"));
+    expect(tbody.match(/<tr>/g)).toHaveLength(rows.length);
+    for (const r of rows.filter((x) => x.failed)) {
+      expect(tbody).toContain(r.failed!.replace(/&/g, "&amp;").replace(/>/g, "&gt;").replace(/</g, "&lt;"));
+    }
+    expect(tbody).toContain("<td>chosen</td>");
+  });
+
+  it("a plan folder without fleetsim.json still gets the plan page (by its plan.csv)", async () => {
+    const bare = join(root, "plan-bare");
+    await mkdir(bare);
+    for (const f of ["plan.csv", "plan.yaml"])
+      await writeFile(join(bare, f), await readFile(join(planDir, f)));
+    const r = cli(["report", bare]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(await readFile(join(bare, "report.html"), "utf8")).toContain("fleetsim plan report: mmc");
   });
 });
 
