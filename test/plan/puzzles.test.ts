@@ -24,15 +24,17 @@ const PUZZLES: [name: string, ratePerS: number, shortShare: number][] = [
 ];
 
 describe("inference-fleet-sim's puzzles as plan scenarios", () => {
-  it.each(PUZZLES)("%s states its puzzle's question", async (name, rate, shortShare) => {
+  it.each(PUZZLES)("%s states its puzzle's question", async (name, ratePerS, shortShare) => {
     const s = await load(name);
     expect(s.name).toBe(`puzzle-${name}`);
     expect(s.description).toMatch(/inference-fleet-sim Puzzle/);
     const workloads = s.tenants.flatMap((t) => t.workloads);
-    const total = workloads.reduce((a, w) => a + w.arrival.ratePerS, 0);
-    expect(total).toBeCloseTo(rate, 6);
+    const rate = (w: (typeof workloads)[number]) =>
+      w.arrival.process === "poisson" ? w.arrival.ratePerS : 0;
+    const total = workloads.reduce((a, w) => a + rate(w), 0);
+    expect(total).toBeCloseTo(ratePerS, 6);
     const short = workloads.find((w) => w.id === "short");
-    expect((short?.arrival.ratePerS ?? 0) / total).toBeCloseTo(shortShare, 4);
+    expect((short ? rate(short) : 0) / total).toBeCloseTo(shortShare, 4);
     // The puzzle's only target: p99 TTFT 500 ms on every side, nothing on TPOT, no workload slo.
     const plan = s.plan;
     expect(plan).not.toBeNull();
