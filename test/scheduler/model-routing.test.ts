@@ -104,6 +104,18 @@ describe("model_routing", () => {
     const onMaia = gpt.filter((r) => r.pool === "us-maia").length;
     expect(onMaia / gpt.length).toBeGreaterThan(0.1);
     expect(onMaia / gpt.length).toBeLessThan(0.2);
+    // The fluid mode does the same: Maia's share goes to us-h100 while Maia is down.
+    const { run, summary } = await runScenario(FIXTURE, {
+      horizon: "2h",
+      fidelity: "fluid",
+      set: ["events=[{at: 0s, type: pool_outage, pool: us-maia, duration: 1h}]"],
+    });
+    expect(summary.rejected).toBe(0);
+    const pools = perPool(run);
+    const maia = pools.get("us-maia/gpt-4o")!.requests;
+    const all = maia + pools.get("us-h100/gpt-4o")!.requests;
+    expect(maia / all).toBeGreaterThan(0.1);
+    expect(maia / all).toBeLessThan(0.2);
   });
 
   it("the fluid mode splits as the request engine does: per-pool tokens within 2 %", async () => {
