@@ -3,8 +3,8 @@
  * the fluid mode: the fraction above the threshold and the mean prompt on each side. Computed on
  * the whole-token draws the request engine makes (rounded, held to [1, cap]): exactly for
  * constant, uniform and empirical distributions, by quadrature for exponential and lognormal ones
- * (far finer than the fluid model's own error). Workloads replaying a trace have no closed form;
- * their prompts are taken as exponential about the trace's mean.
+ * (far finer than the fluid model's own error). A workload without a distribution (a trace, which
+ * the fluid mode refuses today) is taken as exponential about its mean.
  */
 import type { TokenDist } from "../scenario/types.js";
 import { loadEmpiricalValues } from "../workload/empirical-values.js";
