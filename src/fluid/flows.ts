@@ -50,7 +50,7 @@ export function buildFlows(
   statOfWorkload: Int32Array,
   estimates: WorkloadEstimate[],
 ): FlowLayout {
-  const rows: Array<{ w: number; g: number; pos: number; target: number; prompt: number }> = [];
+  const rows: Array<{ w: number; g: number; pos: number; target: number; prompt: number; cv2: number }> = [];
   const splitShares = routes.workloads.map((w) =>
     w.splits.map((split) => {
       if (split === null) return null;
@@ -69,10 +69,16 @@ export function buildFlows(
         routes.classes[c].groups.map((g) => {
           const target =
             split === null ? -1 : split.target.findIndex((t) => routes.classes[t].groups.includes(g));
-          // By prompt length, each side's flows carry the mean prompt of their side.
-          const prompt =
-            byLength === null || target < 0 ? mean : target === 1 ? byLength.meanLong : byLength.meanShort;
-          rows.push({ w: w.index, g, pos, target, prompt });
+          // By prompt length, each side's flows carry the mean and spread of the prompts of their side.
+          const side = byLength === null || target < 0 ? null : target;
+          const prompt = side === null ? mean : side === 1 ? byLength!.meanLong : byLength!.meanShort;
+          const cv2 =
+            side === null
+              ? tokenCv2(w.spec.promptTokens)
+              : side === 1
+                ? byLength!.cv2Long
+                : byLength!.cv2Short;
+          rows.push({ w: w.index, g, pos, target, prompt, cv2 });
           return rows.length - 1;
         }),
       );
@@ -118,7 +124,7 @@ export function buildFlows(
     slotFailedOver: Uint8Array.from(slotFo),
     prompt,
     output,
-    promptCv2: Float64Array.from(rows, (r) => tokenCv2(routes.workloads[r.w].spec.promptTokens)),
+    promptCv2: Float64Array.from(rows, (r) => r.cv2),
     prefillS: Float64Array.from(rows, (r, i) => prompt[i] / topo.groups[r.g].curve.prefillTokensPerS),
     fullRate: Float64Array.from(rows, (r, i) =>
       fullRequestsPerS(topo.groups[r.g].curve, prompt[i], output[i]),

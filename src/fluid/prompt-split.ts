@@ -16,6 +16,9 @@ export interface PromptSplit {
   /** Mean prompt tokens at or below the threshold, and above it (the overall mean when a side is empty). */
   meanShort: number;
   meanLong: number;
+  /** Squared coefficient of variation of the prompts on each side (0 when a side is empty). */
+  cv2Short: number;
+  cv2Long: number;
 }
 
 /** Steps of the quadratures: 200,000 points, each side's mean to well under 0.1 %. */
@@ -67,6 +70,7 @@ function normalDensity(z: number): number {
 class Accumulator {
   private w = [0, 0];
   private sum = [0, 0];
+  private sumSq = [0, 0];
 
   constructor(private readonly threshold: number) {}
 
@@ -74,6 +78,13 @@ class Accumulator {
     const side = tokens > this.threshold ? 1 : 0;
     this.w[side] += weight;
     this.sum[side] += weight * tokens;
+    this.sumSq[side] += weight * tokens * tokens;
+  }
+
+  private cv2(side: number): number {
+    if (this.w[side] <= 0) return 0;
+    const m = this.sum[side] / this.w[side];
+    return Math.max(0, this.sumSq[side] / this.w[side] / (m * m) - 1);
   }
 
   result(): PromptSplit {
@@ -83,6 +94,8 @@ class Accumulator {
       long: this.w[1] / total,
       meanShort: this.w[0] > 0 ? this.sum[0] / this.w[0] : mean,
       meanLong: this.w[1] > 0 ? this.sum[1] / this.w[1] : mean,
+      cv2Short: this.cv2(0),
+      cv2Long: this.cv2(1),
     };
   }
 }

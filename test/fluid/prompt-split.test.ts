@@ -13,6 +13,9 @@ describe("promptSplit", () => {
     expect(p.long).toBeCloseTo(0.7, 12);
     expect(p.meanShort).toBeCloseTo(15.5, 12);
     expect(p.meanLong).toBeCloseTo(65.5, 12);
+    // Discrete uniform on n values: variance (n^2 - 1) / 12 (n = 30 below, 70 above).
+    expect(p.cv2Short).toBeCloseTo((30 * 30 - 1) / 12 / 15.5 ** 2, 12);
+    expect(p.cv2Long).toBeCloseTo((70 * 70 - 1) / 12 / 65.5 ** 2, 12);
   });
 
   it("exponential mean 1000, threshold 2000: P = exp(-2000.5 / 1000), long mean 2000.5 + 1000", () => {
