@@ -18,6 +18,25 @@ export interface RouteClass {
   maxKvBytes: number;
 }
 
+/**
+ * scheduler.model_routing at one position of a workload's route chain: the request goes first to
+ * the class of one target (a share drawn per request, or by prompt length), and when that class
+ * has no replica in service, to `rest[t]`: the model's other eligible groups.
+ */
+export interface ChainSplit {
+  /** False: by shares; true: by prompt length. */
+  byLength: boolean;
+  /** Cumulative shares (shares), the last exactly 1. */
+  cumulative: Float64Array;
+  /** Prompts of more tokens go to target 1, the others to target 0 (by prompt length). */
+  threshold: number;
+  /** Route class per target, and the class of the model's groups outside it. */
+  target: Int32Array;
+  rest: Int32Array;
+  /** The fraction of requests each target receives (shares; by length filled by the fluid mode). */
+  shares: Float64Array;
+}
+
 export interface FlatWorkload {
   index: number;
   tenant: TenantSpec;
@@ -25,6 +44,8 @@ export interface FlatWorkload {
   spec: WorkloadSpec;
   /** Route classes to try in order: the requested model, then each fallback. */
   chain: Int32Array;
+  /** Per chain position: how model_routing splits it, or null (all the class's groups alike). */
+  splits: Array<ChainSplit | null>;
 }
 
 export interface Routes {
@@ -50,8 +71,16 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
   const modelIndex = new Map(s.models.map((m, i) => [m.id, i]));
   const classes: RouteClass[] = [];
   const byKey = new Map<string, number>();
-  const classFor = (mi: number, tenant: TenantSpec, region: string | null): number => {
-    const groups = topo.groupsByModel[mi].filter((g) => eligible(topo.groups[g], mi, tenant, region));
+  const classFor = (
+    mi: number,
+    tenant: TenantSpec,
+    region: string | null,
+    pools: ((pool: string) => boolean) | null = null,
+  ): number => {
+    const groups = topo.groupsByModel[mi].filter(
+      (g) =>
+        eligible(topo.groups[g], mi, tenant, region) && (pools === null || pools(topo.groups[g].pool.id)),
+    );
     const key = `${mi}:${groups.join(",")}`;
     let c = byKey.get(key);
     if (c === undefined) {
@@ -67,6 +96,7 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
     }
     return c;
   };
+  const rules = new Map(s.scheduler.modelRouting.map((r) => [r.model, r]));
   const workloads: FlatWorkload[] = [];
   s.tenants.forEach((tenant, ti) => {
     for (const spec of tenant.workloads) {
@@ -78,7 +108,34 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
           return classFor(mi, tenant, spec.region);
         }),
       );
-      workloads.push({ index: workloads.length, tenant, tenantIndex: ti, spec, chain });
+      const splits = models.map((m) => {
+        const rule = rules.get(m);
+        if (rule === undefined) return null;
+        const mi = modelIndex.get(m)!;
+        const target = Int32Array.from(rule.targets, (pools) =>
+          classFor(mi, tenant, spec.region, (p) => pools.includes(p)),
+        );
+        const rest = Int32Array.from(rule.targets, (pools) =>
+          classFor(mi, tenant, spec.region, (p) => !pools.includes(p)),
+        );
+        const shares = rule.kind === "shares" ? Float64Array.from(rule.shares) : new Float64Array(2);
+        const cumulative = new Float64Array(shares.length);
+        let sum = 0;
+        shares.forEach((x, t) => {
+          sum += x;
+          cumulative[t] = sum;
+        });
+        cumulative[cumulative.length - 1] = 1;
+        return {
+          byLength: rule.kind === "length",
+          cumulative,
+          threshold: rule.kind === "length" ? rule.threshold : 0,
+          target,
+          rest,
+          shares,
+        } satisfies ChainSplit as ChainSplit | null;
+      });
+      workloads.push({ index: workloads.length, tenant, tenantIndex: ti, spec, chain, splits });
     }
   });
   const classesByGroup: number[][] = topo.groups.map(() => []);

@@ -7,6 +7,7 @@ import type { Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
 import { fullRequestsPerS } from "../fleet/operating-point.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
+import { promptSplit } from "./prompt-split.js";
 import { tokenCv2 } from "./prompt-variability.js";
 
 export interface FlowLayout {
@@ -30,6 +31,12 @@ export interface FlowLayout {
   fullRate: Float64Array;
   /** Flows of workload w at chain position k: byChain[w][k]. */
   byChain: Int32Array[][];
+  /**
+   * model_routing, per workload and chain position: the fraction of requests each target receives
+   * (null: no split there), and per flow the target its group belongs to (-1: none, fallback only).
+   */
+  splitShares: Array<Array<Float64Array | null>>;
+  target: Int32Array;
   /** Flows of group g: groupFlows[groupStart[g] .. groupStart[g + 1]). */
   groupStart: Int32Array;
   groupFlows: Int32Array;
@@ -43,16 +50,39 @@ export function buildFlows(
   statOfWorkload: Int32Array,
   estimates: WorkloadEstimate[],
 ): FlowLayout {
-  const rows: Array<{ w: number; g: number; pos: number }> = [];
+  const rows: Array<{ w: number; g: number; pos: number; target: number; prompt: number; cv2: number }> = [];
+  const splitShares = routes.workloads.map((w) =>
+    w.splits.map((split) => {
+      if (split === null) return null;
+      if (!split.byLength) return split.shares;
+      const p = promptSplit(w.spec.promptTokens, estimates[w.index].meanPromptTokens, split.threshold);
+      return Float64Array.of(1 - p.long, p.long);
+    }),
+  );
   const byChain = routes.workloads.map((w) =>
-    Array.from(w.chain, (c, pos) =>
-      Int32Array.from(
+    Array.from(w.chain, (c, pos) => {
+      const split = w.splits[pos];
+      const mean = estimates[w.index].meanPromptTokens;
+      const byLength =
+        split?.byLength === true ? promptSplit(w.spec.promptTokens, mean, split.threshold) : null;
+      return Int32Array.from(
         routes.classes[c].groups.map((g) => {
-          rows.push({ w: w.index, g, pos });
+          const target =
+            split === null ? -1 : split.target.findIndex((t) => routes.classes[t].groups.includes(g));
+          // By prompt length, each side's flows carry the mean and spread of the prompts of their side.
+          const side = byLength === null || target < 0 ? null : target;
+          const prompt = side === null ? mean : side === 1 ? byLength!.meanLong : byLength!.meanShort;
+          const cv2 =
+            side === null
+              ? tokenCv2(w.spec.promptTokens)
+              : side === 1
+                ? byLength!.cv2Long
+                : byLength!.cv2Short;
+          rows.push({ w: w.index, g, pos, target, prompt, cv2 });
           return rows.length - 1;
         }),
-      ),
-    ),
+      );
+    }),
   );
   const n = rows.length;
   const slotKey = new Map<string, number>();
@@ -71,7 +101,7 @@ export function buildFlows(
     }
     return k;
   });
-  const prompt = Float64Array.from(rows, (r) => estimates[r.w].meanPromptTokens);
+  const prompt = Float64Array.from(rows, (r) => r.prompt);
   const output = Float64Array.from(rows, (r) => estimates[r.w].meanOutputTokens);
   const G = topo.groups.length;
   const groupStart = new Int32Array(G + 1);
@@ -94,12 +124,14 @@ export function buildFlows(
     slotFailedOver: Uint8Array.from(slotFo),
     prompt,
     output,
-    promptCv2: Float64Array.from(rows, (r) => tokenCv2(routes.workloads[r.w].spec.promptTokens)),
+    promptCv2: Float64Array.from(rows, (r) => r.cv2),
     prefillS: Float64Array.from(rows, (r, i) => prompt[i] / topo.groups[r.g].curve.prefillTokensPerS),
     fullRate: Float64Array.from(rows, (r, i) =>
       fullRequestsPerS(topo.groups[r.g].curve, prompt[i], output[i]),
     ),
     byChain,
+    splitShares,
+    target: Int32Array.from(rows, (r) => r.target),
     groupStart,
     groupFlows,
     maxChain: Math.max(1, ...routes.workloads.map((w) => w.chain.length)),

@@ -188,6 +188,11 @@ export class FluidState {
         this.reroute[r] = 0;
         if (carry === 0) continue;
         const flowsHere = chain[pos];
+        const shares = f.splitShares[w][pos];
+        if (shares !== null) {
+          carry = this.routeSplit(flowsHere, shares, carry);
+          continue;
+        }
         let weight = 0;
         for (let k = 0; k < flowsHere.length; k++) {
           const j = flowsHere[k];
@@ -202,6 +207,40 @@ export class FluidState {
       }
       if (carry > 0 && this.recording) this.rejected[st] += carry;
     }
+  }
+
+  /**
+   * model_routing at one chain position: each target's share of `carry` goes to its live groups in
+   * proportion to their capacity, or, when it has none, to the model's other live groups. Returns
+   * what no group took (it goes down the route chain).
+   */
+  private routeSplit(flowsHere: Int32Array, shares: Float64Array, carry: number): number {
+    const f = this.flows;
+    let left = 0;
+    for (let t = 0; t < shares.length; t++) {
+      const part = carry * shares[t];
+      if (part === 0) continue;
+      let inTarget = 0;
+      let outside = 0;
+      for (let k = 0; k < flowsHere.length; k++) {
+        const j = flowsHere[k];
+        const w = this.avail[f.group[j]] * f.fullRate[j];
+        if (f.target[j] === t) inTarget += w;
+        else outside += w;
+      }
+      const own = inTarget > 0;
+      const weight = own ? inTarget : outside;
+      if (weight <= 0) {
+        left += part;
+        continue;
+      }
+      for (let k = 0; k < flowsHere.length; k++) {
+        const j = flowsHere[k];
+        if ((f.target[j] === t) === own)
+          this.a[j] += (part * this.avail[f.group[j]] * f.fullRate[j]) / weight;
+      }
+    }
+    return left;
   }
 
   private stepGroup(g: number, dt: number, interval: number): void {

@@ -7,11 +7,11 @@
 import type { PartScope } from "../contract/parts.js";
 import type { RunPlan } from "../contract/plan.js";
 import type { RequestLog, RequestOutcome } from "../contract/request-log.js";
-import type { Routes } from "../contract/routes.js";
+import type { ChainSplit, Routes } from "../contract/routes.js";
 import type { PreflightEstimate, RunOptions } from "../contract/run-options.js";
 import type { RunResult } from "../contract/run-result.js";
 import { replicasAt, type Topology } from "../contract/topology.js";
-import { deriveStream } from "../engine/random.js";
+import { deriveStream, type RandomStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { RunAborted } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
@@ -83,6 +83,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   readonly unassignedNodeSeconds: Float64Array;
   readonly kvPerToken: Float64Array;
   readonly slo: Array<SloQuery | null>;
+  /** Per workload: the stream its model_routing shares are drawn from (null: it has none). */
+  private readonly shareRng: Array<RandomStream | null>;
   /** Per workload, flat for the completion path: its SLO targets (Infinity when none). */
   private readonly sloTtft: Float64Array;
   private readonly sloTpot: Float64Array;
@@ -177,6 +179,11 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.tenantOfStatRow = Int32Array.from(this.stats.map((st) => st.tenantIndex));
     this.kvPerToken = Float64Array.from(s.models.map((m) => m.kvBytesPerToken));
     this.slo = routes.workloads.map((w) => sloQuery(w.spec.slo));
+    this.shareRng = routes.workloads.map((w) =>
+      w.splits.some((x) => x !== null && !x.byLength)
+        ? deriveStream(s.seed, "model_routing", w.tenant.id, w.spec.id)
+        : null,
+    );
     this.sloTtft = Float64Array.from(this.slo.map((q) => q?.ttftS ?? Number.POSITIVE_INFINITY));
     this.sloTpot = Float64Array.from(this.slo.map((q) => q?.tpotS ?? Number.POSITIVE_INFINITY));
     this.spotWorkload = Uint8Array.from(
@@ -327,21 +334,51 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   route(r: number, from: number): void {
     const req = this.req;
     const w = req.workload[r];
-    const chain = this.routes.workloads[w].chain;
+    const { chain, splits } = this.routes.workloads[w];
     for (let pos = from; pos < chain.length; pos++) {
       const cls = this.routes.classes[chain[pos]];
       const kv = (req.prompt[r] + req.output[r]) * this.kvPerToken[cls.modelIndex];
       if (kv > cls.maxKvBytes) continue; // longer than any replica of this model here can hold
       req.kvBytes[r] = kv;
       req.chainPos[r] = pos;
-      req.routeClass[r] = cls.index;
-      const res = this.router.place(cls, r, this.slo[w]);
+      const split = splits[pos];
+      let res: number;
+      if (split === null) {
+        req.routeClass[r] = cls.index;
+        res = this.router.place(cls, r, this.slo[w]);
+      } else res = this.placeSplit(split, r, w, kv);
       if (res !== FULL && res !== NO_REPLICA) {
         this.lastRouted = r;
         return;
       }
     }
     this.reject(r, w);
+  }
+
+  /**
+   * model_routing: places r in the class of the pool(s) its share draw or its prompt length picks;
+   * when they have no replica in service (or none that can hold it), in the model's other pools.
+   */
+  private placeSplit(split: ChainSplit, r: number, w: number, kv: number): number {
+    const req = this.req;
+    let t = 0;
+    if (split.byLength) t = req.prompt[r] > split.threshold ? 1 : 0;
+    else {
+      const u = this.shareRng[w]!.next();
+      const cum = split.cumulative;
+      while (t < cum.length - 1 && u >= cum[t]) t++;
+    }
+    const classes = this.routes.classes;
+    const first = classes[split.target[t]];
+    if (kv <= first.maxKvBytes) {
+      req.routeClass[r] = first.index;
+      const res = this.router.place(first, r, this.slo[w]);
+      if (res !== NO_REPLICA) return res;
+    }
+    const rest = classes[split.rest[t]];
+    if (kv > rest.maxKvBytes) return NO_REPLICA;
+    req.routeClass[r] = rest.index;
+    return this.router.place(rest, r, this.slo[w]);
   }
 
   private reject(r: number, w: number): void {

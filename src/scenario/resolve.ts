@@ -3,6 +3,7 @@ import { resolveWindows } from "./hybrid-windows.js";
 import { checkUniqueIds, type ProblemList } from "./problems.js";
 import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";
+import { resolveModelRouting } from "./resolve-model-routing.js";
 import { ModelRegistry } from "./resolve-models.js";
 import { resolvePlan } from "./resolve-plan.js";
 import { resolveWorkload } from "./resolve-workload.js";
@@ -80,6 +81,12 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
             ),
         });
 
+  const modelRouting = resolveModelRouting(raw.scheduler.model_routing, {
+    problems,
+    models,
+    pools,
+    profiles: input.profiles,
+  });
   checkStepCounts(raw, problems);
   const windows = resolveWindows(
     raw.fluid.windows,
@@ -106,6 +113,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     events,
     scheduler: {
       routing: raw.scheduler.routing,
+      modelRouting,
       maxQueuePerReplica: raw.scheduler.max_queue_per_replica,
       batching: raw.scheduler.batching,
       maxBatch: raw.scheduler.max_batch,

@@ -229,8 +229,19 @@ export type RoutingPolicy =
   | "cost_aware"
   | "slo_aware";
 
+/**
+ * Which pools a model's requests go to before the routing policy picks a replica: a share per
+ * target (drawn per request), or by prompt length (targets[0] = short, targets[1] = long). Each
+ * target is the pool ids it names (a pool id, or every pool of a kind that serves the model).
+ */
+export type ModelRouting =
+  | { model: string; kind: "shares"; targets: string[][]; shares: number[] }
+  | { model: string; kind: "length"; targets: string[][]; threshold: number };
+
 export interface SchedulerSpec {
   routing: RoutingPolicy;
+  /** Per model at most one entry; models without one use all their pools alike. */
+  modelRouting: ModelRouting[];
   maxQueuePerReplica: number;
   batching: "continuous" | "static";
   /** Cap on top of the profile/KV limit; null = no extra cap. */

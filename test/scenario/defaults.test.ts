@@ -24,6 +24,7 @@ describe("a minimal scenario gets every default", () => {
     expect(s.events).toEqual([]);
     expect(s.scheduler).toEqual({
       routing: "least_loaded",
+      modelRouting: [],
       maxQueuePerReplica: 1000,
       batching: "continuous",
       maxBatch: null,

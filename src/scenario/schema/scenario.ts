@@ -123,12 +123,41 @@ const eventSchema = z
   ])
   .describe("A timeline event");
 
+const modelRoutingSchema = z
+  .strictObject({
+    model: id("Model whose requests this entry splits over pools"),
+    shares: z
+      .record(id("Pool id, or a pool kind (gpu, maia, cobalt)"), fraction("Share of the model's requests"))
+      .optional()
+      .describe(
+        "routing weighted: share of the model's requests per pool id or pool kind, summing to 1. Drawn per request; within the chosen pool scheduler.routing picks the replica",
+      ),
+    by_prompt_length: z
+      .strictObject({
+        threshold: positiveCount(
+          "Prompt tokens: prompts longer than this go to the long pool",
+          LIMITS.tokens,
+        ),
+        short: id("Pool id or pool kind for prompts of at most threshold tokens"),
+        long: id("Pool id or pool kind for prompts above threshold tokens"),
+      })
+      .optional()
+      .describe("Routes by prompt length: prompts above threshold to `long`, the others to `short`"),
+  })
+  .describe("Pool shares or length-based routing for one model (give shares or by_prompt_length)");
+
 const schedulerSchema = z
   .strictObject({
     routing: z
       .enum(["shared_queue", "round_robin", "least_loaded", "power_of_two", "cost_aware", "slo_aware"])
       .default("least_loaded")
       .describe("How a request picks a replica. Default least_loaded"),
+    model_routing: z
+      .array(modelRoutingSchema)
+      .default([])
+      .describe(
+        "Per model: which pool a request goes to (shares per pool or pool kind, or by prompt length); routing then picks the replica within it. Default: none (all the model's pools alike)",
+      ),
     max_queue_per_replica: count(
       "Queue length per replica beyond which requests are rejected. Default 1000",
       LIMITS.queuePerReplica,
