@@ -82,7 +82,14 @@ export function servingSetup(
   const pipeline = opts.pipeline ?? 1;
   const tensor = opts.tensor ?? Math.max(1, Math.floor(model.acceleratorsPerReplica / pipeline));
   const parallel: ParallelismSpec = { tensor, pipeline, expert: opts.expert ?? 1 };
-  const device = stepDevice(profile, opts.device);
+  // GEMMs at the weights' precision: 1-byte weights (FP8, MX) at peak_tflops, 2-byte at BF16;
+  // attention math at BF16 (its activations and the cache read back; ESTIMATE: vLLM's FlashAttention
+  // computes in BF16 even over an FP8 KV cache)
+  const device = stepDevice(profile, {
+    peakFlops: (model.bytesPerParam >= 2 ? profile.peakTflopsBf16 : profile.peakTflops) * 1e12,
+    attentionPeakFlops: profile.peakTflopsBf16 * 1e12,
+    ...opts.device,
+  });
   const activationBytes = 2;
   const stepModel = new StepTimeModel(
     arch

@@ -34,8 +34,10 @@ import { allToAllSeconds, type Interconnect, p2pSeconds, ringAllReduceSeconds } 
 
 /** One accelerator as the step model sees it. */
 export interface StepDevice {
-  /** Dense peak FLOP/s at the serving precision. */
+  /** Dense peak FLOP/s of the GEMMs at the weights' precision. */
   peakFlops: number;
+  /** Dense peak FLOP/s of the attention math (BF16 activations; default: peakFlops). */
+  attentionPeakFlops?: number;
   /** Peak memory bandwidth, bytes/s. */
   bandwidthBytesPerS: number;
   /** Memory, bytes. */
@@ -136,6 +138,8 @@ export class StepTimeModel {
   readonly arch: ModelArchitecture | null;
   readonly kvBytesPerToken: number;
   private readonly flops: number;
+  /** Achievable FLOP/s of the attention math (BF16 even when the weights are FP8). */
+  private readonly attnFlops: number;
   private readonly bw: number;
   private readonly kvShards: number;
   private readonly matmulPerToken: number;
@@ -152,6 +156,7 @@ export class StepTimeModel {
   ) {
     const t = parallel.tensor;
     this.flops = device.peakFlops * device.computeEfficiency * t;
+    this.attnFlops = (device.attentionPeakFlops ?? device.peakFlops) * device.computeEfficiency * t;
     this.bw = device.bandwidthBytesPerS * device.memoryEfficiency * t;
     const a = model.architecture;
     if (a === undefined) {
@@ -232,7 +237,7 @@ export class StepTimeModel {
     const linearCompute = this.linearCompute(tokens, c.decodes + c.prefillSampled);
     const linearMemory = this.linearMemory(tokens);
     const attendSum = c.prefillAttendSum + c.decodeCachedSum + c.decodes;
-    const attentionCompute = (this.attnPerContextToken * attendSum) / this.flops;
+    const attentionCompute = (this.attnPerContextToken * attendSum) / this.attnFlops;
     const kvTokens = c.prefillCachedRead + c.decodeCachedSum + tokens; // read + written
     const attentionMemory = tokens > 0 ? (kvTokens * this.kvBytesPerToken) / this.kvBandwidth() : 0;
     const communication = this.communicationSeconds(tokens);
@@ -255,7 +260,7 @@ export class StepTimeModel {
       this.device.stepOverheadS +
       Math.max(this.linearCompute(tokens, c.decodes + c.prefillSampled), this.linearMemory(tokens)) +
       Math.max(
-        (this.attnPerContextToken * attendSum) / this.flops,
+        (this.attnPerContextToken * attendSum) / this.attnFlops,
         (kvTokens * this.kvBytesPerToken) / this.kvBandwidth(),
       ) +
       this.communicationSeconds(tokens)
@@ -288,8 +293,8 @@ export class StepTimeModel {
    */
   decodeRunLines(n: number, cachedSum: number, out: Float64Array): void {
     out[0] = this.decodeFixedSeconds(n);
-    out[1] = (this.attnPerContextToken * (cachedSum + n)) / this.flops;
-    out[2] = (this.attnPerContextToken * n) / this.flops;
+    out[1] = (this.attnPerContextToken * (cachedSum + n)) / this.attnFlops;
+    out[2] = (this.attnPerContextToken * n) / this.attnFlops;
     const kvBw = this.kvBandwidth();
     out[3] = (this.kvBytesPerToken * (cachedSum + n)) / kvBw;
     out[4] = (this.kvBytesPerToken * n) / kvBw;

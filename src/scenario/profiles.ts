@@ -116,6 +116,7 @@ function loadProfile(file: string): HardwareProfile {
     memoryGbPerAccelerator: raw.memory_gb_per_accelerator,
     memoryBandwidthTbPerS: raw.memory_bandwidth_tb_per_s,
     peakTflops: raw.peak_tflops,
+    peakTflopsBf16: raw.peak_tflops_bf16 ?? raw.peak_tflops,
     efficiency: { compute: raw.efficiency.compute, memory: raw.efficiency.memory },
     powerW: {
       idle: raw.power_w.idle,

@@ -84,7 +84,10 @@ export interface HardwareProfile {
   acceleratorsPerNode: number;
   memoryGbPerAccelerator: number;
   memoryBandwidthTbPerS: number;
+  /** Dense peak at the low precision of 1-byte weights (FP8, MX), or BF16 where there is none. */
   peakTflops: number;
+  /** Dense peak at BF16 (2-byte weights, attention math); = peakTflops when the profile gives none. */
+  peakTflopsBf16: number;
   efficiency: { compute: number; memory: number };
   /**
    * Whole-node power; `accelerator` (one accelerator's, when the profile gives it) and `other`

@@ -48,10 +48,11 @@ describe("fleetsim calibrate", () => {
     expect(r.stdout).toMatch(/before {2}compute 0\.500, memory 0\.700, step overhead 2\.00 ms/);
     const [fitted] = loadProfiles([out]);
     expect(fitted!.id).toBe("nd-h100-v5-calibrated");
-    expect(Math.abs(fitted!.efficiency.compute / TRUE.computeEfficiency - 1)).toBeLessThan(0.02);
-    expect(Math.abs(fitted!.efficiency.memory / TRUE.memoryEfficiency - 1)).toBeLessThan(0.02);
-    // the overhead and the weights' read are both fixed per step; only the KV reads and the batch's
-    // compute tell them apart, so the overhead is the least determined figure (5 %)
+    expect(Math.abs(fitted!.efficiency.compute / TRUE.computeEfficiency - 1)).toBeLessThan(0.05);
+    expect(Math.abs(fitted!.efficiency.memory / TRUE.memoryEfficiency - 1)).toBeLessThan(0.05);
+    // 5 % each: the overhead and the weights' read are both fixed per step, and a 2-byte model's
+    // prompt compute shares its steps with the decodes; only the KV reads, the batch's compute and
+    // the prompt lengths tell the three apart, so the fit settles within a few per cent of them
     expect(Math.abs(fitted!.stepOverheadMs! / TRUE.stepOverheadMs - 1)).toBeLessThan(0.05);
     expect(readFileSync(out, "utf8")).toMatch(/fitted by fleetsim calibrate to measured\.csv/);
   });

@@ -32,6 +32,7 @@ export function toyProfile(over: Partial<HardwareProfile> = {}): HardwareProfile
     memoryGbPerAccelerator: 100,
     memoryBandwidthTbPerS: 2,
     peakTflops: 500,
+    peakTflopsBf16: over.peakTflops ?? 500,
     efficiency: { compute: 0.5, memory: 0.8 },
     powerW: { idle: 1000, peak: 5000 },
     capexUsd: 100000,

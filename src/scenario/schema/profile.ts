@@ -23,7 +23,14 @@ export const profileSchema = z.strictObject({
   ),
   memory_gb_per_accelerator: positive("Memory per accelerator, GB", LIMITS.memoryGb),
   memory_bandwidth_tb_per_s: inRange("Memory bandwidth per accelerator, TB/s", ...LIMITS.bandwidthTbPerS),
-  peak_tflops: inRange("Dense peak TFLOPS per accelerator at the precision assumed", ...LIMITS.peakTflops),
+  peak_tflops: inRange(
+    "Dense peak TFLOPS per accelerator at the low precision 1-byte weights use (FP8, MX), or at BF16 where there is none",
+    ...LIMITS.peakTflops,
+  ),
+  peak_tflops_bf16: inRange(
+    "Dense peak TFLOPS per accelerator at BF16: the step model's GEMMs of 2-byte models and its attention math. Default: peak_tflops",
+    ...LIMITS.peakTflops,
+  ).optional(),
   efficiency: z
     .strictObject({
       compute: efficiencyFraction("Achievable fraction of peak compute (0..1]. Default 0.5").default(0.5),
