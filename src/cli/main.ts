@@ -320,6 +320,11 @@ async function main(argv: string[]): Promise<void> {
             type: "number",
             describe: "share of memory the server used (default 0.9)",
           })
+          .option("fp8", {
+            type: "boolean",
+            describe:
+              "the server ran the model in FP8, weights and KV cache (vLLM --quantization fp8 --kv-cache-dtype fp8)",
+          })
           .option("id", {
             type: "string",
             describe: "id of the fitted profile (default: PROFILE-calibrated)",
@@ -339,6 +344,7 @@ async function main(argv: string[]): Promise<void> {
           maxNumSeqs: a["max-num-seqs"],
           blockSize: a["block-size"],
           gpuMemoryUtilization: a["gpu-memory-utilization"],
+          fp8: a.fp8,
           id: a.id,
           out: a.out,
         }),

@@ -30,7 +30,10 @@ beforeAll(() => {
       outputTokens: 10 + Math.floor(rng.next() * 300),
     };
   });
-  const p = predict(reqs, profile("nd-h100-v5"), model("llama-3.1-8b"), TRUE, {});
+  // served in FP8 (the command's --fp8), as in Red Hat's MLPerf v5.1 run
+  const m8 = model("llama-3.1-8b");
+  const fp8 = { ...m8, bytesPerParam: 1, kvBytesPerToken: m8.kvBytesPerToken / 2 };
+  const p = predict(reqs, profile("nd-h100-v5"), fp8, TRUE, {});
   const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
   reqs.forEach((q, i) => {
     lines.push([q.arrivalS, q.promptTokens, q.outputTokens, p.ttftS[i], p.e2eS[i]].join(","));
@@ -42,17 +45,28 @@ beforeAll(() => {
 describe("fleetsim calibrate", () => {
   it("fits the figures back and writes them as a new profile that loads", () => {
     const out = join(dir, "h100-fitted.yaml");
-    const r = cli(["calibrate", csv, "--profile", "nd-h100-v5", "--model", "llama-3.1-8b", "--out", out]);
+    const r = cli([
+      "calibrate",
+      csv,
+      "--profile",
+      "nd-h100-v5",
+      "--model",
+      "llama-3.1-8b",
+      "--fp8",
+      "--out",
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/calibrated on 600 measured requests/);
     expect(r.stdout).toMatch(/before {2}compute 0\.500, memory 0\.700, step overhead 2\.00 ms/);
     const [fitted] = loadProfiles([out]);
     expect(fitted!.id).toBe("nd-h100-v5-calibrated");
-    expect(Math.abs(fitted!.efficiency.compute / TRUE.computeEfficiency - 1)).toBeLessThan(0.05);
-    expect(Math.abs(fitted!.efficiency.memory / TRUE.memoryEfficiency - 1)).toBeLessThan(0.05);
-    // 5 % each: the overhead and the weights' read are both fixed per step, and a 2-byte model's
-    // prompt compute shares its steps with the decodes; only the KV reads, the batch's compute and
-    // the prompt lengths tell the three apart, so the fit settles within a few per cent of them
+    expect(Math.abs(fitted!.efficiency.compute / TRUE.computeEfficiency - 1)).toBeLessThan(0.02);
+    expect(Math.abs(fitted!.efficiency.memory / TRUE.memoryEfficiency - 1)).toBeLessThan(0.02);
+    // the overhead and the weights' read are both fixed per step; only the KV reads and the batch's
+    // compute tell them apart, so the overhead is the least determined figure (5 %). With a 2-byte
+    // model (BF16 compute, half the FP8 peak) the prompts' compute mixes in too and the fit of this
+    // measurement settles 6-10 % off the overhead: docs/service-model.md
     expect(Math.abs(fitted!.stepOverheadMs! / TRUE.stepOverheadMs - 1)).toBeLessThan(0.05);
     expect(readFileSync(out, "utf8")).toMatch(/fitted by fleetsim calibrate to measured\.csv/);
   });

@@ -2,8 +2,8 @@
  * Calibration recovers known figures: fleetsim makes a synthetic measurement of one server (the
  * step replica with compute efficiency 0.38, memory efficiency 0.62, overhead 3.4 ms) under a
  * Poisson load whose batches range from one request to dozens, and `calibrate` starting from the
- * profile's defaults (0.5, 0.7, 2 ms) finds them again. Noise-free data: the tolerance (5 % of each
- * figure, 0.5 % on the fitted mean times) is the optimiser's, not the model's. Seen red: with the
+ * profile's defaults (0.5, 0.7, 2 ms) finds them again. Noise-free data: the tolerance (2 % of each
+ * efficiency, 5 % of the overhead, 0.5 % on the fitted mean times) is the optimiser's, not the model's. Seen red: with the
  * per-request TTFT residuals of a first version (they jump by whole steps) the fit stalled at the
  * start values.
  */
@@ -13,7 +13,9 @@ import { deriveStream } from "../../src/engine/random.js";
 import { model, profile } from "../fleet/helpers.js";
 
 const H100 = profile("nd-h100-v5");
-const LLAMA8 = model("llama-3.1-8b");
+// served in FP8, weights and KV cache, as in Red Hat's MLPerf v5.1 run (docs/service-model.md)
+const base8 = model("llama-3.1-8b");
+const LLAMA8 = { ...base8, bytesPerParam: 1, kvBytesPerToken: base8.kvBytesPerToken / 2 };
 const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
 
 /** n requests, Poisson at `rate` for the first third, 4 x for the next, 12 x for the last. */
@@ -38,11 +40,12 @@ describe("fleetsim calibrate's fit", () => {
     const measured = synthetic(600, 3);
     const r = calibrate(measured, H100, LLAMA8);
     expect(r.before).toEqual({ computeEfficiency: 0.5, memoryEfficiency: 0.7, stepOverheadMs: 2 });
-    expect(Math.abs(r.after.computeEfficiency / TRUE.computeEfficiency - 1)).toBeLessThan(0.05);
-    expect(Math.abs(r.after.memoryEfficiency / TRUE.memoryEfficiency - 1)).toBeLessThan(0.05);
-    // 5 % each: the overhead and the weights' read are both fixed per step, and a 2-byte model's
-    // prompt compute shares its steps with the decodes; only the KV reads, the batch's compute and
-    // the prompt lengths tell the three apart, so the fit settles within a few per cent of them
+    expect(Math.abs(r.after.computeEfficiency / TRUE.computeEfficiency - 1)).toBeLessThan(0.02);
+    expect(Math.abs(r.after.memoryEfficiency / TRUE.memoryEfficiency - 1)).toBeLessThan(0.02);
+    // the overhead and the weights' read are both fixed per step; only the KV reads and the batch's
+    // compute tell them apart, so the overhead is the least determined figure (5 %). With a 2-byte
+    // model (BF16 compute, half the FP8 peak) the prompts' compute mixes in too and the fit of this
+    // measurement settles 6-10 % off the overhead: docs/service-model.md
     expect(Math.abs(r.after.stepOverheadMs / TRUE.stepOverheadMs - 1)).toBeLessThan(0.05);
     expect(r.errorBefore.e2eMeanAbs).toBeGreaterThan(0.1);
     // a single request's TTFT moves by whole steps; the means and end-to-end times are what fit

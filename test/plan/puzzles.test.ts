@@ -47,9 +47,10 @@ describe("inference-fleet-sim's puzzles as plan scenarios", () => {
     for (const w of workloads) expect(w.slo).toBeNull();
   });
 
-  it("azure-h100-two-pool-25 plans 2 short + 2 long nodes, each side within 500 ms", async () => {
+  it("azure-h100-two-pool-25 plans 2 short + 6 long nodes, each side within 500 ms", async () => {
+    // the long side's prefills at the H100's BF16 peak need 6 replicas to stay within 500 ms
     const o = await planFleet(await load("azure-h100-two-pool-25"));
-    expect(o.nodes).toEqual([2, 2]);
+    expect(o.nodes).toEqual([2, 6]);
     expect(o.result.targets).toHaveLength(2);
     for (const t of o.result.targets) expect(t.ttftP99S?.mean).toBeLessThanOrEqual(0.5);
   }, 60_000);

@@ -23,6 +23,8 @@ export interface CalibrateArgs {
   maxNumSeqs?: number;
   blockSize?: number;
   gpuMemoryUtilization?: number;
+  /** The server ran the model in FP8 (weights and KV cache), as vLLM's --quantization fp8 --kv-cache-dtype fp8. */
+  fp8?: boolean;
   id?: string;
   out?: string;
 }
@@ -117,7 +119,15 @@ export function calibrateCommand(a: CalibrateArgs): void {
     });
   }
   const models = loadCatalog(join(dir, "models.yaml"));
-  const model = models.find((m) => m.id === a.model);
+  const catalogModel = models.find((m) => m.id === a.model);
+  const model =
+    catalogModel && a.fp8 && catalogModel.bytesPerParam > 1
+      ? {
+          ...catalogModel,
+          bytesPerParam: 1,
+          kvBytesPerToken: catalogModel.kvBytesPerToken / catalogModel.bytesPerParam,
+        }
+      : catalogModel;
   if (!model) {
     throw new InputError({
       file: "command line",
