@@ -409,9 +409,18 @@ function bindingConstraints(models: ModelSearch[], combo: Array<{ nodes: number[
 function noFleet(space: FleetSpace, models: ModelSearch[]): InputError {
   const stuck = models.find((m) => m.usable(0) === null);
   const last = stuck ? [...stuck.failures()].pop() : undefined;
+  // A bound the analyst never set is the likeliest surprise: name it.
+  const defaulted = space.plan.pools
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.maxDefaulted && (!stuck || p.models.some((m) => m.model === stuck.model)))
+    .map(({ p, i }) => `plan.pools.${i} (${p.pool}) stops at ${p.nodes.max} nodes by default`);
+  const hint =
+    defaulted.length > 0
+      ? `; ${defaulted.join(", ")} (twice today's nodes, at least 4): give nodes.max to search further`
+      : "";
   const why = stuck
-    ? `${stuck.model}: no node counts within plan.pools meet its targets${last ? ` (last failure: ${last})` : " (they all fail the screen)"}`
-    : "no combination of the models' node counts keeps plan.caps and the pools' node ranges";
+    ? `${stuck.model}: no node counts within plan.pools meet its targets${last ? ` (last failure: ${last})` : " (they all fail the screen)"}${hint}`
+    : `no combination of the models' node counts keeps plan.caps and the pools' node ranges${hint}`;
   return new InputError({
     file: space.base.file || "plan",
     message: `no fleet within the plan's bounds: ${why}`,

@@ -96,7 +96,8 @@ export function resolvePlan(raw: RawPlan, ctx: PlanContext): PlanSpec {
     if (nodes.max < nodes.min)
       problems.add([...path, "nodes", "max"], `max ${nodes.max} is below min ${nodes.min}`);
     if (!Number.isFinite(nodes.max)) nodes.max = models.reduce((a, m) => a + m.max, 0);
-    return { pool: rp.pool, isNew: !existing, profile, region, nodes, models };
+    const maxDefaulted = rp.nodes?.max === undefined && rawModels.some((m) => m.max === undefined);
+    return { pool: rp.pool, isNew: !existing, profile, region, nodes, models, maxDefaulted };
   });
 
   const targets = resolveTargets(raw, ctx);

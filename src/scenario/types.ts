@@ -307,6 +307,8 @@ export interface PlanPool {
   region: string;
   /** Bounds of the pool's total nodes. */
   nodes: NodeRange;
+  /** nodes.max was not given: the default, twice today's nodes and at least 4 (said when no fleet fits). */
+  maxDefaulted: boolean;
   /** Node range of each model the pool may serve. */
   models: Array<{ model: string } & NodeRange>;
 }
