@@ -27,6 +27,7 @@
  */
 
 import type { Clock } from "../engine/simulator.js";
+import { blocksFor } from "../fleet/kv-blocks.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import { addPrefillChunk, emptyComposition, type StepTimeModel, sumMaxOfLines } from "../fleet/step-time.js";
 import { IntFifo } from "./fifo.js";
@@ -209,7 +210,7 @@ export class StepReplica {
     this.preemptedCount = 0;
     this.advance();
     if (this.mode === STEP) this.applyStep();
-    else if (this.mode === RUN) this.applyRun(this.runK);
+    else if (this.mode === RUN) this.applyDecodeSteps(this.runK, true);
     this.mode = IDLE;
     this.startNext();
   }
@@ -367,8 +368,7 @@ export class StepReplica {
     this.runK = lo;
     this.model.decodeRunLines(this.runN, this.runC0, this.runLines);
     this.runBlockedHead = this.wSize > 0;
-    this.kvUsed = this.blocksUsed * this.blockBytes;
-    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
+    this.noteKvInUse();
     this.nextEvent = t + this.runSeconds(lo);
   }
 
@@ -421,7 +421,10 @@ export class StepReplica {
   private startStep(t: number, short: boolean): void {
     const req = this.req;
     let preempted = false;
-    if (short) preempted = this.preemptForDecodes();
+    if (short) {
+      this.preemptForDecodes();
+      preempted = true;
+    }
     this.blocksUsed += this.dueSteps(1);
     let budget = this.budgetTokens - this.D;
     this.chunkCount = 0;
@@ -473,8 +476,7 @@ export class StepReplica {
       // Nothing can run: impossible while the router sends only requests that fit alone.
       throw new Error(`step replica ${this.index} stalled at t=${t}`);
     }
-    this.kvUsed = this.blocksUsed * this.blockBytes;
-    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
+    this.noteKvInUse();
     this.mode = STEP;
     this.stepEnd = t + this.model.stepSeconds(comp);
     this.nextEvent = this.stepEnd;
@@ -491,9 +493,8 @@ export class StepReplica {
   /**
    * Serves the decodes in admission order; one that needs a block the pool lacks preempts the
    * youngest running request (the partial prompt first) until it gets one or is itself taken.
-   * Returns true (a step that preempts admits nobody).
    */
-  private preemptForDecodes(): boolean {
+  private preemptForDecodes(): void {
     const req = this.req;
     let avail = this.blocks - this.blocksUsed;
     for (let i = this.dHead; i >= 0; i = req.linkNext[i]) {
@@ -522,7 +523,6 @@ export class StepReplica {
       if (self) break;
       avail -= needs;
     }
-    return true;
   }
 
   /** A request preempted for blocks: back to the head of the line, to compute its tokens again. */
@@ -558,10 +558,6 @@ export class StepReplica {
     this.chunkCount = 0;
   }
 
-  private applyRun(k: number): void {
-    this.applyDecodeSteps(k, true);
-  }
-
   /** k decode steps of every decoding request; `allocate`: their blocks are taken now. */
   private applyDecodeSteps(k: number, allocate: boolean): void {
     if (k <= 0) return;
@@ -582,6 +578,12 @@ export class StepReplica {
   private finish(r: number): void {
     this.done[this.doneCount++] = r;
     this.held--;
+  }
+
+  /** KV bytes held now, and the most held since the last flush, from the blocks in use. */
+  private noteKvInUse(): void {
+    this.kvUsed = this.blocksUsed * this.blockBytes;
+    if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
   }
 
   /** Blocks due over the next k decode steps of the decoding requests (steps 0 .. k-1). */
@@ -637,7 +639,34 @@ export class StepReplica {
   }
 
   private heapInsert(r: number, mark: number): void {
-    let i = this.D++;
+    this.place(this.siftUp(this.D++, mark), mark, r);
+  }
+
+  private heapRemove(i: number): void {
+    const last = --this.D;
+    if (i === last) return;
+    const marks = this.marks;
+    const ids = this.ids;
+    const pos = this.req.heapPos;
+    const m = marks[last];
+    const id = ids[last];
+    // The last entry fills slot i: it moves up, or else down.
+    i = this.siftUp(i, m);
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= last) break;
+      if (c + 1 < last && marks[c + 1] < marks[c]) c++;
+      if (marks[c] >= m) break;
+      marks[i] = marks[c];
+      ids[i] = ids[c];
+      pos[ids[i]] = i;
+      i = c;
+    }
+    this.place(i, m, id);
+  }
+
+  /** Moves parents larger than `mark` down from the empty slot i; returns where `mark` belongs. */
+  private siftUp(i: number, mark: number): number {
     const marks = this.marks;
     const ids = this.ids;
     const pos = this.req.heapPos;
@@ -649,40 +678,13 @@ export class StepReplica {
       pos[ids[i]] = i;
       i = p;
     }
-    marks[i] = mark;
-    ids[i] = r;
-    pos[r] = i;
+    return i;
   }
 
-  private heapRemove(i: number): void {
-    const last = --this.D;
-    if (i === last) return;
-    const marks = this.marks;
-    const ids = this.ids;
-    const pos = this.req.heapPos;
-    const m = marks[last];
-    const id = ids[last];
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (marks[p] <= m) break;
-      marks[i] = marks[p];
-      ids[i] = ids[p];
-      pos[ids[i]] = i;
-      i = p;
-    }
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && marks[c + 1] < marks[c]) c++;
-      if (marks[c] >= m) break;
-      marks[i] = marks[c];
-      ids[i] = ids[c];
-      pos[ids[i]] = i;
-      i = c;
-    }
-    marks[i] = m;
-    ids[i] = id;
-    pos[id] = i;
+  private place(i: number, mark: number, r: number): void {
+    this.marks[i] = mark;
+    this.ids[i] = r;
+    this.req.heapPos[r] = i;
   }
 
   // ---- waiting line ----
@@ -711,10 +713,6 @@ export class StepReplica {
     this.wq[this.wHead] = r;
     this.wSize++;
   }
-}
-
-function blocksFor(tokens: number, blockSize: number): number {
-  return tokens <= 0 ? 0 : Math.ceil(tokens / blockSize);
 }
 
 function mod(x: number, m: number): number {
