@@ -7,7 +7,7 @@
  */
 import { levenbergMarquardt } from "ml-levenberg-marquardt";
 import type { StepServing } from "../fleet/step-curve.js";
-import { type ServingOptions, servingSetup } from "../fleet/step-setup.js";
+import { DEFAULT_STEP_OVERHEAD_MS, type ServingOptions, servingSetup } from "../fleet/step-setup.js";
 import type { HardwareProfile, ModelSpec } from "../scenario/types.js";
 import { type ReplayRequest, replayStepReplica } from "./replay.js";
 
@@ -53,7 +53,7 @@ export function figuresOf(profile: HardwareProfile): StepFigures {
   return {
     computeEfficiency: profile.efficiency.compute,
     memoryEfficiency: profile.efficiency.memory,
-    stepOverheadMs: profile.stepOverheadMs ?? 2,
+    stepOverheadMs: profile.stepOverheadMs ?? DEFAULT_STEP_OVERHEAD_MS,
   };
 }
 
