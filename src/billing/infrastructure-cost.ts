@@ -24,6 +24,8 @@ export interface PoolIntervalCost {
   /** Busy accelerator-seconds (replicas holding at least one request) per group of the pool, in groupsByPool order. */
   busyAcceleratorSeconds: number[];
   presentAcceleratorSeconds: number;
+  /** Accelerator-seconds of replicas loading weights (autoscaling): paid for, serving nothing. */
+  loadingAcceleratorSeconds: number;
   /** Accelerator-seconds of saturated work done (what energy's dynamic part follows). */
   activeAcceleratorSeconds: number;
   /** Energy drawn from the grid, PUE included. */
@@ -52,18 +54,22 @@ export function poolCosts(
     const busy: number[][] = [];
     const joules: number[] = [];
     const active: number[] = [];
+    const loading: number[] = [];
     for (let k = 0; k < K; k++) {
+      let load = 0;
       let acc = run.unassignedNodeSeconds[k * P + p] * profile.acceleratorsPerNode;
       const busyByGroup: number[] = [];
       let activeAll = 0;
       for (const g of topology.groupsByPool[p]) {
         const per = topology.groups[g].acceleratorsPerReplica;
         const i = grid.at(k, g);
-        acc += grid.present[i] * per + stranded[i];
+        acc += (grid.present[i] + grid.loading[i]) * per + stranded[i];
         busyByGroup.push(grid.busy[i] * per);
+        load += grid.loading[i] * per;
         activeAll += use[i].activeAcceleratorSeconds;
       }
       present.push(acc);
+      loading.push(load);
       busy.push(busyByGroup);
       active.push(activeAll);
       joules.push(r.idleW * acc + r.dynamicW * activeAll);
@@ -80,6 +86,7 @@ export function poolCosts(
         nodeSeconds: present[k] / profile.acceleratorsPerNode,
         busyAcceleratorSeconds: busy[k],
         presentAcceleratorSeconds: present[k],
+        loadingAcceleratorSeconds: loading[k],
         activeAcceleratorSeconds: active[k],
         energyKwh: (joules[k] / 3.6e6) * s.billing.pue,
         capex: capex[k],

@@ -8,6 +8,7 @@
 
 import type { RunResult } from "../contract/run-result.js";
 import { replicasPerNodes } from "../fleet/placement.js";
+import { managedPoolIds } from "../scenario/managed-pools.js";
 
 export function strandedAcceleratorSeconds(run: RunResult): Float64Array {
   const s = run.scenario;
@@ -18,7 +19,10 @@ export function strandedAcceleratorSeconds(run: RunResult): Float64Array {
     .filter(({ c }) => c.at < s.horizon)
     .sort((a, b) => a.c.at - b.c.at || a.i - b.i)
     .map(({ c }) => c);
+  // The autoscaler's pools count every accelerator in no replica as idle (unassignedNodeSeconds).
+  const managed = managedPoolIds(s);
   for (const g of run.topology.groups) {
+    if (managed.has(g.pool.id)) continue;
     const perNode = g.profile.acceleratorsPerNode;
     const stranded = (nodes: number) =>
       nodes * perNode -

@@ -59,6 +59,9 @@ export interface Summary {
   preempted: number;
   /** KV-shortage preemptions (step replicas), summed over the tenants' rows. */
   kvPreemptions: number;
+  /** Replica loads the autoscaler began (starts and switches), and of those switches between models. */
+  replicaLoads: number;
+  replicaSwitches: number;
   /** Commitment shortfalls billed, and SLA credits given back (both >= 0; already in revenue). */
   commitmentShortfall: Micro;
   slaCredit: Micro;
@@ -134,6 +137,8 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     interrupted: run.interrupted,
     preempted: run.preempted ?? 0,
     kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
+    replicaLoads: run.scaling ? run.scaling.loads.reduce((a, b) => a + b, 0) : 0,
+    replicaSwitches: run.scaling ? run.scaling.switches.reduce((a, b) => a + b, 0) : 0,
     commitmentShortfall: sumMicro(fin.tenants.map((b) => b.shortfall)),
     slaCredit: sumMicro(fin.tenants.map((b) => b.slaCredit)),
     events: run.events,

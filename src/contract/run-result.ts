@@ -8,6 +8,7 @@ import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import type { Routes } from "./routes.js";
+import type { ScalingLog } from "./scaling-log.js";
 import type { Topology } from "./topology.js";
 
 export interface RunResult {
@@ -29,6 +30,8 @@ export interface RunResult {
   interrupted: number;
   /** Spot requests preempted (taken out of a batch for other work and requeued); absent = 0. */
   preempted?: number;
+  /** The autoscaler's decisions and loads; absent when the scenario has no autoscaling. */
+  scaling?: ScalingLog;
   /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
   inSystemSeconds: number;
   events: number;

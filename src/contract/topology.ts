@@ -9,6 +9,7 @@ import { fitProblem, replicasPerNodes } from "../fleet/placement.js";
 import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
 import { type StepServing, stepServiceCurve } from "../fleet/step-curve.js";
 import { servingSetup } from "../fleet/step-setup.js";
+import { managedPoolIds } from "../scenario/managed-pools.js";
 import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
 
 export interface ReplicaGroup {
@@ -55,6 +56,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
   const problems: InputError["problems"] = [];
   let replicaCount = 0;
 
+  const managed = managedPoolIds(s);
   s.fleet.pools.forEach((pool, pi) => {
     const profile = profiles.get(pool.profile);
     if (!profile) throw new Error(`profile ${pool.profile} was not resolved by the loader`);
@@ -92,7 +94,10 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
         nodes = Math.max(0, nodes + c.deltaNodes);
         peak = Math.max(peak, nodes);
       }
-      const slots = replicasPerNodes(profile, model, peak);
+      // Under the autoscaler any of the pool's nodes, up to its largest size, may hold this model.
+      const slots = managed.has(pool.id)
+        ? replicasPerNodes(profile, model, pool.scaling?.maxNodes ?? pool.nodes)
+        : replicasPerNodes(profile, model, peak);
       const meanContextTokens = contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS;
       let curve: ServiceCurve;
       let serving: StepServing | null = null;

@@ -14,6 +14,7 @@ export const GRID_KEYS = [
   "kvPeak",
   "decodeSteps",
   "kvReadBytes",
+  "loading",
 ] as const;
 export type GridKey = (typeof GRID_KEYS)[number];
 
@@ -31,6 +32,8 @@ export class IntervalGrid {
   readonly decodeSteps: Float64Array;
   /** KV-cache bytes the decode steps of the requests completed in the interval read (request engine). */
   readonly kvReadBytes: Float64Array;
+  /** Replica-seconds spent loading weights (autoscaling): accelerators held, nothing served. */
+  readonly loading: Float64Array;
 
   constructor(
     readonly intervals: number,
@@ -46,6 +49,7 @@ export class IntervalGrid {
     this.kvPeak = new Float64Array(n);
     this.decodeSteps = new Float64Array(n);
     this.kvReadBytes = new Float64Array(n);
+    this.loading = new Float64Array(n);
   }
 
   at(interval: number, group: number): number {

@@ -19,6 +19,14 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["  failed over", count(s.failedOver)],
     // Only when it happened: a replica short of KV blocks preempts and recomputes (prefill: chunked).
     ...(s.kvPreemptions > 0 ? [["  KV preemptions", count(s.kvPreemptions)] as [string, string]] : []),
+    ...(s.replicaLoads > 0
+      ? [
+          [
+            "replica loads",
+            `${count(s.replicaLoads)} (${count(s.replicaSwitches)} switches between models)`,
+          ] as [string, string],
+        ]
+      : []),
     ["tokens in / out", `${count(s.inputTokens)} / ${count(s.outputTokens)}`],
     ["revenue", usd(s.revenue)],
     ["owner share", usd(s.ownerShare)],

@@ -4,12 +4,14 @@
  */
 
 import { type Financials, IDLE } from "../billing/financials.js";
+import { splitMicro } from "../billing/money.js";
 import type { Summary } from "../billing/summary.js";
 import { sumUse, useRatios } from "../capacity/capacity-use.js";
 import type { RunResult } from "../contract/run-result.js";
 import { type LatencyPercentiles, PERCENTILES } from "../metrics/latency-percentiles.js";
 import type { TenantSpec } from "../scenario/types.js";
 import { type Cell, int, money, num, type Table, text, time } from "./csv.js";
+import { replicasByModel } from "./scaling-table.js";
 
 export const SUMMARY_COLUMNS = [
   "scenario",
@@ -48,6 +50,9 @@ export const SUMMARY_COLUMNS = [
   "memory_bandwidth_utilization",
   // 0.3: step-level service (scheduler.prefill: chunked).
   "kv_preemptions",
+  // 0.4: the autoscaler.
+  "replica_loads",
+  "replica_switches",
 ];
 
 /** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
@@ -100,6 +105,8 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.kvPeakUtilization),
     num(s.memoryBandwidthUtilization),
     int(s.kvPreemptions),
+    int(s.replicaLoads),
+    int(s.replicaSwitches),
   ];
 }
 
@@ -127,14 +134,22 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
   const P = s.fleet.pools.length;
   const rev = revenueByPoolInterval(run, fin);
   const rows: Cell[][] = [];
+  // Models some pool may serve: one replicas_<model> column each.
+  const served = s.models.map((_, m) => m).filter((m) => run.topology.groupsByModel[m].length > 0);
   for (const c of fin.poolCosts) {
     const pool = s.fleet.pools[c.pool];
     const profile = s.profiles.find((p) => p.id === pool.profile)!;
     let held = 0;
     let capacity = 0;
     let tokens = 0;
+    let loading = 0;
+    let loads = 0;
+    let switches = 0;
     for (const g of run.topology.groupsByPool[c.pool]) {
       const i = run.grid.at(c.interval, g);
+      loading += run.grid.loading[i];
+      loads += run.scaling?.loads[i] ?? 0;
+      switches += run.scaling?.switches[i] ?? 0;
       held += run.grid.held[i];
       capacity += run.grid.available[i] * run.topology.groups[g].curve.maxBatch;
       tokens += run.grid.outputTokens[i];
@@ -145,6 +160,7 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
     const start = c.interval * s.reportInterval;
     const span = Math.min(s.reportInterval, s.horizon - start);
     const i = c.interval * P + c.pool;
+    const byModel = replicasByModel(run, c.interval, c.pool);
     rows.push([
       time(s.startMs + start * 1000),
       text(pool.id),
@@ -168,6 +184,14 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       num(use.kvUtilization),
       num(use.kvPeakUtilization),
       num(use.memoryBandwidthUtilization),
+      num(
+        byModel.reduce((a, b) => a + b, 0),
+        4,
+      ),
+      num(loading / span, 4),
+      int(loads),
+      int(switches),
+      ...served.map((m) => num(byModel[m], 4)),
     ]);
   }
   return {
@@ -195,6 +219,12 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "kv_utilization",
       "kv_peak_utilization",
       "memory_bandwidth_utilization",
+      // 0.4: the autoscaler (replicas present: serving or draining; loading ones hold accelerators, serve nothing).
+      "replicas",
+      "loading_replicas",
+      "replica_loads",
+      "replica_switches",
+      ...served.map((m) => `replicas_${s.models[m].id}`),
     ],
     rows,
   };
@@ -403,8 +433,20 @@ export function marginTable(run: RunResult, fin: Financials): Table {
     let opex = 0;
     let nodeSeconds = 0;
     let kwh = 0;
+    let idle = 0;
+    let switching = 0;
     for (const c of fin.poolCosts) {
       if (c.pool !== p) continue;
+      // The interval's cost split by accelerator-seconds: busy, loading weights, and the rest (idle).
+      const busy = c.busyAcceleratorSeconds.reduce((a, b) => a + b, 0);
+      const loading = c.loadingAcceleratorSeconds;
+      const parts = splitMicro(c.total, [
+        busy,
+        loading,
+        Math.max(0, c.presentAcceleratorSeconds - busy - loading),
+      ]);
+      switching += parts[1];
+      idle += parts[2];
       capex += c.capex;
       energy += c.energy;
       opex += c.opex;
@@ -441,6 +483,8 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       num(use.kvUtilization),
       num(use.kvPeakUtilization),
       num(use.memoryBandwidthUtilization),
+      money(idle),
+      money(switching),
     ];
   });
   return {
@@ -466,6 +510,9 @@ export function marginTable(run: RunResult, fin: Financials): Table {
       "kv_utilization",
       "kv_peak_utilization",
       "memory_bandwidth_utilization",
+      // 0.4: what capacity that served nothing cost.
+      "idle_cost_usd",
+      "switching_cost_usd",
     ],
     rows,
   };

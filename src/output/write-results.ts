@@ -8,6 +8,7 @@ import { buildInfo } from "./build.js";
 import { capacityTable } from "./capacity-table.js";
 import { type CsvDialect, formatCell, type NamedTable, toCsv } from "./csv.js";
 import { modelsTable } from "./models-table.js";
+import { scalingTable } from "./scaling-table.js";
 import {
   marginTable,
   revenueByModelTable,
@@ -70,6 +71,7 @@ export function resultTables(run: RunResult, fin: Financials, summary: Summary):
     { name: "margin", table: marginTable(run, fin) },
     { name: "capacity", table: capacityTable(run, fin.use, fin.mixes) },
     { name: "models", table: modelsTable(run) },
+    { name: "scaling", table: scalingTable(run) },
   ];
 }
 
@@ -105,5 +107,6 @@ export const RESULT_FILES = [
   "margin.csv",
   "capacity.csv",
   "models.csv",
+  "scaling.csv",
   "summary.json",
 ] as const;

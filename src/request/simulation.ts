@@ -38,12 +38,16 @@ import { StepReplica } from "../scheduler/step-replica.js";
 import { createSource, type WorkloadEstimate } from "../workload/create-source.js";
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
+import { RequestScaling, type ScalingRunHost } from "./scaling-host.js";
 import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
 
 const K_ARRIVAL = 0;
 const K_REPLICA = 1;
 const K_REPORT = 2;
 const K_TIMELINE = 3;
+/** An autoscaler decision round, and the autoscaler's own events (loads finishing, nodes ready). */
+const K_SCALE = 4;
+const K_SCALING = 5;
 
 /**
  * Events per request the request engine processes: an arrival and a completion, plus for batched
@@ -69,7 +73,7 @@ export interface RequestRun {
   closeSources(): Promise<void>;
 }
 
-class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
+class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
   readonly sim = new Simulator();
   readonly req = new RequestStore(4096);
   /** By replica index; null for the replicas of groups another part owns (see PartScope). */
@@ -103,6 +107,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   readonly presentCount: Int32Array;
   readonly availableCount: Int32Array;
   readonly clockAt: Float64Array;
+  /** Replica-seconds available per group since the start (the autoscaler's utilisation window). */
+  readonly availableSeconds: Float64Array;
   interrupted = 0;
   /** Request-seconds in the system of requests that have left, and the arrival times of those still in. */
   private inSystemArea = 0;
@@ -114,6 +120,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
   private requestLog: RequestLog | null = null;
   /** Requests each workload has sent: the next one's number. */
   private readonly seqOfWorkload: Float64Array;
+  /** The autoscaler's engine side; null without autoscaling. */
+  private readonly scaling: RequestScaling | null;
 
   private constructor(
     readonly s: Scenario,
@@ -124,6 +132,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     readonly estimates: WorkloadEstimate[],
     /** Replica groups this run builds (1 = built), null for all. */
     owned: Uint8Array | null,
+    plan: RunPlan,
   ) {
     this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
     this.seqOfWorkload = new Float64Array(sources.length);
@@ -147,6 +156,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.presentCount = Int32Array.from(topo.groups.map((g) => replicasAt(g, g.initialNodes)));
     this.availableCount = Int32Array.from(this.presentCount);
     this.clockAt = new Float64Array(topo.groups.length);
+    this.availableSeconds = new Float64Array(topo.groups.length);
     this.router = new Router(
       s.scheduler.routing,
       topo,
@@ -195,6 +205,15 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     ]);
     this.modelEpoch = new Int32Array(s.models.length);
     this.timeline = buildTimeline(s, this);
+    this.scaling = s.autoscaling ? new RequestScaling(this, s, plan) : null;
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  scheduleScaling(t: number, id: number): void {
+    if (t < this.s.horizon) this.sim.schedule(t, K_SCALING, id);
   }
 
   static create(s: Scenario, plan: RunPlan, part: PartScope | null): Run {
@@ -203,11 +222,12 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     const sources = flat.map(({ w, ctx }, i) =>
       active === null || active.has(i) ? createSource(w, ctx) : null,
     );
-    return new Run(s, topo, routes, sources, estimates, part === null ? null : part.groups);
+    return new Run(s, topo, routes, sources, estimates, part === null ? null : part.groups, plan);
   }
 
   get sharedEvents(): number {
-    return this.intervals - 1 + this.timeline.filter((a) => a.at < this.s.horizon).length;
+    const ticks = this.s.autoscaling ? Math.ceil(this.s.horizon / this.s.autoscaling.interval) - 1 : 0;
+    return this.intervals - 1 + this.timeline.filter((a) => a.at < this.s.horizon).length + ticks;
   }
 
   async closeSources(): Promise<void> {
@@ -232,6 +252,9 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.timeline.forEach((a, i) => {
       if (a.at < this.s.horizon) sim.schedule(a.at, K_TIMELINE, i);
     });
+    if (this.s.autoscaling && this.s.autoscaling.interval < this.s.horizon) {
+      sim.schedule(this.s.autoscaling.interval, K_SCALE, 1);
+    }
     const slice = opts.sliceEvents ?? 200_000;
     this.requestLog = opts.requestLog ?? null;
     try {
@@ -255,6 +278,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     }
     this.sim.now = this.s.horizon;
     this.closeInterval();
+    if (this.scaling) this.closeScaling();
     // Requests still in the system count up to the horizon.
     this.inSystemArea += this.req.live * this.s.horizon - this.liveArrivalSum;
     opts.onProgress?.(this.s.horizon, this.completedCount);
@@ -272,6 +296,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       estimates: this.estimates,
       interrupted: this.interrupted,
       preempted: this.preemptedCount,
+      ...(this.scaling && { scaling: this.scaling.scaler.log }),
       inSystemSeconds: this.inSystemArea,
       events: sim.events,
       wallSeconds: (performance.now() - started) / 1000,
@@ -290,6 +315,32 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       this.closeInterval();
       this.currentInterval = id;
     } else if (kind === K_TIMELINE) this.timeline[id].apply(this.sim.now);
+    else if (kind === K_SCALING) this.scaling!.fire(id, this.sim.now);
+    else if (kind === K_SCALE) {
+      this.scaling!.tick(this.sim.now);
+      const next = (id + 1) * this.s.autoscaling!.interval;
+      if (next < this.s.horizon) this.sim.schedule(next, K_SCALE, id + 1);
+    }
+  }
+
+  /**
+   * The autoscaler's books into the run's: in the pools it manages, idle accelerators (on nodes
+   * present or provisioning, in no replica) replace the static split's unassigned nodes, and the
+   * groups' loading replica-seconds go to the grid.
+   */
+  private closeScaling(): void {
+    const scaler = this.scaling!.scaler;
+    scaler.finish(this.s.horizon);
+    const L = scaler.ledger;
+    const P = this.s.fleet.pools.length;
+    this.s.fleet.pools.forEach((pool, p) => {
+      if (!L.managed[p]) return;
+      const perNode = this.s.profiles.find((x) => x.id === pool.profile)!.acceleratorsPerNode;
+      for (let k = 0; k < this.intervals; k++) {
+        this.unassignedNodeSeconds[k * P + p] = L.idleSeconds[k * P + p] / perNode;
+      }
+    });
+    this.grid.loading.set(L.loadingSeconds);
   }
 
   private fetchNext(w: number): void {
@@ -435,6 +486,11 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     st.ttftS.add(ttft);
     if (n > 1) st.tpotS.add(tpot);
     st.e2eS.add(now - arrival);
+    if (this.scaling !== null) {
+      const m = this.modelOfGroup[rep.group];
+      this.scaling.completions[m]++;
+      if (this.scaling.ttftWindow) this.scaling.ttftWindow[m].push(ttft);
+    }
     const failedOver = req.chainPos[r] > 0;
     if (failedOver) counters[FAILED_OVER]++;
     if (ttft <= this.sloTtft[w] && tpot <= this.sloTpot[w]) {
@@ -524,6 +580,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
       const k = this.currentInterval * this.grid.groups + g;
       this.grid.present[k] += this.presentCount[g] * dt;
       this.grid.available[k] += this.availableCount[g] * dt;
+      this.availableSeconds[g] += this.availableCount[g] * dt;
       this.clockAt[g] = t;
     }
   }
@@ -536,6 +593,7 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.presentCount[rep.group]--;
     if (rep.alive) this.availableCount[rep.group]--;
     this.router.touch(rep);
+    if (this.scaling?.manages(rep.group)) this.scaling.retired(rep, this.sim.now);
   }
 
   /** Closes the current report interval now (its end, or the horizon). */

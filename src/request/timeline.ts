@@ -27,6 +27,8 @@ export interface TimelineHost {
   readonly req: RequestStore;
   readonly presentCount: Int32Array;
   readonly availableCount: Int32Array;
+  /** Replica-seconds available per group since the start, integrated with integrateGroup. */
+  readonly availableSeconds: Float64Array;
   /** Requests taken out of replicas by outages (each re-routed). */
   interrupted: number;
   integrateGroup(g: number, t: number): void;

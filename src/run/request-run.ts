@@ -13,7 +13,8 @@ import { simulateParts } from "./parts-run.js";
 
 export async function simulateRequests(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const plan = await planRun(s);
-  const parts = independentParts(plan.routes, plan.topology.groups.length);
+  // The autoscaler moves accelerators between the models of a pool: one part, whatever the routes.
+  const parts = s.autoscaling ? [] : independentParts(plan.routes, plan.topology.groups.length);
   if (parts.length > 1) return simulateParts(s, plan, parts, opts);
   const run = createRun(s, plan, null);
   if (opts.preflight) {

@@ -4,6 +4,7 @@
  * that time (after the earlier changes) is an error.
  */
 import type { ProblemList } from "./problems.js";
+import { resolvePoolScaling } from "./resolve-autoscaling.js";
 import type { ModelRegistry } from "./resolve-models.js";
 import { checkRegion } from "./resolve-workload.js";
 import type { RawPool, RawScenario } from "./schema/scenario.js";
@@ -60,6 +61,7 @@ export function resolvePools(raw: RawPool[], ctx: FleetContext): PoolSpec[] {
       nodes: p.nodes,
       serves: p.serves.map((s) => ({ model: s.model, nodes: s.nodes })),
       reservedFor: p.reserved_for,
+      scaling: resolvePoolScaling(p, i, ctx.problems),
     };
   });
 }

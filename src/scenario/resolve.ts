@@ -1,6 +1,7 @@
 /** Validated raw scenario -> the resolved `Scenario`: defaults filled, ids checked and resolved. */
 import { resolveWindows } from "./hybrid-windows.js";
 import { checkUniqueIds, type ProblemList } from "./problems.js";
+import { resolveAutoscaling } from "./resolve-autoscaling.js";
 import { resolveEvents } from "./resolve-events.js";
 import { resolveChanges, resolvePools } from "./resolve-fleet.js";
 import { resolveModelRouting } from "./resolve-model-routing.js";
@@ -87,6 +88,13 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     pools,
     profiles: input.profiles,
   });
+  const autoscaling = resolveAutoscaling(raw.autoscaling, {
+    problems,
+    models,
+    pools,
+    changes,
+    fidelity: raw.fidelity,
+  });
   checkStepCounts(raw, problems);
   const windows = resolveWindows(
     raw.fluid.windows,
@@ -129,6 +137,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       amortizationYears: raw.billing.amortization_years,
       spotDiscount: raw.billing.spot_discount,
     },
+    autoscaling,
     plan,
     lines: input.lines,
   };

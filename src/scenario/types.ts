@@ -30,6 +30,8 @@ export interface Scenario {
   events: TimelineEvent[];
   scheduler: SchedulerSpec;
   billing: BillingSpec;
+  /** The autoscaler, null or absent when replicas follow only `serves` and `fleet.changes`. */
+  autoscaling?: AutoscalingSpec | null;
   /** The capacity planner's question (`plan:`), null when the file has none. Absent in scenarios built in code. */
   plan?: PlanSpec | null;
   /** Dotted field path (e.g. "tenants.0.workloads.1.model") -> 1-based line in `file`, where known. */
@@ -108,6 +110,10 @@ export interface HardwareProfile {
   interconnect?: { kind: string; bandwidthGbPerS: number; latencyUs: number };
   /** Fixed time of every serving step, ms (step model), when given. */
   stepOverheadMs?: number;
+  /** Rate a replica reads weights when it starts or switches model, GB/s (autoscaling), when given. */
+  weightLoadGbPerS?: number;
+  /** Start-up time of a serving engine besides reading weights, s (autoscaling), when given. */
+  startupS?: number;
   /** File the profile was read from ("" when built in code). */
   file: string;
 }
@@ -125,7 +131,45 @@ export interface PoolSpec {
   serves: PoolServes[];
   /** Tenant id, or null when the pool is open to everyone. */
   reservedFor: string | null;
+  /** Nodes provisioned on demand (autoscaling); absent or null: the pool keeps its nodes. */
+  scaling?: PoolScaling | null;
 }
+
+/** A pool's node provisioning (docs/autoscaling.md). */
+export interface PoolScaling {
+  minNodes: number;
+  maxNodes: number;
+  /** Median provisioning delay, s, and the coefficient of variation of its lognormal (0: fixed). */
+  delayMedian: Seconds;
+  delayCv: number;
+  /** A node without replicas this long is released. */
+  releaseAfter: Seconds;
+}
+
+/** The autoscaler (docs/autoscaling.md). */
+export interface AutoscalingSpec {
+  interval: Seconds;
+  onSwitch: "drain" | "preempt";
+  policies: ScalingPolicy[];
+}
+
+export interface ScalingPolicy {
+  models: string[];
+  /** Pools it may place replicas in, in order of preference (resolved: never empty). */
+  pools: string[];
+  minReplicas: number;
+  maxReplicas: number;
+  cooldown: Seconds;
+  rule: ScalingRule;
+}
+
+export type ReactiveMetric = "utilization" | "queue" | "kv" | "ttft" | "busy";
+
+export type ScalingRule =
+  | { kind: "reactive"; metric: ReactiveMetric; up: number; down: number }
+  /** Sorted by time of day; `at` in seconds after midnight UTC. */
+  | { kind: "scheduled"; table: Array<{ at: Seconds; replicas: number }> }
+  | { kind: "predictive"; utilization: number; lead: Seconds | null };
 
 export interface FleetChange {
   at: Seconds;

@@ -377,6 +377,13 @@ export class Router {
     }
   }
 
+  /** Requests waiting in the shared queues of model m's route classes (shared_queue routing). */
+  sharedQueued(m: number): number {
+    let n = 0;
+    for (const c of this.routes.classes) if (c.modelIndex === m) n += this.queues[c.index].size;
+    return n;
+  }
+
   private powerOfTwo(cls: RouteClass, kv: number): Replica | null {
     if (cls.slots === 0) return null;
     const a = this.at(cls, Math.floor(this.rng.next() * cls.slots));

@@ -9,7 +9,7 @@ const BASE = ["root"];
 /** What the scenario describes and what a run measures: read by every layer above. */
 const INPUTS = ["scenario", "fleet", "workload", "metrics", ...BASE];
 /** The domain below the run layer: the contract and what reads it. */
-const DOMAIN = ["contract", "scheduler", "capacity", "billing", ...INPUTS];
+const DOMAIN = ["contract", "scheduler", "autoscaler", "capacity", "billing", ...INPUTS];
 
 export const ALLOWED: Record<string, readonly string[]> = {
   root: [],
@@ -23,9 +23,11 @@ export const ALLOWED: Record<string, readonly string[]> = {
   // What a finished run used of its capacity (utilisation, headroom): read by billing (energy).
   capacity: ["contract", ...INPUTS],
   billing: ["contract", "capacity", ...INPUTS],
+  // The autoscaler: decides from what an engine observes, engine-neutral (src/autoscaler).
+  autoscaler: ["contract", "engine", ...INPUTS],
   // The engines: the request engine on the event engine, the fluid engine on its own steps.
-  request: ["contract", "scheduler", "engine", ...INPUTS],
-  fluid: ["contract", "scheduler", ...INPUTS],
+  request: ["contract", "scheduler", "autoscaler", "engine", ...INPUTS],
+  fluid: ["contract", "scheduler", "autoscaler", ...INPUTS],
   run: ["request", "fluid", "engine", ...DOMAIN],
   // Fitting a profile to measurements: one step replica replayed on the event engine.
   calibrate: ["scheduler", "engine", ...INPUTS],

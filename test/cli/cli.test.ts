@@ -23,6 +23,7 @@ describe("fleetsim run", () => {
       "margin.csv",
       "models.csv",
       "revenue_by_model.csv",
+      "scaling.csv",
       "summary.csv",
       "summary.json",
       "tenants.csv",

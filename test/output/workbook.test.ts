@@ -46,7 +46,7 @@ beforeAll(async () => {
 describe("results.xlsx", () => {
   it("has one sheet per CSV table, in the files' order, named after them", () => {
     const names = resultTables(r.run, r.financials, r.summary).map((t) => t.name);
-    expect(names.length).toBe(7);
+    expect(names.length).toBe(8);
     expect(wb.worksheets.map((w) => w.name)).toEqual(names);
     for (const n of names) expect(files.has(`${n}.csv`), n).toBe(true);
   });
@@ -129,7 +129,7 @@ describe("results.xlsx", () => {
     const x = cli([...args, "--xlsx", "--out", join(dir, "xlsx")]);
     expect(x.stderr).toBe("");
     const plain = readdirSync(join(dir, "plain")).filter((f) => f.endsWith(".csv"));
-    expect(plain.length).toBe(7);
+    expect(plain.length).toBe(8);
     for (const f of plain)
       expect(readFileSync(join(dir, "xlsx", f)), f).toEqual(readFileSync(join(dir, "plain", f)));
     const manifest = JSON.parse(readFileSync(join(dir, "xlsx", "fleetsim.json"), "utf8"));

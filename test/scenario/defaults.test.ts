@@ -48,6 +48,7 @@ describe("a minimal scenario gets every default", () => {
         nodes: 10,
         serves: [{ model: "fx-llama-70b", nodes: 10 }],
         reservedFor: null,
+        scaling: null,
       },
     ]);
     expect(s.tenants).toEqual([

@@ -20,6 +20,7 @@ describe("determinism", () => {
       "margin.csv",
       "models.csv",
       "revenue_by_model.csv",
+      "scaling.csv",
       "summary.csv",
       "summary.json",
       "tenants.csv",

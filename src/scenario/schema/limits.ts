@@ -21,6 +21,8 @@ export const LIMITS = {
   linkLatencyUs: 1_000_000,
   /** Fixed time of a serving step: 10 s in ms (vLLM's is a few ms). */
   stepOverheadMs: 10_000,
+  /** Start-up time of a serving engine besides reading weights: 1 hour (vLLM starts in under a minute). */
+  startupS: 3_600,
   /** Ratio p90 / median of a lognormal: 100 (the Azure traces have about 3); its mean stays < 700 x median. */
   lognormalSpread: 100,
   /** Any duration: 100 years (an event that late simply never happens). */

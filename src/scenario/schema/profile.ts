@@ -74,6 +74,14 @@ export const profileSchema = z.strictObject({
     "Fixed time of every serving step, ms (scheduler, input preparation, sampling). Step model only",
     LIMITS.stepOverheadMs,
   ).optional(),
+  weight_load_gb_per_s: positive(
+    "Rate a replica reads a model's weights when it starts or switches model, GB/s (storage to accelerator memory). Default 8, an estimate",
+    LIMITS.linkGbPerS,
+  ).optional(),
+  startup_s: nonNegative(
+    "Fixed time a serving engine takes to start besides reading weights, s (memory profiling, graph capture). Default 30, an estimate",
+    LIMITS.startupS,
+  ).optional(),
   performance: z.array(performanceSchema).default([]).describe("Measured figures per model"),
   notes: z.string().optional(),
   description: z.string().optional(),

@@ -1,6 +1,7 @@
 /** Raw schema of a scenario file, as written (snake_case). The resolver turns it into `Scenario`. */
 import { z } from "zod";
 import { parseStart } from "../start-time.js";
+import { autoscalingSchema, poolScalingSchema } from "./autoscaling.js";
 import {
   count,
   duration,
@@ -39,6 +40,10 @@ const poolSchema = z.strictObject({
   reserved_for: id("Tenant id: only this tenant's work runs here. Default: open to every tenant")
     .nullable()
     .default(null),
+  scaling: poolScalingSchema
+    .nullable()
+    .default(null)
+    .describe("Nodes provisioned and released on demand (autoscaling). Default: the pool keeps its nodes"),
 });
 
 const changeSchema = z
@@ -296,6 +301,10 @@ export const scenarioSchema = z
     tenants: z.array(tenantSchema).default([]).describe("Customers and their workloads"),
     events: z.array(eventSchema).default([]).describe("What-if timeline"),
     scheduler: schedulerSchema.prefault({}),
+    autoscaling: autoscalingSchema
+      .nullable()
+      .default(null)
+      .describe("Replicas that follow demand and switch models (docs/autoscaling.md). Default: none"),
     billing: billingSchema.prefault({}),
     plan: planSchemaOf(eventSchema)
       .nullable()
