@@ -18,7 +18,7 @@ import type { ScalingPolicy, Scenario } from "../scenario/types.js";
 import type { DemandForecast } from "./forecast.js";
 import { emptyObservation, type ModelObservation } from "./observation.js";
 import { PoolLedger } from "./pool-ledger.js";
-import { desiredReplicas } from "./rules.js";
+import { desiredReplicas, metricValue } from "./rules.js";
 
 /** What the autoscaler asks of the engine running the replicas. */
 export interface ScalingHost {
@@ -54,6 +54,11 @@ export class Autoscaler {
   /** Per pool: since when each of its whole spare nodes has been spare, oldest first. */
   private readonly freeSince: number[][];
   private readonly obs = emptyObservation();
+  /** Per model, in this decision round: what it was seen to need, and replicas it has given away. */
+  private readonly donorView = new Map<
+    number,
+    { serving: number; value: number; asked: number | null; given: number }
+  >();
   private readonly delayRng: RandomStream[];
   private readonly normal: NormalSource[];
   private readonly groupOf: Map<string, number>;
@@ -101,6 +106,7 @@ export class Autoscaler {
   tick(now: number): void {
     this.now = now;
     this.ledger.advance(now);
+    this.donorView.clear();
     const spec = this.s.autoscaling!;
     const plans: Array<{
       policy: ScalingPolicy;
@@ -280,7 +286,12 @@ export class Autoscaler {
       const p = grp.poolIndex;
       const fp = L.footprint[g];
       while (added < n && L.occupied(g) < grp.slots) {
-        if (L.claimable(p) < fp && !this.provision(p, fp - L.claimable(p), reason)) break;
+        if (
+          L.claimable(p) < fp &&
+          !this.provision(p, fp - L.claimable(p), reason) &&
+          !this.takeFromDonors(p, m, fp)
+        )
+          break;
         // A switch: the load waits for accelerators another model's replica is giving up, or
         // takes ones given up in this same decision round (preempted at once).
         const fb = this.freedBy[p];
@@ -298,6 +309,84 @@ export class Autoscaler {
       if (added === n) break;
     }
     return added > 0;
+  }
+
+  /**
+   * A full pool that cannot grow: replicas of other models that can spare one give their
+   * accelerators (a switch). A model can spare a replica when it is out of its cooldown, stays at
+   * or above min_replicas, and (reactive) its metric, spread over one replica fewer, stays at or
+   * below its scale-up threshold, or (scheduled, predictive) it holds more than its rule asks.
+   * Takes replicas until `fp` accelerators are claimable; false when the donors run out first.
+   */
+  private takeFromDonors(p: number, m: number, fp: number): boolean {
+    const L = this.ledger;
+    const preempt = this.s.autoscaling!.onSwitch === "preempt";
+    while (L.claimable(p) < fp) {
+      let donor = -1;
+      for (const g of this.topo.groupsByPool[p]) {
+        const d = this.topo.groups[g].modelIndex;
+        if (d !== m && L.serving[g] > 0 && this.canSpare(d)) {
+          donor = g;
+          break;
+        }
+      }
+      if (donor < 0) return false;
+      const d = this.topo.groups[donor].modelIndex;
+      const policy = this.policyOf(d)!;
+      const pools = policy.pools.map((id) => this.poolIndex.get(id)!);
+      const from = this.committed(d, pools);
+      const reason = `gives a replica to ${this.s.models[m].id}`;
+      this.record(this.now, -1, d, "scale", from, from - 1, reason, -1);
+      L.advance(this.now);
+      L.serving[donor]--;
+      L.draining[donor]++;
+      this.donorView.get(d)!.given++;
+      this.lastAction[d] = this.now;
+      const at = this.log.events.length;
+      this.record(this.now, p, d, "stop", L.committed(donor) + 1, L.committed(donor), reason, -1);
+      this.log.events[at].replica = this.host.stopServing(donor, preempt);
+    }
+    return true;
+  }
+
+  private canSpare(d: number): boolean {
+    const policy = this.policyOf(d);
+    if (!policy || this.now - this.lastAction[d] < policy.cooldown - 1e-9) {
+      // a donor that already gave in this round may give again (its cooldown began with this round)
+      const seen = this.donorView.get(d);
+      if (!seen || seen.given === 0) return false;
+    }
+    const pools = policy!.pools.map((id) => this.poolIndex.get(id)!);
+    const committed = this.committed(d, pools);
+    if (committed - 1 < policy!.minReplicas) return false;
+    let view = this.donorView.get(d);
+    if (!view) {
+      this.host.observe(d, this.obs);
+      const first = this.groupsOf(d, pools)[0];
+      const ctx = {
+        committed,
+        timeOfDay: (((this.s.startMs / 1000 + this.now) % 86_400) + 86_400) % 86_400,
+        forecastRate: this.forecast.rate(d, this.now + this.leadOf(policy!, d, pools), this.now),
+        replicaRate: first === undefined ? 1 : this.forecast.replicaRate[first],
+        ttftTarget: this.forecast.ttftTarget[d],
+      };
+      const rule = policy!.rule;
+      const value = rule.kind === "reactive" ? metricValue(rule.metric, this.obs, ctx) : Number.NaN;
+      const asked = rule.kind === "reactive" ? null : desiredReplicas(rule, this.obs, ctx).desired;
+      view = { serving: this.obs.serving, value, asked, given: 0 };
+      this.donorView.set(d, view);
+    }
+    const rule = policy!.rule;
+    if (rule.kind === "reactive") {
+      const left = view.serving - view.given - 1;
+      return left >= 1 && !Number.isNaN(view.value) && (view.value * view.serving) / left <= rule.up;
+    }
+    return view.asked !== null && committed > Math.max(policy!.minReplicas, view.asked);
+  }
+
+  private policyOf(m: number): ScalingPolicy | undefined {
+    const id = this.s.models[m].id;
+    return this.s.autoscaling!.policies.find((p) => p.models.includes(id));
   }
 
   /** Asks pool p for nodes covering `accelerators` more; false when it cannot grow. */

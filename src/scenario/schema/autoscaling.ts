@@ -25,7 +25,9 @@ const scheduledSchema = z
     z.strictObject({
       from: z
         .string()
-        .regex(TIME_OF_DAY, "must be a time of day HH:MM (UTC), e.g. 08:30")
+        .refine((v) => TIME_OF_DAY.test(v), {
+          error: (iss) => `must be a time of day HH:MM (UTC), e.g. 08:30, got ${JSON.stringify(iss.input)}`,
+        })
         .describe("Time of day (UTC, HH:MM) from which the count applies"),
       replicas: count("Replicas of each of the policy's models from then on", LIMITS.nodes),
     }),
