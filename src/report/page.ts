@@ -1,9 +1,11 @@
 /** The report of a run folder: its headline figures, then utilisation, cost, revenue and tenants. */
+
 import { costSection, revenueSection, tenantSection, utilisationSection } from "./charts.js";
 import { esc } from "./escape.js";
 import { fmtNumber, fmtPct, fmtUsd, num } from "./format.js";
 import { figures, page } from "./layout.js";
 import type { RunTables } from "./read-run.js";
+import { replicasSection } from "./replicas-section.js";
 
 function summaryBlock(t: RunTables): string {
   const s = t.summary;
@@ -42,6 +44,11 @@ const fmtMs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "–")
 export function buildReport(t: RunTables): string {
   return page(
     `fleetsim report: ${t.summary.scenario ?? ""}`,
-    summaryBlock(t) + utilisationSection(t) + costSection(t) + revenueSection(t) + tenantSection(t),
+    summaryBlock(t) +
+      utilisationSection(t) +
+      replicasSection(t) +
+      costSection(t) +
+      revenueSection(t) +
+      tenantSection(t),
   );
 }
