@@ -308,13 +308,25 @@ export class Autoscaler {
       }
       if (added === n) break;
     }
+    if (added === 0) {
+      // Nothing free, nothing to provision, nobody can spare: the model keeps one place in its
+      // first pool's queue, so accelerators freed later go to it before to loads asked after it
+      // (a replica needing a whole node is not starved by smaller ones taking each freed piece).
+      for (const g of this.groupsOf(m, pools)) {
+        const grp = this.topo.groups[g];
+        if (L.waiting[g] > 0 || L.occupied(g) >= grp.slots) continue;
+        this.waiting[grp.poolIndex].push({ group: g, from: -1, reason: `${reason}; waits for accelerators` });
+        L.waiting[g]++;
+        added = 1;
+        break;
+      }
+    }
     return added > 0;
   }
 
   /**
    * A full pool that cannot grow: replicas of other models that can spare one give their
-   * accelerators (a switch). A model can spare a replica when it is out of its cooldown, stays at
-   * or above min_replicas, and (reactive) its metric, spread over one replica fewer, stays at or
+   * accelerators (a switch). A model can spare a replica when it stays at or above min_replicas, and (reactive) its metric, spread over one replica fewer, stays at or
    * below its scale-up threshold, or (scheduled, predictive) it holds more than its rule asks.
    * Takes replicas until `fp` accelerators are claimable; false when the donors run out first.
    */
@@ -351,11 +363,9 @@ export class Autoscaler {
 
   private canSpare(d: number): boolean {
     const policy = this.policyOf(d);
-    if (!policy || this.now - this.lastAction[d] < policy.cooldown - 1e-9) {
-      // a donor that already gave in this round may give again (its cooldown began with this round)
-      const seen = this.donorView.get(d);
-      if (!seen || seen.given === 0) return false;
-    }
+    if (!policy) return false;
+    // A donor in its cooldown may still give (its own rule does not act then, and the test below
+    // keeps it inside its band, so giving does not make it want the replica back).
     const pools = policy!.pools.map((id) => this.poolIndex.get(id)!);
     const committed = this.committed(d, pools);
     if (committed - 1 < policy!.minReplicas) return false;
@@ -447,6 +457,9 @@ export class Autoscaler {
       );
       const cell = k * this.topo.groups.length + w.group;
       this.log.loads[cell]++;
+      // accelerators another model's replica gave back just now: a switch too
+      const fb = this.freedBy[p];
+      if (w.from < 0 && fb.time === this.now && fb.model !== grp.modelIndex) w.from = fb.model;
       if (w.from >= 0) this.log.switches[cell]++;
       const n = L.committed(w.group);
       const why =

@@ -35,7 +35,13 @@ export class FluidState {
 
   private readonly present: Int32Array;
   private readonly down: Int32Array;
-  private readonly avail: Int32Array;
+  readonly avail: Int32Array;
+  /** Autoscaling: replicas present per group the autoscaler manages (-1: the timeline decides). */
+  readonly scaledPresent: Int32Array;
+  /** Per group, since the start: requests completed, available replica-seconds, busy replica-seconds. */
+  readonly completedByGroup: Float64Array;
+  readonly availableSeconds: Float64Array;
+  readonly busySeconds: Float64Array;
   /** Held per replica at the previous step's operating point (warm start of the solver). */
   private readonly lastHeld: Float64Array;
   private readonly newPresent: Int32Array;
@@ -89,6 +95,10 @@ export class FluidState {
     this.present = new Int32Array(G);
     this.down = new Int32Array(G);
     this.avail = new Int32Array(G);
+    this.scaledPresent = new Int32Array(G).fill(-1);
+    this.completedByGroup = new Float64Array(G);
+    this.availableSeconds = new Float64Array(G);
+    this.busySeconds = new Float64Array(G);
     this.lastHeld = new Float64Array(G);
     this.newPresent = new Int32Array(G);
     this.newDown = new Int32Array(G);
@@ -138,6 +148,9 @@ export class FluidState {
       this.modelEpoch[pc.model] = this.priceEpochs[pc.model].length - 1;
     }
     this.timeline.capacityAt(t, this.newPresent, this.newDown);
+    for (let g = 0; g < this.newPresent.length; g++) {
+      if (this.scaledPresent[g] >= 0) this.newPresent[g] = this.scaledPresent[g];
+    }
     const f = this.flows;
     for (let g = 0; g < this.topo.groups.length; g++) {
       const before = this.avail[g];
@@ -161,6 +174,25 @@ export class FluidState {
       this.down[g] = newDown;
       this.avail[g] = availableOf(this.present[g], newDown);
     }
+  }
+
+  /**
+   * Autoscaling: group g has `n` replicas present from now on. Replicas leave at once, their held
+   * requests staying with the group's flows (as a drain would finish them); outages in force keep
+   * their first slots down.
+   */
+  setScaledPresent(g: number, n: number): void {
+    this.scaledPresent[g] = n;
+    this.present[g] = n;
+    this.avail[g] = availableOf(n, this.down[g]);
+  }
+
+  /** Requests queued (waiting, not held) at group g now. */
+  queuedAt(g: number): number {
+    let sum = 0;
+    const f = this.flows;
+    for (let k = f.groupStart[g]; k < f.groupStart[g + 1]; k++) sum += this.q[f.groupFlows[k]];
+    return sum;
   }
 
   /** One step [t0, t1) inside report interval `interval`; arrivals must be set. */
@@ -270,6 +302,7 @@ export class FluidState {
     const gi = this.grid.at(interval, g);
     this.grid.present[gi] += this.present[g] * dt;
     this.grid.available[gi] += n * dt;
+    this.availableSeconds[g] += n * dt;
     const total = Q + H + A;
     if (total <= 0) return;
     const curve = this.topo.groups[g].curve;
@@ -327,6 +360,8 @@ export class FluidState {
     }
     this.grid.busy[gi] += busy * dt;
     this.grid.held[gi] += Hn * dt;
+    this.busySeconds[g] += busy * dt;
+    this.completedByGroup[g] += C;
     this.completedSoFar += C;
     if (!this.recording) {
       // The flows move on; the request engine's run of this interval replaces what they would record.

@@ -8,6 +8,7 @@
  * Method, validity and validation: docs/fluid-mode.md.
  */
 
+import { closeScalingBooks } from "../autoscaler/books.js";
 import { planRun } from "../contract/plan.js";
 import type { RunOptions } from "../contract/run-options.js";
 import type { RunResult } from "../contract/run-result.js";
@@ -18,6 +19,7 @@ import type { Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
+import { FluidScaling } from "./scaling-host.js";
 import { statRows } from "./stat-rows.js";
 
 /** Default time step of the fluid model, seconds. */
@@ -71,6 +73,8 @@ export async function runFluid(
     };
   });
   const state = new FluidState(s, topo, routes, stats, statOfWorkload, estimates, grid, requestIntervals);
+  const plan = { flat: planned, estimates, topology: topo, routes };
+  const scaling = s.autoscaling ? new FluidScaling(s, plan, state) : null;
 
   const step = s.fluid?.step ?? DEFAULT_FLUID_STEP;
   const breaks = state.timeline.times;
@@ -90,6 +94,12 @@ export async function runFluid(
       (interval + 1) * s.reportInterval,
     );
     if (nextBreak < breaks.length && breaks[nextBreak] < end) end = breaks[nextBreak];
+    if (scaling !== null) {
+      scaling.runDue(t);
+      // cut the step where the autoscaler next acts (a decision, a load done, nodes ready)
+      const next = scaling.nextTime();
+      if (next > t && next < end) end = next;
+    }
     for (let w = 0; w < demand.length; w++) {
       const d = demand[w];
       state.arrivals[w] = d.onFraction * d.schedule.factorAt(t) * d.profile.integral(t, end);
@@ -108,6 +118,8 @@ export async function runFluid(
     }
   }
   state.finish(usage);
+  const unassigned = state.unassignedNodeSeconds(intervals);
+  if (scaling !== null) closeScalingBooks(scaling.scaler, s, unassigned, grid.loading);
   opts.onProgress?.(s.horizon, Math.round(state.completedSoFar));
   return {
     scenario: s,
@@ -117,7 +129,8 @@ export async function runFluid(
     stats,
     statOfWorkload,
     grid,
-    unassignedNodeSeconds: state.unassignedNodeSeconds(intervals),
+    unassignedNodeSeconds: unassigned,
+    ...(scaling !== null && { scaling: scaling.scaler.log }),
     usage,
     priceEpochs: state.priceEpochs,
     estimates,

@@ -4,6 +4,7 @@
  * only orders them. Its entry point, createRun, is called by the run layer (src/run) only.
  */
 
+import { closeScalingBooks } from "../autoscaler/books.js";
 import type { PartScope } from "../contract/parts.js";
 import type { RunPlan } from "../contract/plan.js";
 import type { RequestLog, RequestOutcome } from "../contract/request-log.js";
@@ -329,18 +330,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
    * groups' loading replica-seconds go to the grid.
    */
   private closeScaling(): void {
-    const scaler = this.scaling!.scaler;
-    scaler.finish(this.s.horizon);
-    const L = scaler.ledger;
-    const P = this.s.fleet.pools.length;
-    this.s.fleet.pools.forEach((pool, p) => {
-      if (!L.managed[p]) return;
-      const perNode = this.s.profiles.find((x) => x.id === pool.profile)!.acceleratorsPerNode;
-      for (let k = 0; k < this.intervals; k++) {
-        this.unassignedNodeSeconds[k * P + p] = L.idleSeconds[k * P + p] / perNode;
-      }
-    });
-    this.grid.loading.set(L.loadingSeconds);
+    closeScalingBooks(this.scaling!.scaler, this.s, this.unassignedNodeSeconds, this.grid.loading);
   }
 
   private fetchNext(w: number): void {

@@ -66,8 +66,8 @@ export function resolveAutoscaling(
     }
     return null;
   }
-  if (ctx.fidelity !== "request") {
-    problems.add(["autoscaling"], `autoscaling runs with fidelity request, got ${ctx.fidelity}`);
+  if (ctx.fidelity === "hybrid") {
+    problems.add(["autoscaling"], "autoscaling runs with fidelity request or fluid, got hybrid");
   }
   const poolById = new Map(ctx.pools.map((p) => [p.id, p]));
   const policyOfModel = new Map<string, number>();
@@ -83,6 +83,16 @@ export function resolveAutoscaling(
     });
     const pools = resolvePolicyPools(p, path, ctx, poolById);
     for (const id of pools) managed.add(id);
+    if (
+      ctx.fidelity === "fluid" &&
+      p.reactive &&
+      (p.reactive.metric === "kv" || p.reactive.metric === "ttft")
+    ) {
+      problems.add(
+        [...path, "reactive", "metric"],
+        `metric ${p.reactive.metric} needs fidelity request: the fluid mode follows neither KV memory nor latency percentiles (use utilization, queue or busy)`,
+      );
+    }
     return {
       models: p.models,
       pools,

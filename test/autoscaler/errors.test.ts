@@ -113,10 +113,27 @@ const CASES: Array<{ name: string; edit: (t: string) => string; path: string; at
     },
     {
       name: "a fidelity the autoscaler does not run in",
-      edit: (t) => t.replace("horizon: 1h", "horizon: 1h\nfidelity: fluid"),
+      edit: (t) =>
+        t.replace(
+          "horizon: 1h",
+          "horizon: 1h\nfidelity: hybrid\nfluid: { windows: [{ at: 0, duration: 10m }] }",
+        ),
       path: "autoscaling",
       at: "autoscaling:",
-      message: /autoscaling runs with fidelity request, got fluid/,
+      message: /autoscaling runs with fidelity request or fluid, got hybrid/,
+    },
+    {
+      name: "a metric the fluid mode cannot observe",
+      edit: (t) =>
+        t
+          .replace("horizon: 1h", "horizon: 1h\nfidelity: fluid")
+          .replace(
+            '      scheduled: [{ from: "00:00", replicas: 1 }, { from: "08:00", replicas: 3 }]',
+            "      reactive: { metric: kv, scale_up_above: 0.8, scale_down_below: 0.3 }",
+          ),
+      path: "autoscaling.policies.0.reactive.metric",
+      at: "metric: kv",
+      message: /metric kv needs fidelity request/,
     },
   ];
 
