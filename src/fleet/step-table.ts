@@ -8,10 +8,12 @@
  * says how much less a smaller step takes.
  *
  * A mixed step (a prompt chunk of T tokens and n decodes with mean context c) takes
- *   prefill(T) + max(0, decode(n, c) - floor)
- * where floor is the table's emptiest decode step (smallest batch, smallest context): both measured
- * times include the step's fixed costs (scheduling, sampling, one read of the weights), which a
- * mixed step pays once. Pure steps are the table's own figures.
+ *   prefill(T + n) + max(0, decode(n, c) - decode(n, c_min))
+ * c_min the grid's smallest context. In the linear layers (GEMMs, the weights' read) a decode's
+ * token is one more row like a prompt token, so the prefill table prices the step's T + n tokens
+ * with its fixed costs (scheduling, sampling, one read of the weights) once; what a decode adds
+ * beyond that is its attention over its cache, which is how the decode table grows with context.
+ * Pure steps are the table's own figures.
  */
 import type { StepTable } from "../scenario/types.js";
 import { type StepBreakdown, type StepComposition, StepTimeModel } from "./step-time.js";
@@ -71,7 +73,6 @@ export class TableStepTime extends StepTimeModel {
   private readonly columnS: Float64Array;
   private columnN = -1;
   private readonly cell: Float64Array;
-  private readonly floorS: number;
 
   constructor(
     base: StepTimeModel,
@@ -81,7 +82,6 @@ export class TableStepTime extends StepTimeModel {
     this.contexts = Float64Array.from(table.decode.context);
     this.columnS = new Float64Array(table.decode.context.length);
     this.cell = new Float64Array(table.decode.batch.length);
-    this.floorS = table.decode.ms[0][0] / 1000;
   }
 
   /** Fills columnS for a batch of n (seconds by context). */
@@ -109,8 +109,9 @@ export class TableStepTime extends StepTimeModel {
   override stepSeconds(c: StepComposition): number {
     const n = c.decodes;
     if (c.prefillTokens <= 0) return n > 0 ? this.decodeSeconds(n, c.decodeCachedSum / n) : 0;
-    const prefill = this.prefillSeconds(c.prefillTokens);
-    return n > 0 ? prefill + Math.max(0, this.decodeSeconds(n, c.decodeCachedSum / n) - this.floorS) : prefill;
+    if (n <= 0) return this.prefillSeconds(c.prefillTokens);
+    const attention = this.decodeSeconds(n, c.decodeCachedSum / n) - this.column(n)[0];
+    return this.prefillSeconds(c.prefillTokens + n) + Math.max(0, attention);
   }
 
   override breakdown(c: StepComposition): StepBreakdown {

@@ -189,7 +189,12 @@ function toPerformance(
     problems.add([...path, "decode_tokens_per_s"], "must give at least one batch size");
   }
   table.sort((a, b) => a[0] - b[0]);
-  return { model: raw.model, prefillTokensPerS: raw.prefill_tokens_per_s ?? 1, decodeTokensPerS: table, ...maxBatch };
+  return {
+    model: raw.model,
+    prefillTokensPerS: raw.prefill_tokens_per_s ?? 1,
+    decodeTokensPerS: table,
+    ...maxBatch,
+  };
 }
 
 /** The step tables of an entry, each axis strictly increasing and the grid complete. */
@@ -200,8 +205,10 @@ function toStepTable(
 ): StepTable {
   const d = raw.decode_step_ms;
   const p = raw.prefill_step_ms;
-  if (d === undefined) problems.add(path, "decode_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
-  if (p === undefined) problems.add(path, "prefill_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
+  if (d === undefined)
+    problems.add(path, "decode_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
+  if (p === undefined)
+    problems.add(path, "prefill_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
   const increasing = (xs: number[], field: Array<string | number>, what: string) => {
     for (let i = 1; i < xs.length; i++) {
       if (!(xs[i] > xs[i - 1])) {
@@ -215,7 +222,8 @@ function toStepTable(
     increasing(d.batch, [...dp, "batch"], "batch sizes");
     increasing(d.context, [...dp, "context"], "context lengths");
     d.batch.forEach((b, i) => {
-      if (!Number.isInteger(b)) problems.add([...dp, "batch", i], `batch sizes must be whole numbers, got ${b}`);
+      if (!Number.isInteger(b))
+        problems.add([...dp, "batch", i], `batch sizes must be whole numbers, got ${b}`);
     });
     if (d.ms.length !== d.batch.length) {
       problems.add(
@@ -236,11 +244,15 @@ function toStepTable(
     const pp = [...path, "prefill_step_ms"];
     increasing(p.tokens, [...pp, "tokens"], "chunk sizes");
     if (p.ms.length !== p.tokens.length) {
-      problems.add([...pp, "ms"], `must have one value per chunk size (${p.tokens.length}), got ${p.ms.length}`);
+      problems.add(
+        [...pp, "ms"],
+        `must have one value per chunk size (${p.tokens.length}), got ${p.ms.length}`,
+      );
     }
   }
   return {
-    decode: d === undefined ? { batch: [], context: [], ms: [] } : { batch: d.batch, context: d.context, ms: d.ms },
+    decode:
+      d === undefined ? { batch: [], context: [], ms: [] } : { batch: d.batch, context: d.context, ms: d.ms },
     prefill: p === undefined ? { tokens: [], ms: [] } : { tokens: p.tokens, ms: p.ms },
   };
 }

@@ -44,11 +44,18 @@ describe("step table interpolation", () => {
     // f(b, c) = 3 + 0.05 b + 0.002 c + 0.0001 b c is bilinear, so interpolation must return it exactly
     const f = (b: number, c: number) => 3 + 0.05 * b + 0.002 * c + 0.0001 * b * c;
     const d = TABLE.decode;
-    const t: StepTable = { ...TABLE, decode: { ...d, ms: d.batch.map((b) => d.context.map((c) => f(b, c))) } };
+    const t: StepTable = {
+      ...TABLE,
+      decode: { ...d, ms: d.batch.map((b) => d.context.map((c) => f(b, c))) },
+    };
     fc.assert(
-      fc.property(fc.double({ min: 1, max: 256, noNaN: true }), fc.double({ min: 256, max: 4096, noNaN: true }), (b, c) => {
-        expect(decodeStepMs(t, b, c)).toBeCloseTo(f(b, c), 9);
-      }),
+      fc.property(
+        fc.double({ min: 1, max: 256, noNaN: true }),
+        fc.double({ min: 256, max: 4096, noNaN: true }),
+        (b, c) => {
+          expect(decodeStepMs(t, b, c)).toBeCloseTo(f(b, c), 9);
+        },
+      ),
     );
     // and by hand in one cell of TABLE: batch 8 (7/15 of the way from 1 to 16), context 640 (half way)
     const low = 6.0 + (7.0 - 6.0) * (7 / 15);
@@ -73,7 +80,7 @@ describe("step table interpolation", () => {
 describe("TableStepTime", () => {
   const m = new TableStepTime(BASE, TABLE);
 
-  it("times pure steps by the table and a mixed step as prefill + what the decodes add over the emptiest step", () => {
+  it("times pure steps by the table and a mixed step as prefill of all its tokens + the decodes' attention growth with context", () => {
     const p = emptyComposition();
     addPrefillChunk(p, 0, 512, true);
     expect(m.stepSeconds(p)).toBeCloseTo(0.014, 15);
@@ -83,7 +90,8 @@ describe("TableStepTime", () => {
     const mixed = emptyComposition();
     addPrefillChunk(mixed, 0, 512, true);
     for (let i = 0; i < 16; i++) addDecode(mixed, 1024);
-    expect(m.stepSeconds(mixed)).toBeCloseTo(0.014 + (0.008 - 0.006), 15);
+    // prefill of 512 + 16 tokens, plus batch 16's rise from context 256 to 1024 (8.0 - 7.0 ms)
+    expect(m.stepSeconds(mixed)).toBeCloseTo((14 + (26 * 16) / 1536 + (8.0 - 7.0)) / 1000, 15);
     expect(m.stepSeconds(emptyComposition())).toBe(0);
   });
 
