@@ -33,7 +33,11 @@ export interface MlperfCase {
   model: ModelSpec;
   /** Replicas (engines) per 8-GPU node or per system, as the submission ran them. */
   replicas: number;
-  /** MLPerf's Offline sample count per replica (24,576 or 13,368 samples over the system). */
+  /**
+   * Samples per replica of the submission's Offline query: LoadGen issues samples_per_query =
+   * 1.1 x target_qps x min_duration samples at once (mlperf_log_summary.txt), the data set
+   * repeated, so that the run lasts min_duration; the last requests' drain is a small part of it.
+   */
   offlineSamplesPerReplica: number;
   offline: ServingOptions;
   server: ServingOptions;
@@ -87,7 +91,8 @@ export function mlperfCases(): MlperfCase[] {
       model: llama70,
       // NVIDIA v4.1 Offline config H100_SXM_80GB_TP2x4: 4 engines of TP 2, batch 896 each
       replicas: 4,
-      offlineSamplesPerReplica: 24576 / 4,
+      // samples_per_query 200,640 ([S20] mlperf_log_summary.txt: 1.1 x 76 x 2,400 s)
+      offlineSamplesPerReplica: 200640 / 4,
       offline: { tensor: 2, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
       // NVIDIA v4.1 Server config H100_SXM_80GB_TP2x4 (configs/llama2-70b/Server/__init__.py):
       // the same 4 engines of TP 2 with batch 1024, min_duration 2,400,000 ms
@@ -103,7 +108,8 @@ export function mlperfCases(): MlperfCase[] {
       model: llama70,
       // NVIDIA v4.1 Offline config H200_SXM_141GBx8: 8 engines of TP 1, batch 806 each
       replicas: 8,
-      offlineSamplesPerReplica: 24576 / 8,
+      // samples_per_query 274,560 ([S21] mlperf_log_summary.txt: 1.1 x 104 x 2,400 s)
+      offlineSamplesPerReplica: 274560 / 8,
       offline: { tensor: 1, maxNumSeqs: 806, maxNumBatchedTokens: 8192 },
       // NVIDIA v4.1 Server config H200_SXM_141GBx8: 8 engines of TP 1 with batch 896, 2,400 s
       server: { tensor: 1, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
@@ -117,7 +123,8 @@ export function mlperfCases(): MlperfCase[] {
       profile: profile("nd-h100-v5"),
       model: llama8,
       replicas: 1,
-      offlineSamplesPerReplica: 13368,
+      // samples_per_query 28,802 (Red Hat's mlperf_log_summary.txt: 1.1 x 43.64 x 600 s)
+      offlineSamplesPerReplica: 28802,
       // Red Hat's run scripts (mlcommons/inference language/llama3.1-8b/run_offline_submission.sh
       // and run_server_submission.sh): --max-num-seqs 1024 --max-num-batched-tokens 4096, FP8 KV
       // cache, in both scenarios (not vLLM's defaults, 16384 offline and 8192 for the API server)
