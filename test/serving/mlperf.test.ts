@@ -4,20 +4,20 @@
  *
  * The issue's target is 10 %. Not every check reaches it with the default efficiencies; each test
  * asserts the HONEST tolerance reached (`tol`), so that a change making a check worse fails, and
- * says where it stands. Server runs last each submission's min_duration (2,400 s for NVIDIA's
- * Llama-2-70B, 600 s for Red Hat's Llama-3.1-8B) with 8 bisection steps (the bench's 10 give the
- * figures of docs/service-model.md, within 1 % of these).
+ * says where it stands. Offline issues each submission's samples_per_query at once; Server runs
+ * last its min_duration (2,400 s for NVIDIA's Llama-2-70B, 600 s for Red Hat's Llama-3.1-8B) with
+ * 8 bisection steps (the bench's 10 give the figures of docs/service-model.md).
  */
 import { describe, expect, it } from "vitest";
 import { mlperfCases, offlineTokensPerS, serverTokensPerS } from "./mlperf-harness.js";
 
 /** Tolerances reached (relative error), per case: [Offline, Server]. 0.10 is the target. */
 const TOLERANCE: Record<string, [number, number]> = {
-  // Offline +9.2 %; Server NOT within 10 %: +28 % (the real engines' steps at batch ~900 are slower)
-  "Llama-2-70B 8 x H100 (v4.1)": [0.1, 0.3],
-  // Offline -5.6 %, Server +5.8 %
+  // NOT within 10 %: Offline +12.6 %, Server +28 % (docs/service-model.md says why)
+  "Llama-2-70B 8 x H100 (v4.1)": [0.14, 0.3],
+  // Offline -4.6 %, Server +5.9 %
   "Llama-2-70B 8 x H200 (v4.1)": [0.1, 0.1],
-  // NOT within 10 %: Offline +15 %, Server +29 % (docs/service-model.md says why)
+  // NOT within 10 %: Offline +15 %, Server +28 %
   "Llama-3.1-8B 1 x H100, vLLM (v5.1)": [0.16, 0.3],
 };
 
