@@ -75,7 +75,6 @@ export class Autoscaler {
     private readonly host: ScalingHost,
   ) {
     const spec = s.autoscaling!;
-    const P = s.fleet.pools.length;
     this.poolIndex = new Map(s.fleet.pools.map((p, i) => [p.id, i]));
     this.modelIndex = new Map(s.models.map((m, i) => [m.id, i]));
     const managed = [...new Set(spec.policies.flatMap((p) => p.pools))].map((id) => this.poolIndex.get(id)!);

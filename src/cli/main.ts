@@ -294,7 +294,8 @@ async function main(argv: string[]): Promise<void> {
           .positional("measurements", {
             type: "string",
             demandOption: true,
-            describe: "CSV of one server's requests: arrival_s, prompt_tokens, output_tokens, ttft_s, e2e_s",
+            describe:
+              "one server's requests: a CSV of arrival_s, prompt_tokens, output_tokens, ttft_s, e2e_s, or the JSON of vllm bench serve --save-result --save-detailed",
           })
           .option("profile", {
             type: "string",
@@ -332,6 +333,10 @@ async function main(argv: string[]): Promise<void> {
           .option("out", {
             type: "string",
             describe: "write the fitted profile to this new file (never replaces one)",
+          })
+          .option("seed", {
+            type: "number",
+            describe: "seed of the arrivals drawn for a vLLM benchmark JSON without start_times (default 1)",
           }),
       (a) =>
         calibrateCommand({
@@ -347,6 +352,7 @@ async function main(argv: string[]): Promise<void> {
           fp8: a.fp8,
           id: a.id,
           out: a.out,
+          seed: a.seed,
         }),
     )
     .command(

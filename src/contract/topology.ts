@@ -9,6 +9,7 @@ import { fitProblem, replicasPerNodes } from "../fleet/placement.js";
 import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
 import { type StepServing, stepServiceCurve } from "../fleet/step-curve.js";
 import { servingSetup } from "../fleet/step-setup.js";
+import { TableStepTime } from "../fleet/step-table.js";
 import { managedPoolIds } from "../scenario/managed-pools.js";
 import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
 
@@ -101,14 +102,19 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
       const meanContextTokens = contextByModel.get(modelId) ?? DEFAULT_CONTEXT_TOKENS;
       let curve: ServiceCurve;
       let serving: StepServing | null = null;
-      // a measured table is a measurement of a server as it ran: it keeps the curve it gives
-      const measured = profile.performance.some((x) => x.model === model.id);
-      if (s.scheduler.prefill === "chunked" && !measured) {
+      // a batch-only table is a measurement of a server as it ran: it keeps the curve it gives;
+      // step tables (with a context axis) give the step replica its step times
+      const measured = profile.performance.find((x) => x.model === model.id);
+      if (s.scheduler.prefill === "chunked" && (measured === undefined || measured.steps !== undefined)) {
         const sc = s.scheduler;
         const setup = servingSetup(profile, model, {
           maxNumBatchedTokens: sc.maxNumBatchedTokens,
-          // scheduler.max_batch caps the running batch of a step replica too
-          maxNumSeqs: Math.min(sc.maxNumSeqs, sc.maxBatch ?? Number.POSITIVE_INFINITY),
+          // scheduler.max_batch (and a table's max_batch) caps the running batch of a step replica too
+          maxNumSeqs: Math.min(
+            sc.maxNumSeqs,
+            sc.maxBatch ?? Number.POSITIVE_INFINITY,
+            measured?.maxBatch ?? Number.POSITIVE_INFINITY,
+          ),
           blockSize: sc.blockSize,
           gpuMemoryUtilization: sc.gpuMemoryUtilization,
         });
@@ -122,7 +128,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           continue;
         }
         serving = {
-          stepModel: setup.stepModel,
+          stepModel: measured?.steps ? new TableStepTime(setup.stepModel, measured.steps) : setup.stepModel,
           kvBlocks: setup.kvBlocks,
           blockSize: setup.blockSize,
           maxNumBatchedTokens: setup.maxNumBatchedTokens,

@@ -9,6 +9,7 @@ import { interpolateDecode } from "./measured-table.js";
 import { kvBatchLimit, kvCapacityBytes } from "./memory.js";
 import { fitProblem } from "./placement.js";
 import { rooflineDecodeTokensPerS, rooflinePrefillTokensPerS } from "./roofline.js";
+import { decodeStepMs, prefillStepMs } from "./step-table.js";
 
 export interface ServiceCurve {
   source: "measured" | "roofline" | "step";
@@ -55,14 +56,24 @@ export function serviceCurve(profile: HardwareProfile, model: ModelSpec, ctx: Cu
   );
 
   const decode = new Float64Array(maxBatch + 1);
+  const steps = measured?.steps;
   for (let b = 1; b <= maxBatch; b++) {
-    decode[b] = measured
-      ? interpolateDecode(measured.decodeTokensPerS, b)
-      : rooflineDecodeTokensPerS(profile, model, b, ctx.meanContextTokens);
+    decode[b] = steps
+      ? // a step table under prefill: pause: b tokens per decode step at the mean context
+        (1000 * b) / decodeStepMs(steps, b, ctx.meanContextTokens)
+      : measured?.decodeTokensPerS
+        ? interpolateDecode(measured.decodeTokensPerS, b)
+        : rooflineDecodeTokensPerS(profile, model, b, ctx.meanContextTokens);
   }
+  let prefill: number;
+  if (steps) {
+    // the largest chunk measured: a whole prompt prefilled at once runs at about that rate
+    const tokens = steps.prefill.tokens[steps.prefill.tokens.length - 1];
+    prefill = (1000 * tokens) / prefillStepMs(steps, tokens);
+  } else prefill = measured?.prefillTokensPerS ?? rooflinePrefillTokensPerS(profile, model);
   return {
     source: measured ? "measured" : "roofline",
-    prefillTokensPerS: measured ? measured.prefillTokensPerS : rooflinePrefillTokensPerS(profile, model),
+    prefillTokensPerS: prefill,
     decodeTokensPerS: decode,
     maxBatch,
     kvCapacityBytes: kvCapacityBytes(profile, model),

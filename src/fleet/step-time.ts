@@ -314,6 +314,14 @@ export class StepTimeModel {
     return steps * l[0] + sumMaxOfLines(l[1], l[2], l[3], l[4], steps);
   }
 
+  /**
+   * Seconds from the start of a stretch to the end of its k-th step, from what decodeRunLines
+   * wrote (the production replica keeps those and calls this per bisection probe).
+   */
+  runSecondsFromLines(l: Float64Array, steps: number): number {
+    return steps <= 0 ? 0 : steps * l[0] + sumMaxOfLines(l[1], l[2], l[3], l[4], steps);
+  }
+
   private fixedCache = new Float64Array(0);
   private readonly lines = new Float64Array(5);
 }

@@ -8,7 +8,7 @@ import { duplicate, fileLocator, ProblemList } from "./problems.js";
 import { LIMITS } from "./schema/limits.js";
 import { catalogSchema } from "./schema/model.js";
 import { profileSchema, type RawProfile } from "./schema/profile.js";
-import type { HardwareProfile, MeasuredPerformance, ModelSpec } from "./types.js";
+import type { HardwareProfile, MeasuredPerformance, ModelSpec, StepTable } from "./types.js";
 import { validate } from "./validate.js";
 import { parseYamlText, readYamlBytes } from "./yaml-source.js";
 
@@ -151,8 +151,30 @@ function toPerformance(
   path: Array<string | number>,
   problems: ProblemList,
 ): MeasuredPerformance {
+  const batchOnly = raw.prefill_tokens_per_s !== undefined || raw.decode_tokens_per_s !== undefined;
+  const stepped = raw.decode_step_ms !== undefined || raw.prefill_step_ms !== undefined;
+  const maxBatch = raw.max_batch !== undefined ? { maxBatch: raw.max_batch } : {};
+  if (batchOnly && stepped) {
+    problems.add(
+      path,
+      "give either a batch-only table (prefill_tokens_per_s and decode_tokens_per_s) or step tables (decode_step_ms and prefill_step_ms), not both",
+    );
+  } else if (stepped) {
+    const steps = toStepTable(raw, path, problems);
+    return { model: raw.model, steps, ...maxBatch };
+  } else {
+    for (const field of ["prefill_tokens_per_s", "decode_tokens_per_s"] as const) {
+      if (raw[field] === undefined) {
+        problems.add(
+          path,
+          `${field} is missing: a measured entry gives prefill_tokens_per_s and decode_tokens_per_s, or decode_step_ms and prefill_step_ms`,
+        );
+      }
+    }
+  }
+  const decode = raw.decode_tokens_per_s ?? {};
   const table: Array<[number, number]> = [];
-  for (const [key, tps] of Object.entries(raw.decode_tokens_per_s)) {
+  for (const [key, tps] of Object.entries(decode)) {
     if (!/^[1-9]\d*$/.test(key)) {
       problems.add(
         [...path, "decode_tokens_per_s", key],
@@ -165,17 +187,76 @@ function toPerformance(
       );
     } else table.push([Number(key), tps]);
   }
-  if (Object.keys(raw.decode_tokens_per_s).length === 0) {
+  if (raw.decode_tokens_per_s !== undefined && Object.keys(decode).length === 0) {
     problems.add([...path, "decode_tokens_per_s"], "must give at least one batch size");
   }
   table.sort((a, b) => a[0] - b[0]);
-  const out: MeasuredPerformance = {
+  return {
     model: raw.model,
-    prefillTokensPerS: raw.prefill_tokens_per_s,
+    prefillTokensPerS: raw.prefill_tokens_per_s ?? 1,
     decodeTokensPerS: table,
+    ...maxBatch,
   };
-  if (raw.max_batch !== undefined) out.maxBatch = raw.max_batch;
-  return out;
+}
+
+/** The step tables of an entry, each axis strictly increasing and the grid complete. */
+function toStepTable(
+  raw: RawProfile["performance"][number],
+  path: Array<string | number>,
+  problems: ProblemList,
+): StepTable {
+  const d = raw.decode_step_ms;
+  const p = raw.prefill_step_ms;
+  if (d === undefined)
+    problems.add(path, "decode_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
+  if (p === undefined)
+    problems.add(path, "prefill_step_ms is missing: step tables give decode_step_ms and prefill_step_ms");
+  const increasing = (xs: number[], field: Array<string | number>, what: string) => {
+    for (let i = 1; i < xs.length; i++) {
+      if (!(xs[i] > xs[i - 1])) {
+        problems.add([...field, i], `${what} must be strictly increasing, got ${xs[i]} after ${xs[i - 1]}`);
+        return;
+      }
+    }
+  };
+  if (d !== undefined) {
+    const dp = [...path, "decode_step_ms"];
+    increasing(d.batch, [...dp, "batch"], "batch sizes");
+    increasing(d.context, [...dp, "context"], "context lengths");
+    d.batch.forEach((b, i) => {
+      if (!Number.isInteger(b))
+        problems.add([...dp, "batch", i], `batch sizes must be whole numbers, got ${b}`);
+    });
+    if (d.ms.length !== d.batch.length) {
+      problems.add(
+        [...dp, "ms"],
+        `must have one row per batch size (${d.batch.length}), got ${d.ms.length} rows`,
+      );
+    }
+    d.ms.forEach((row, i) => {
+      if (row.length !== d.context.length) {
+        problems.add(
+          [...dp, "ms", i],
+          `row ${i} (batch ${d.batch[i] ?? "?"}) must have one value per context length (${d.context.length}), got ${row.length}`,
+        );
+      }
+    });
+  }
+  if (p !== undefined) {
+    const pp = [...path, "prefill_step_ms"];
+    increasing(p.tokens, [...pp, "tokens"], "chunk sizes");
+    if (p.ms.length !== p.tokens.length) {
+      problems.add(
+        [...pp, "ms"],
+        `must have one value per chunk size (${p.tokens.length}), got ${p.ms.length}`,
+      );
+    }
+  }
+  return {
+    decode:
+      d === undefined ? { batch: [], context: [], ms: [] } : { batch: d.batch, context: d.context, ms: d.ms },
+    prefill: p === undefined ? { tokens: [], ms: [] } : { tokens: p.tokens, ms: p.ms },
+  };
 }
 
 /** The model catalog (top-level `models:` list), every figure filled. */

@@ -70,14 +70,38 @@ export interface ModelSpec {
   architecture?: ModelArchitecture;
 }
 
-export interface MeasuredPerformance {
-  model: string;
-  /** Prompt tokens per second per replica. */
-  prefillTokensPerS: number;
-  /** Batch size -> total decode tokens/s per replica over the batch, sorted by batch size. */
-  decodeTokensPerS: Array<[batch: number, tokensPerS: number]>;
-  maxBatch?: number;
+/**
+ * Measured step times with a context axis (src/fleet/step-table.ts): every axis strictly
+ * increasing with at least two values, every time > 0.
+ */
+export interface StepTable {
+  /** ms[i][j] = milliseconds of a decode step of batch[i] requests each with context[j] tokens cached. */
+  decode: { batch: number[]; context: number[]; ms: number[][] };
+  /** ms[i] = milliseconds of a step that prefills a chunk of tokens[i] prompt tokens (no decodes). */
+  prefill: { tokens: number[]; ms: number[] };
 }
+
+/**
+ * A profile's measurement of a model: either a curve by batch only (served by the `prefill:
+ * pause` replica) or step tables with a context axis (served by the step replica).
+ */
+export type MeasuredPerformance =
+  | {
+      model: string;
+      /** Prompt tokens per second per replica. */
+      prefillTokensPerS: number;
+      /** Batch size -> total decode tokens/s per replica over the batch, sorted by batch size. */
+      decodeTokensPerS: Array<[batch: number, tokensPerS: number]>;
+      maxBatch?: number;
+      steps?: undefined;
+    }
+  | {
+      model: string;
+      steps: StepTable;
+      maxBatch?: number;
+      prefillTokensPerS?: undefined;
+      decodeTokensPerS?: undefined;
+    };
 
 export interface HardwareProfile {
   id: string;

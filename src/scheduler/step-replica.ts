@@ -29,7 +29,7 @@
 import type { Clock } from "../engine/simulator.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
 import type { StepServing } from "../fleet/step-curve.js";
-import { addPrefillChunk, emptyComposition, type StepTimeModel, sumMaxOfLines } from "../fleet/step-time.js";
+import { addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
 import { IntFifo } from "./fifo.js";
 import type { RequestStore } from "./request-store.js";
 
@@ -374,8 +374,7 @@ export class StepReplica {
 
   /** Seconds from the start of the stretch to the end of its k-th step. */
   private runSeconds(k: number): number {
-    const l = this.runLines;
-    return k <= 0 ? 0 : k * l[0] + sumMaxOfLines(l[1], l[2], l[3], l[4], k);
+    return this.model.runSecondsFromLines(this.runLines, k);
   }
 
   /** An arrival during a stretch: it ends with the step in progress (or now, at a step's end). */

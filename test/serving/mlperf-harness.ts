@@ -23,6 +23,8 @@ export interface TokenShape {
   outputMax: number;
   /** Log-normal sigma of both lengths (ESTIMATE: only the means are sourced). */
   sigma: number;
+  /** Log-normal sigma of the outputs when it differs from `sigma` (0: every output the mean). */
+  outputSigma?: number;
 }
 
 export interface MlperfCase {
@@ -31,10 +33,16 @@ export interface MlperfCase {
   model: ModelSpec;
   /** Replicas (engines) per 8-GPU node or per system, as the submission ran them. */
   replicas: number;
-  /** MLPerf's Offline sample count per replica (24,576 or 13,368 samples over the system). */
+  /**
+   * Samples per replica of the submission's Offline query: LoadGen issues samples_per_query =
+   * 1.1 x target_qps x min_duration samples at once (mlperf_log_summary.txt), the data set
+   * repeated, so that the run lasts min_duration; the last requests' drain is a small part of it.
+   */
   offlineSamplesPerReplica: number;
   offline: ServingOptions;
   server: ServingOptions;
+  /** The submission's Server min_duration, seconds (how long its Poisson stream ran at least). */
+  serverDurationS: number;
   shape: TokenShape;
   published: { offline: number; server: number };
   limits: { ttftP99S: number; tpotP99S: number };
@@ -60,10 +68,14 @@ export const CNN_DAILYMAIL: TokenShape = {
   // Table/section 4) x about 1.2 Llama-3 tokens per word, plus the instruction: about 960 tokens
   inputMean: 960,
   inputMax: 2048,
-  // ESTIMATE: reference summaries average 56 word tokens (same paper); MLPerf caps output at 128
-  outputMean: 70,
+  // Red Hat's v5.1 H100 results (mlperf_log_summary.txt): Offline 5,777.08 tokens/s at 45.1334
+  // samples/s and Server 5,103.99 tokens/s at 39.56 samples/s, i.e. 128.0 and 129.0 tokens per
+  // sample: every summary runs to the harness's max_tokens = 128 (SUT_VLLM_SingleReplica.py).
+  // (The reference summaries' 56 words would be about 70 tokens: Llama 3.1 Instruct writes more.)
+  outputMean: 128,
   outputMax: 128,
   sigma: 0.5,
+  outputSigma: 0,
 };
 
 const fp8 = (m: ModelSpec): ModelSpec => ({ ...m, bytesPerParam: 1, kvBytesPerToken: m.kvBytesPerToken / 2 });
@@ -79,9 +91,13 @@ export function mlperfCases(): MlperfCase[] {
       model: llama70,
       // NVIDIA v4.1 Offline config H100_SXM_80GB_TP2x4: 4 engines of TP 2, batch 896 each
       replicas: 4,
-      offlineSamplesPerReplica: 24576 / 4,
+      // samples_per_query 200,640 ([S20] mlperf_log_summary.txt: 1.1 x 76 x 2,400 s)
+      offlineSamplesPerReplica: 200640 / 4,
       offline: { tensor: 2, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
-      server: { tensor: 2, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
+      // NVIDIA v4.1 Server config H100_SXM_80GB_TP2x4 (configs/llama2-70b/Server/__init__.py):
+      // the same 4 engines of TP 2 with batch 1024, min_duration 2,400,000 ms
+      server: { tensor: 2, maxNumSeqs: 1024, maxNumBatchedTokens: 8192 },
+      serverDurationS: 2400,
       shape: OPENORCA,
       published: { offline: 24525, server: 21606 },
       limits: limits70,
@@ -92,9 +108,12 @@ export function mlperfCases(): MlperfCase[] {
       model: llama70,
       // NVIDIA v4.1 Offline config H200_SXM_141GBx8: 8 engines of TP 1, batch 806 each
       replicas: 8,
-      offlineSamplesPerReplica: 24576 / 8,
+      // samples_per_query 274,560 ([S21] mlperf_log_summary.txt: 1.1 x 104 x 2,400 s)
+      offlineSamplesPerReplica: 274560 / 8,
       offline: { tensor: 1, maxNumSeqs: 806, maxNumBatchedTokens: 8192 },
-      server: { tensor: 1, maxNumSeqs: 806, maxNumBatchedTokens: 8192 },
+      // NVIDIA v4.1 Server config H200_SXM_141GBx8: 8 engines of TP 1 with batch 896, 2,400 s
+      server: { tensor: 1, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
+      serverDurationS: 2400,
       shape: OPENORCA,
       published: { offline: 31303, server: 29228 },
       limits: limits70,
@@ -104,10 +123,15 @@ export function mlperfCases(): MlperfCase[] {
       profile: profile("nd-h100-v5"),
       model: llama8,
       replicas: 1,
-      offlineSamplesPerReplica: 13368,
-      // vLLM's defaults on H100 (engine/arg_utils.py): offline LLM class 16384 / 1024, API server 8192 / 1024
-      offline: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 16384 },
-      server: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 8192 },
+      // samples_per_query 28,802 (Red Hat's mlperf_log_summary.txt: 1.1 x 43.64 x 600 s)
+      offlineSamplesPerReplica: 28802,
+      // Red Hat's run scripts (mlcommons/inference language/llama3.1-8b/run_offline_submission.sh
+      // and run_server_submission.sh): --max-num-seqs 1024 --max-num-batched-tokens 4096, FP8 KV
+      // cache, in both scenarios (not vLLM's defaults, 16384 offline and 8192 for the API server)
+      offline: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 4096 },
+      server: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 4096 },
+      // Red Hat's Server run: min_duration 600,000 ms (mlperf_log_summary.txt)
+      serverDurationS: 600,
       shape: CNN_DAILYMAIL,
       published: { offline: 5777, server: 5103 },
       // MLPerf v5.1 Llama-3.1-8B Server limits: TTFT p99 2 s, TPOT p99 100 ms
@@ -137,7 +161,7 @@ export function mlperfRequests(shape: TokenShape, n: number, rate: number, seed:
       id,
       arrival: t,
       promptTokens: logNormalInt(tokens, shape.inputMean, shape.sigma, shape.inputMax),
-      outputTokens: logNormalInt(tokens, shape.outputMean, shape.sigma, shape.outputMax),
+      outputTokens: logNormalInt(tokens, shape.outputMean, shape.outputSigma ?? shape.sigma, shape.outputMax),
     });
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * `fleetsim calibrate MEASUREMENTS --profile ID --model ID`: fits the profile's compute and memory
  * efficiencies and per-step overhead to one server's measured requests (a CSV of arrival_s,
- * prompt_tokens, output_tokens, ttft_s, e2e_s), prints the error before and after, and with --out
+ * prompt_tokens, output_tokens, ttft_s, e2e_s, or vLLM's serving-benchmark JSON), prints the error before and after, and with --out
  * writes the profile with the fitted figures as a new profile file.
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
@@ -12,6 +12,7 @@ import { type CalibrationResult, calibrateProfile, type MeasuredRequest } from "
 import { InputError, type InputProblem } from "../../errors.js";
 import type { ServingOptions } from "../../fleet/step-setup.js";
 import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
+import { isJsonMeasurement, readVllmBenchJson } from "./vllm-bench-json.js";
 
 export interface CalibrateArgs {
   measurements: string;
@@ -27,18 +28,31 @@ export interface CalibrateArgs {
   fp8?: boolean;
   id?: string;
   out?: string;
+  /** Seed of the arrivals drawn for a vLLM benchmark JSON without start_times (default 1). */
+  seed?: number;
 }
 
 const COLUMNS = ["arrival_s", "prompt_tokens", "output_tokens", "ttft_s", "e2e_s"] as const;
 
-/** Reads the measurements CSV; every bad cell is reported with its line and column. */
-export function readMeasurements(file: string): MeasuredRequest[] {
+/**
+ * Reads the measurements: vLLM's serving-benchmark JSON (by extension .json or a leading `{`) or
+ * the CSV; every bad cell is reported with its line and column (JSON: its field and index).
+ */
+export function readMeasurements(
+  file: string,
+  seed = 1,
+): { requests: MeasuredRequest[]; arrivalNote: string | null } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw new InputError({ file, message: `cannot read the measurements: ${(e as Error).message}` });
   }
+  if (isJsonMeasurement(file, text)) return readVllmBenchJson(file, text, seed);
+  return { requests: readCsvMeasurements(file, text), arrivalNote: null };
+}
+
+function readCsvMeasurements(file: string, text: string): MeasuredRequest[] {
   let rows: string[][];
   try {
     rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
@@ -142,7 +156,8 @@ export function calibrateCommand(a: CalibrateArgs): void {
       message: `${a.out} exists: calibrate writes a new profile file and never replaces one`,
     });
   }
-  const measured = readMeasurements(a.measurements);
+  const { requests: measured, arrivalNote } = readMeasurements(a.measurements, a.seed);
+  if (arrivalNote !== null) process.stdout.write(`${basename(a.measurements)}: ${arrivalNote}\n`);
   const opts: ServingOptions = {
     tensor: a.tensor,
     maxNumBatchedTokens: a.maxNumBatchedTokens,

@@ -73,6 +73,10 @@ export const LIMITS = {
   /** Batch sizes (measured, capped): 1,000,000. */
   batch: 1_000_000,
   batchedTokens: 10_000_000,
+  /** Context length and chunk size on a measured step table's axes: 10^8 tokens. */
+  contextTokens: 100_000_000,
+  /** One measured step: up to an hour (3.6e6 ms). */
+  stepMs: 3_600_000,
   /** Queue length per replica: 10^8 (a queue takes memory only as it fills; the event limit bounds that). */
   queuePerReplica: 100_000_000,
   /** Model size: 100,000 billion parameters. */

@@ -4,12 +4,40 @@ import { id, inRange, LIMITS, money, nonNegative, positive, positiveCount, text 
 
 const efficiencyFraction = (description: string) => z.number().gt(0).max(1).describe(description);
 
+const stepMs = (description: string) => positive(description, LIMITS.stepMs);
+const axis = (description: string, max: number) =>
+  z.array(positive(description, max)).min(2).describe(`${description}: at least 2, strictly increasing`);
+
 const performanceSchema = z.strictObject({
   model: id("Model id"),
-  prefill_tokens_per_s: inRange("Prompt tokens per second per replica", ...LIMITS.tokensPerS),
+  prefill_tokens_per_s: inRange("Prompt tokens per second per replica", ...LIMITS.tokensPerS)
+    .optional()
+    .describe("Prompt tokens per second per replica (batch-only table, with decode_tokens_per_s)"),
   decode_tokens_per_s: z
     .record(z.string(), inRange("Total decode tokens/s per replica over the batch", ...LIMITS.tokensPerS))
-    .describe("Batch size (positive integer) -> total decode tokens/s per replica"),
+    .optional()
+    .describe(
+      "Batch size (positive integer) -> total decode tokens/s per replica (batch-only table, served with prefill: pause)",
+    ),
+  decode_step_ms: z
+    .strictObject({
+      batch: axis("Batch sizes (decoding requests in the step)", LIMITS.batch),
+      context: axis("Context lengths (tokens cached per decoding request)", LIMITS.contextTokens),
+      ms: z
+        .array(z.array(stepMs("Milliseconds of one decode step")))
+        .describe("One row per batch size, one value per context length"),
+    })
+    .optional()
+    .describe(
+      "Decode step time by batch size and context length (step table, with prefill_step_ms; served by the step replica)",
+    ),
+  prefill_step_ms: z
+    .strictObject({
+      tokens: axis("Prompt tokens in the step (chunk size)", LIMITS.contextTokens),
+      ms: z.array(stepMs("Milliseconds of one prefill step")).describe("One value per chunk size"),
+    })
+    .optional()
+    .describe("Prefill step time by chunk size (step table, with decode_step_ms)"),
   max_batch: positiveCount("Largest batch measured or allowed", LIMITS.batch).optional(),
 });
 
