@@ -20,7 +20,11 @@ export function replicasSection(t: RunTables): string {
   const b = buckets(p.times);
   const series: Series[] = models.map((c) => {
     const total = p.times.map(() => 0);
-    for (const pool of p.keys) p.value(pool, c).forEach((v, k) => (total[k] += Number.isFinite(v) ? v : 0));
+    for (const pool of p.keys) {
+      p.value(pool, c).forEach((v, k) => {
+        if (Number.isFinite(v)) total[k] += v;
+      });
+    }
     const values = b.aggregated ? b.reduce(total, "mean") : total;
     return { name: c.slice(PREFIX.length), values };
   });

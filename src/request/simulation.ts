@@ -40,7 +40,7 @@ import { createSource, type WorkloadEstimate } from "../workload/create-source.j
 import type { RequestDraw, RequestSource } from "../workload/source.js";
 import { groupEconomics } from "./economics.js";
 import { RequestScaling, type ScalingRunHost } from "./scaling-host.js";
-import { buildTimeline, type TimelineAction, type TimelineHost } from "./timeline.js";
+import { buildTimeline, type TimelineAction } from "./timeline.js";
 
 const K_ARRIVAL = 0;
 const K_REPLICA = 1;

@@ -7,7 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { runLogged } from "./support.js";
 
-const decisions = (events: Array<{ action: string; time: number; from: number; to: number; model: number }>) =>
+const decisions = (
+  events: Array<{ action: string; time: number; from: number; to: number; model: number }>,
+) =>
   events.filter((e) => e.action === "scale").map(({ time, from, to, model }) => ({ time, from, to, model }));
 
 describe("autoscaler: fluid mode", () => {
@@ -19,7 +21,9 @@ describe("autoscaler: fluid mode", () => {
     expect(a.length).toBeGreaterThanOrEqual(4);
     expect(b.map(({ from, to }) => [from, to])).toEqual(a.map(({ from, to }) => [from, to]));
     const interval = req.scenario.autoscaling!.interval;
-    b.forEach((d, i) => expect(Math.abs(d.time - a[i].time)).toBeLessThanOrEqual(interval));
+    b.forEach((d, i) => {
+      expect(Math.abs(d.time - a[i].time)).toBeLessThanOrEqual(interval);
+    });
     const nodeHours = (r: typeof req) => r.fin.poolCosts.reduce((s, c) => s + c.nodeSeconds, 0) / 3600;
     expect(nodeHours(fl)).toBeCloseTo(nodeHours(req), 1);
     expect(fl.summary.replicaLoads).toBe(req.summary.replicaLoads);
