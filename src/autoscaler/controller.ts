@@ -15,10 +15,11 @@ import type { Topology } from "../contract/topology.js";
 import { deriveStream, NormalSource, type RandomStream } from "../engine/random.js";
 import { loadSeconds } from "../fleet/switch-time.js";
 import type { ScalingPolicy, Scenario } from "../scenario/types.js";
+import { fairShare } from "./fair-share.js";
 import type { DemandForecast } from "./forecast.js";
 import { emptyObservation, type ModelObservation } from "./observation.js";
 import { PoolLedger } from "./pool-ledger.js";
-import { desiredReplicas, metricValue } from "./rules.js";
+import { desiredReplicas } from "./rules.js";
 
 /** What the autoscaler asks of the engine running the replicas. */
 export interface ScalingHost {
@@ -54,11 +55,7 @@ export class Autoscaler {
   /** Per pool: since when each of its whole spare nodes has been spare, oldest first. */
   private readonly freeSince: number[][];
   private readonly obs = emptyObservation();
-  /** Per model, in this decision round: what it was seen to need, and replicas it has given away. */
-  private readonly donorView = new Map<
-    number,
-    { serving: number; value: number; asked: number | null; given: number }
-  >();
+
   private readonly delayRng: RandomStream[];
   private readonly normal: NormalSource[];
   private readonly groupOf: Map<string, number>;
@@ -105,7 +102,6 @@ export class Autoscaler {
   tick(now: number): void {
     this.now = now;
     this.ledger.advance(now);
-    this.donorView.clear();
     const spec = this.s.autoscaling!;
     const plans: Array<{
       policy: ScalingPolicy;
@@ -144,15 +140,7 @@ export class Autoscaler {
         this.decision(at, p, committed);
       }
     }
-    for (const p of plans) {
-      const committed = this.committed(p.m, p.pools);
-      if (p.desired <= committed) continue;
-      const at = this.log.events.length;
-      if (this.add(p.m, p.pools, p.desired - committed, p.reason)) {
-        this.lastAction[p.m] = now;
-        this.decision(at, p, committed);
-      }
-    }
+    this.grow(plans.filter((p) => p.desired > this.committed(p.m, p.pools)));
     for (let pool = 0; pool < this.waiting.length; pool++) this.startWaiting(pool);
     this.releaseIdleNodes(now);
   }
@@ -235,45 +223,49 @@ export class Autoscaler {
 
   /** Removes n replicas of model m: waiting ones first, then loading ones, then serving ones, from the last pool. */
   private remove(m: number, pools: number[], n: number, reason: string): boolean {
-    const preempt = this.s.autoscaling!.onSwitch === "preempt";
-    const groups = this.groupsOf(m, pools).reverse();
     let left = n;
-    const L = this.ledger;
-    for (const g of groups) {
-      const p = this.topo.groups[g].poolIndex;
-      const before = L.committed(g);
-      while (left > 0 && L.waiting[g] > 0) {
-        const q = this.waiting[p];
-        for (let i = q.length - 1; i >= 0; i--) {
-          if (q[i].group === g) {
-            q.splice(i, 1);
-            break;
-          }
-        }
-        L.waiting[g]--;
-        left--;
-      }
-      while (left > 0 && L.loading[g] > 0) {
-        L.advance(this.now);
-        const slot = this.host.cancelLoad(g);
-        L.loading[g]--;
-        left--;
-        this.record(this.now, p, m, "cancel", L.committed(g) + 1, L.committed(g), reason, slot);
-      }
-      while (left > 0 && L.serving[g] > 0) {
-        L.advance(this.now);
-        L.serving[g]--;
-        L.draining[g]++;
-        left--;
-        const c = L.committed(g);
-        // record before the host may free it (and start a waiting load) synchronously
-        const at = this.log.events.length;
-        this.record(this.now, p, m, "stop", c + 1, c, reason, -1);
-        this.log.events[at].replica = this.host.stopServing(g, preempt);
-      }
-      if (L.committed(g) !== before && left === 0) break;
+    for (const g of this.groupsOf(m, pools).reverse()) {
+      if (left === 0) break;
+      left = this.removeFrom(g, this.topo.groups[g].poolIndex, m, left, reason);
     }
     return left < n;
+  }
+
+  /** Takes up to n replicas of group g away (waiting, then loading, then serving); returns how many are left to take. */
+  private removeFrom(g: number, p: number, m: number, n: number, reason: string): number {
+    const preempt = this.s.autoscaling!.onSwitch === "preempt";
+    const L = this.ledger;
+    let left = n;
+    while (left > 0 && L.waiting[g] > 0) {
+      const q = this.waiting[p];
+      for (let i = q.length - 1; i >= 0; i--) {
+        if (q[i].group === g) {
+          q.splice(i, 1);
+          break;
+        }
+      }
+      L.waiting[g]--;
+      left--;
+    }
+    while (left > 0 && L.loading[g] > 0) {
+      L.advance(this.now);
+      const slot = this.host.cancelLoad(g);
+      L.loading[g]--;
+      left--;
+      this.record(this.now, p, m, "cancel", L.committed(g) + 1, L.committed(g), reason, slot);
+    }
+    while (left > 0 && L.serving[g] > 0) {
+      L.advance(this.now);
+      L.serving[g]--;
+      L.draining[g]++;
+      left--;
+      const c = L.committed(g);
+      // record before the host may free it (and start a waiting load) synchronously
+      const at = this.log.events.length;
+      this.record(this.now, p, m, "stop", c + 1, c, reason, -1);
+      this.log.events[at].replica = this.host.stopServing(g, preempt);
+    }
+    return left;
   }
 
   /** Adds n replicas of model m in the first pools that can take them; true when any was added. */
@@ -285,12 +277,7 @@ export class Autoscaler {
       const p = grp.poolIndex;
       const fp = L.footprint[g];
       while (added < n && L.occupied(g) < grp.slots) {
-        if (
-          L.claimable(p) < fp &&
-          !this.provision(p, fp - L.claimable(p), reason) &&
-          !this.takeFromDonors(p, m, fp)
-        )
-          break;
+        if (L.claimable(p) < fp && !this.provision(p, fp - L.claimable(p), reason)) break;
         // A switch: the load waits for accelerators another model's replica is giving up, or
         // takes ones given up in this same decision round (preempted at once).
         const fb = this.freedBy[p];
@@ -307,90 +294,94 @@ export class Autoscaler {
       }
       if (added === n) break;
     }
-    if (added === 0) {
-      // Nothing free, nothing to provision, nobody can spare: the model keeps one place in its
-      // first pool's queue, so accelerators freed later go to it before to loads asked after it
-      // (a replica needing a whole node is not starved by smaller ones taking each freed piece).
-      for (const g of this.groupsOf(m, pools)) {
-        const grp = this.topo.groups[g];
-        if (L.waiting[g] > 0 || L.occupied(g) >= grp.slots) continue;
-        this.waiting[grp.poolIndex].push({ group: g, from: -1, reason: `${reason}; waits for accelerators` });
-        L.waiting[g]++;
-        added = 1;
-        break;
-      }
-    }
     return added > 0;
   }
 
   /**
-   * A full pool that cannot grow: replicas of other models that can spare one give their
-   * accelerators (a switch). A model can spare a replica when it stays at or above min_replicas, and (reactive) its metric, spread over one replica fewer, stays at or
-   * below its scale-up threshold, or (scheduled, predictive) it holds more than its rule asks.
-   * Takes replicas until `fp` accelerators are claimable; false when the donors run out first.
+   * Additions, pool by pool (a model's extra replicas go to the first of its policy's pools). A pool
+   * that has, or can provision, the accelerators grants them all; a full one is shared by
+   * fairShare over every model it serves under a policy: models above their share give replicas
+   * (switches), models below it get them, whatever their cooldown (the arbitration is the pool's,
+   * not the model's rule).
    */
-  private takeFromDonors(p: number, m: number, fp: number): boolean {
+  private grow(ups: Array<{ pools: number[]; m: number; desired: number; reason: string }>): void {
+    if (ups.length === 0) return;
     const L = this.ledger;
-    const preempt = this.s.autoscaling!.onSwitch === "preempt";
-    while (L.claimable(p) < fp) {
-      let donor = -1;
-      for (const g of this.topo.groupsByPool[p]) {
-        const d = this.topo.groups[g].modelIndex;
-        if (d !== m && L.serving[g] > 0 && this.canSpare(d)) {
-          donor = g;
-          break;
-        }
-      }
-      if (donor < 0) return false;
-      const d = this.topo.groups[donor].modelIndex;
-      const policy = this.policyOf(d)!;
-      const pools = policy.pools.map((id) => this.poolIndex.get(id)!);
-      const from = this.committed(d, pools);
-      const reason = `gives a replica to ${this.s.models[m].id}`;
-      this.record(this.now, -1, d, "scale", from, from - 1, reason, -1);
-      L.advance(this.now);
-      L.serving[donor]--;
-      L.draining[donor]++;
-      this.donorView.get(d)!.given++;
-      this.lastAction[d] = this.now;
-      const at = this.log.events.length;
-      this.record(this.now, p, d, "stop", L.committed(donor) + 1, L.committed(donor), reason, -1);
-      this.log.events[at].replica = this.host.stopServing(donor, preempt);
+    const byPool = new Map<
+      number,
+      Array<{ m: number; g: number; extra: number; reason: string; pools: number[] }>
+    >();
+    for (const u of ups) {
+      const extra = u.desired - this.committed(u.m, u.pools);
+      const g = this.groupsOf(u.m, u.pools).find((x) => L.occupied(x) < this.topo.groups[x].slots);
+      if (g === undefined) continue;
+      const p = this.topo.groups[g].poolIndex;
+      const list = byPool.get(p) ?? [];
+      list.push({ m: u.m, g, extra, reason: u.reason, pools: u.pools });
+      byPool.set(p, list);
     }
-    return true;
+    for (const [p, asks] of byPool) {
+      const perNode = this.perNode(p);
+      const sc = this.s.fleet.pools[p].scaling;
+      const nodes = sc ? Math.max(sc.maxNodes, L.readyNodes[p] + L.provisioningNodes[p]) : L.readyNodes[p];
+      // The policy models' groups here share what the pool can reach less what the others hold.
+      const shared = this.topo.groupsByPool[p].filter((g) => this.policyOf(this.topo.groups[g].modelIndex));
+      let capacity = nodes * perNode;
+      for (const g of this.topo.groupsByPool[p]) {
+        if (!shared.includes(g)) capacity -= L.occupied(g) * L.footprint[g];
+      }
+      const want = shared.map((g) => {
+        const a = asks.find((x) => x.g === g);
+        return Math.min(this.topo.groups[g].slots, L.committed(g) + (a ? a.extra : 0));
+      });
+      const fps = shared.map((g) => L.footprint[g]);
+      // min_replicas holds here for a policy placing only in this pool
+      const mins = shared.map((g) => {
+        const policy = this.policyOf(this.topo.groups[g].modelIndex)!;
+        return policy.pools.length === 1 ? Math.min(policy.minReplicas, L.committed(g)) : 0;
+      });
+      // replicas draining leave: their accelerators go to the loads waiting for them
+      const alloc = fairShare(want, fps, mins, capacity);
+      const full = alloc.some((x, i) => x !== want[i]);
+      // first the models above their share give replicas back, then the others get theirs
+      shared.forEach((g, i) => {
+        const have = L.committed(g);
+        if (alloc[i] >= have) return;
+        const m = this.topo.groups[g].modelIndex;
+        const policy = this.policyOf(m)!;
+        const pools = policy.pools.map((id) => this.poolIndex.get(id)!);
+        const at = this.log.events.length;
+        const from = this.committed(m, pools);
+        const reason = `fair share of ${this.s.fleet.pools[p].id}: ${alloc[i]} of the ${want[i]} asked`;
+        this.removeIn(g, have - alloc[i], reason);
+        this.lastAction[m] = this.now;
+        this.decision(at, { m, pools, reason }, from);
+      });
+      shared.forEach((g, i) => {
+        const a = asks.find((x) => x.g === g);
+        const have = L.committed(g);
+        if (!a || alloc[i] <= have) return;
+        const at = this.log.events.length;
+        const from = this.committed(a.m, a.pools);
+        const reason = full
+          ? `${a.reason}; fair share of ${this.s.fleet.pools[p].id}: ${alloc[i]} of ${want[i]}`
+          : a.reason;
+        if (this.add(a.m, [p], alloc[i] - have, reason)) {
+          this.lastAction[a.m] = this.now;
+          this.decision(at, { m: a.m, pools: a.pools, reason }, from);
+        }
+      });
+    }
   }
 
-  private canSpare(d: number): boolean {
-    const policy = this.policyOf(d);
-    if (!policy) return false;
-    // A donor in its cooldown may still give (its own rule does not act then, and the test below
-    // keeps it inside its band, so giving does not make it want the replica back).
-    const pools = policy!.pools.map((id) => this.poolIndex.get(id)!);
-    const committed = this.committed(d, pools);
-    if (committed - 1 < policy!.minReplicas) return false;
-    let view = this.donorView.get(d);
-    if (!view) {
-      this.host.observe(d, this.obs);
-      const first = this.groupsOf(d, pools)[0];
-      const ctx = {
-        committed,
-        timeOfDay: (((this.s.startMs / 1000 + this.now) % 86_400) + 86_400) % 86_400,
-        forecastRate: this.forecast.rate(d, this.now + this.leadOf(policy!, d, pools), this.now),
-        replicaRate: first === undefined ? 1 : this.forecast.replicaRate[first],
-        ttftTarget: this.forecast.ttftTarget[d],
-      };
-      const rule = policy!.rule;
-      const value = rule.kind === "reactive" ? metricValue(rule.metric, this.obs, ctx) : Number.NaN;
-      const asked = rule.kind === "reactive" ? null : desiredReplicas(rule, this.obs, ctx).desired;
-      view = { serving: this.obs.serving, value, asked, given: 0 };
-      this.donorView.set(d, view);
-    }
-    const rule = policy!.rule;
-    if (rule.kind === "reactive") {
-      const left = view.serving - view.given - 1;
-      return left >= 1 && !Number.isNaN(view.value) && (view.value * view.serving) / left <= rule.up;
-    }
-    return view.asked !== null && committed > Math.max(policy!.minReplicas, view.asked);
+  /** Takes n replicas of group g away: waiting ones first, then loading ones, then serving ones. */
+  private removeIn(g: number, n: number, reason: string): number {
+    const grp = this.topo.groups[g];
+    return n - this.removeFrom(g, grp.poolIndex, grp.modelIndex, n, reason);
+  }
+
+  private perNode(p: number): number {
+    return this.s.profiles.find((x) => x.id === this.s.fleet.pools[p].profile)!.acceleratorsPerNode;
   }
 
   private policyOf(m: number): ScalingPolicy | undefined {
