@@ -59,6 +59,10 @@ export interface Summary {
   preempted: number;
   /** KV-shortage preemptions (step replicas), summed over the tenants' rows. */
   kvPreemptions: number;
+  /** Prompt tokens of the completed requests read from the prefix cache (step replicas). */
+  cachedInputTokens: number;
+  /** cachedInputTokens / inputTokens; null when no prompt token completed. */
+  prefixHitRate: number | null;
   /** Commitment shortfalls billed, and SLA credits given back (both >= 0; already in revenue). */
   commitmentShortfall: Micro;
   slaCredit: Micro;
@@ -76,6 +80,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
   let rejected = 0;
   let failedOver = 0;
   let inputTokens = 0;
+  let cachedInput = 0;
   let outputTokens = 0;
   let sloMet = 0;
   let goodIn = 0;
@@ -86,6 +91,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     rejected += st.rejected;
     failedOver += st.failedOver;
     inputTokens += st.inputTokens;
+    cachedInput += st.cachedInputTokens;
     outputTokens += st.outputTokens;
     sloMet += st.sloMet;
     goodIn += st.sloMetInputTokens;
@@ -134,6 +140,8 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     interrupted: run.interrupted,
     preempted: run.preempted ?? 0,
     kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
+    cachedInputTokens: cachedInput,
+    prefixHitRate: inputTokens > 0 ? cachedInput / inputTokens : null,
     commitmentShortfall: sumMicro(fin.tenants.map((b) => b.shortfall)),
     slaCredit: sumMicro(fin.tenants.map((b) => b.slaCredit)),
     events: run.events,

@@ -228,3 +228,13 @@ export function emptyHit(): PrefixHit {
 export function blocksAfterHit(tokens: number, hit: number, blockSize: number): number {
   return blocksFor(tokens, blockSize) - hit;
 }
+
+/**
+ * Prompt tokens a request finds cached in the steady state of a shared prefix of `prefixTokens`
+ * tokens, for a prompt of `prompt` tokens: every full block of the prefix, up to one token short
+ * of the prompt (what PrefixCache.lookup returns once the prefix is cached and stays so).
+ */
+export function steadyPrefixHitTokens(prefixTokens: number, prompt: number, blockSize: number): number {
+  if (!(prompt > 1)) return 0;
+  return blockSize * Math.floor(Math.min(prefixTokens, prompt - 1) / blockSize);
+}

@@ -48,6 +48,9 @@ export const SUMMARY_COLUMNS = [
   "memory_bandwidth_utilization",
   // 0.3: step-level service (scheduler.prefill: chunked).
   "kv_preemptions",
+  // prefix caching (step replicas)
+  "cached_input_tokens",
+  "prefix_hit_rate",
 ];
 
 /** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
@@ -100,6 +103,8 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.kvPeakUtilization),
     num(s.memoryBandwidthUtilization),
     int(s.kvPreemptions),
+    int(s.cachedInputTokens),
+    num(s.prefixHitRate),
   ];
 }
 
@@ -297,6 +302,12 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       int(i < R ? run.stats[i].preempted : 0),
       int(i < R ? run.stats[i].kvPreempted : 0),
       ...sloTargets(t, i < R ? s.models[run.stats[i].modelIndex].id : null),
+      int(i < R ? run.stats[i].cachedInputTokens : 0),
+      num(
+        i < R && run.stats[i].inputTokens > 0
+          ? run.stats[i].cachedInputTokens / run.stats[i].inputTokens
+          : null,
+      ),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -363,6 +374,8 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "slo_ttft_s",
       "slo_tpot_ms",
       "sla_target",
+      "cached_input_tokens",
+      "prefix_hit_rate",
     ],
     rows,
   };
