@@ -90,7 +90,7 @@ export class RequestLogCsv implements RequestLog {
       done ? d(r.end - r.arrival, 6) : "",
       formatNumber(r.promptTokens, 0),
       formatNumber(done ? n : 0, 0),
-      "0",
+      formatNumber(done ? r.cachedPromptTokens : 0, 0),
       formatNumber(r.restarts, 0),
       r.failedOver ? "1" : "0",
       d(done ? this.billed(r) : 0, 9),
