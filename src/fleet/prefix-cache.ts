@@ -34,8 +34,11 @@ export interface PrefixRef {
   readonly tokens: number;
 }
 
-/** Most blocks a prefix may have (block index part of a key). */
-export const MAX_PREFIX_BLOCKS = 2 ** 21;
+/**
+ * Most blocks a prefix may have: the block index part of a key (2^24 blocks hold the longest prompt,
+ * 10 M tokens, at block size 1; unit keys stay below 2^29, so keys stay below 2^53).
+ */
+export const MAX_PREFIX_BLOCKS = 2 ** 24;
 
 /** Full blocks of a prompt of `prompt` tokens that are prefix content. */
 export function prefixBlocks(ref: PrefixRef, prompt: number, blockSize: number): number {
