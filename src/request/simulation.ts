@@ -190,7 +190,8 @@ class Run implements EventHandler, TimelineHost, RequestRun, RouterHost {
     this.spotWorkload = Uint8Array.from(
       routes.workloads.map((w) => (w.tenant.contract.type === "spot" ? 1 : 0)),
     );
-    this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0 }));
+    // prefix: null from the start, so that a source setting it keeps the objects one shape
+    this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0, prefix: null }));
     this.priceEpochs = s.models.map((m) => [firstPriceEpoch(m.price)]);
     this.modelEpoch = new Int32Array(s.models.length);
     this.timeline = buildTimeline(s, this);
