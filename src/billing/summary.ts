@@ -59,6 +59,10 @@ export interface Summary {
   preempted: number;
   /** KV-shortage preemptions (step replicas), summed over the tenants' rows. */
   kvPreemptions: number;
+  /** Prompt tokens of the completed requests read from the prefix cache (step replicas). */
+  cachedInputTokens: number;
+  /** cachedInputTokens / inputTokens; null when no prompt token completed. */
+  prefixHitRate: number | null;
   /** Replica loads the autoscaler began (starts and switches), and of those switches between models. */
   replicaLoads: number;
   replicaSwitches: number;
@@ -79,6 +83,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
   let rejected = 0;
   let failedOver = 0;
   let inputTokens = 0;
+  let cachedInput = 0;
   let outputTokens = 0;
   let sloMet = 0;
   let goodIn = 0;
@@ -89,6 +94,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     rejected += st.rejected;
     failedOver += st.failedOver;
     inputTokens += st.inputTokens;
+    cachedInput += st.cachedInputTokens;
     outputTokens += st.outputTokens;
     sloMet += st.sloMet;
     goodIn += st.sloMetInputTokens;
@@ -137,6 +143,8 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     interrupted: run.interrupted,
     preempted: run.preempted ?? 0,
     kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
+    cachedInputTokens: cachedInput,
+    prefixHitRate: inputTokens > 0 ? cachedInput / inputTokens : null,
     replicaLoads: run.scaling ? run.scaling.loads.reduce((a, b) => a + b, 0) : 0,
     replicaSwitches: run.scaling ? run.scaling.switches.reduce((a, b) => a + b, 0) : 0,
     commitmentShortfall: sumMicro(fin.tenants.map((b) => b.shortfall)),

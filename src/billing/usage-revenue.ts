@@ -2,7 +2,8 @@
  * Revenue billed on usage, from the integer token counts and the busy replica-seconds of the usage
  * ledger, attributed to the pool and model that served it:
  * - token: (input tokens x input price + output tokens x output price) / 1e6 x (1 - discount),
- *   at the price in force when each request completed (price epochs);
+ *   at the price in force when each request completed (price epochs); input tokens read from the
+ *   prefix cache at the model's cached-input price instead (the input price when it gives none);
  * - on_demand: busy node-hours used x the profile's price_usd_per_hour x (1 - discount);
  * - spot: the same x (1 - billing.spot_discount).
  * Each amount is converted to money once per (tenant, model, price epoch) for tokens and per
@@ -11,7 +12,7 @@
  */
 
 import { profileOf } from "../contract/cost-rates.js";
-import type { RunResult } from "../contract/run-result.js";
+import type { PriceEpoch, RunResult } from "../contract/run-result.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
 import type { RevenueLine } from "./lines.js";
 import { splitMicro, toMicro } from "./money.js";
@@ -22,8 +23,16 @@ interface Bucket {
   weights: number[];
   /** Integer tokens and node-seconds of the bucket: its money is computed from these, once. */
   input: number;
+  /** Of input, tokens read from the prefix cache. */
+  cached: number;
   output: number;
   nodeSeconds: number;
+}
+
+/** List value of tokens at a price epoch, USD x 1e6 (cached input tokens at the cached-input price). */
+function tokenValue(input: number, cached: number, output: number, price: PriceEpoch): number {
+  const fresh = (input - cached) * price.input;
+  return (cached === 0 ? fresh : fresh + cached * price.cachedInput) + output * price.output;
 }
 
 /** Node-seconds a usage row kept its replicas busy for (share of replica busy time x nodes per replica). */
@@ -43,14 +52,15 @@ export function usageRevenue(run: RunResult): RevenueLine[] {
       contract.type === "token" ? `${u.tenant}:m${g.modelIndex}:e${u.epoch}` : `${u.tenant}:p${g.poolIndex}`;
     let b = buckets.get(key);
     if (!b) {
-      b = { rows: [], weights: [], input: 0, output: 0, nodeSeconds: 0 };
+      b = { rows: [], weights: [], input: 0, cached: 0, output: 0, nodeSeconds: 0 };
       buckets.set(key, b);
     }
     b.rows.push(u);
     if (contract.type === "token") {
       const price = run.priceEpochs[g.modelIndex][u.epoch];
-      b.weights.push(u.inputTokens * price.input + u.outputTokens * price.output);
+      b.weights.push(tokenValue(u.inputTokens, u.cachedInputTokens, u.outputTokens, price));
       b.input += u.inputTokens;
+      b.cached += u.cachedInputTokens;
       b.output += u.outputTokens;
     } else {
       const ns = busyNodeSeconds(run, u);
@@ -68,7 +78,7 @@ export function usageRevenue(run: RunResult): RevenueLine[] {
     let ownerShareRate = 0;
     if (kind === "token") {
       const price = run.priceEpochs[g.modelIndex][first.epoch];
-      usd = ((b.input * price.input + b.output * price.output) / 1e6) * (1 - contract.discount);
+      usd = (tokenValue(b.input, b.cached, b.output, price) / 1e6) * (1 - contract.discount);
       ownerShareRate = g.model.ownerRevenueShare;
     } else {
       const spot = kind === "spot" ? 1 - s.billing.spotDiscount : 1;

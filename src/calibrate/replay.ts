@@ -6,6 +6,7 @@
  */
 import { MAX_EVENT_ID } from "../engine/event-queue.js";
 import { Simulator } from "../engine/simulator.js";
+import type { PrefixRef } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import { RequestStore } from "../scheduler/request-store.js";
 import { StepReplica } from "../scheduler/step-replica.js";
@@ -15,6 +16,8 @@ export interface ReplayRequest {
   promptTokens: number;
   /** Tokens to generate (>= 1). */
   outputTokens: number;
+  /** The prefix its prompt shares with others (prefix caching). */
+  prefix?: PrefixRef;
 }
 
 export interface ReplayResult {
@@ -24,6 +27,8 @@ export interface ReplayResult {
   finishes: Int32Array;
   /** KV-shortage preemptions per request. */
   preemptions: Int32Array;
+  /** Prompt tokens found cached per request. */
+  cachedPromptTokens: Int32Array;
   events: number;
 }
 
@@ -58,6 +63,7 @@ export function replayStepReplica(
     finishS: new Float64Array(n).fill(Number.NaN),
     finishes: new Int32Array(n),
     preemptions: new Int32Array(n),
+    cachedPromptTokens: new Int32Array(n),
     events: 0,
   };
   const indexOf = new Int32Array(Math.max(16, n));
@@ -82,6 +88,7 @@ export function replayStepReplica(
           store.output[r] = q.outputTokens;
           store.firstToken[r] = -1;
           store.spot[r] = 0;
+          store.prefixRef[r] = q.prefix ?? null;
           rep.admit(r);
         } else {
           if (sim.now !== rep.nextEvent) return; // superseded by a later reschedule
@@ -94,6 +101,7 @@ export function replayStepReplica(
             out.firstTokenS[i] = store.firstToken[r];
             out.finishS[i] = sim.now;
             out.finishes[i]++;
+            out.cachedPromptTokens[i] = store.cachedPrompt[r];
             rep.release(0, 0);
             store.release(r);
           }

@@ -30,6 +30,9 @@ export interface RequestRecord {
   /** List prices of its served model when it ended, USD per million input and output tokens. */
   priceInput: number;
   priceOutput: number;
+  /** Of its prompt tokens, those read from the prefix cache, and their price (USD per million). */
+  cachedPromptTokens: number;
+  priceCachedInput: number;
   failedOver: boolean;
 }
 

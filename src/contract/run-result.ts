@@ -23,8 +23,8 @@ export interface RunResult {
   /** Node-seconds of each pool's nodes not assigned to any model, per interval x pool. */
   unassignedNodeSeconds: Float64Array;
   usage: UsageLedger;
-  /** Prices per model per epoch: [input, output] USD per million tokens. */
-  priceEpochs: Array<Array<{ input: number; output: number }>>;
+  /** Prices per model per epoch, USD per million tokens. */
+  priceEpochs: PriceEpoch[][];
   estimates: WorkloadEstimate[];
   /** Requests taken out of replicas by outages and re-routed. */
   interrupted: number;
@@ -36,4 +36,39 @@ export interface RunResult {
   inSystemSeconds: number;
   events: number;
   wallSeconds: number;
+}
+
+/** A model's token prices in force for a while (its price epoch), USD per million tokens. */
+export interface PriceEpoch {
+  input: number;
+  output: number;
+  /** Prompt tokens read from the prefix cache (the input price when the model gives none). */
+  cachedInput: number;
+}
+
+/** The first price epoch of a model with price `p`. */
+export function firstPriceEpoch(p: {
+  inputUsdPerMtok: number;
+  outputUsdPerMtok: number;
+  cachedInputUsdPerMtok?: number;
+}): PriceEpoch {
+  return {
+    input: p.inputUsdPerMtok,
+    output: p.outputUsdPerMtok,
+    cachedInput: p.cachedInputUsdPerMtok ?? p.inputUsdPerMtok,
+  };
+}
+
+/**
+ * The epoch after a price change of `input` and/or `output` (null: unchanged). The cached-input
+ * price is the model's own when it gives one, else it follows the input price.
+ */
+export function nextPriceEpoch(
+  cur: PriceEpoch,
+  input: number | null,
+  output: number | null,
+  modelCachedInput: number | undefined,
+): PriceEpoch {
+  const i = input ?? cur.input;
+  return { input: i, output: output ?? cur.output, cachedInput: modelCachedInput ?? i };
 }

@@ -15,8 +15,12 @@
  *
  * `prefill: "pause"` is vLLM V0 / Orca style: a step either prefills whole prompts of admitted
  * requests (decodes pause) or decodes every running request.
+ *
+ * Prefix caching (src/fleet/prefix-cache.ts): a request admitted with nothing computed first takes
+ * the leading blocks of its prefix found cached, and its prompt work starts after them.
  */
 import { blocksFor, KvBlockPool } from "./kv-blocks.js";
+import { type CachedBlock, emptyHit, PrefixCache, type PrefixRef } from "./prefix-cache.js";
 import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "./step-time.js";
 
 export interface ReferenceRequest {
@@ -26,6 +30,8 @@ export interface ReferenceRequest {
   /** Tokens to generate (>= 1). */
   outputTokens: number;
   tenant?: string;
+  /** The prefix its prompt shares with others (prefix caching). */
+  prefix?: PrefixRef;
 }
 
 export interface ReferenceReplicaConfig {
@@ -51,6 +57,8 @@ export interface ReferenceRequestResult {
   preemptions: number;
   /** Times the request's result was recorded (must be 1). */
   finishes: number;
+  /** Prompt tokens found cached at its first admission (not prefilled). */
+  cachedPromptTokens: number;
 }
 
 export interface ReferenceRunResult {
@@ -65,6 +73,8 @@ export interface ReferenceRunResult {
   blocks: { total: number; allocated: number; freed: number; peakInUse: number; inUseAtEnd: number };
   /** Largest number of requests running in one step. */
   peakRunning: number;
+  /** Cached blocks evicted to make room. */
+  prefixEvictions: number;
 }
 
 interface State {
@@ -78,6 +88,9 @@ interface State {
   finishAt: number;
   preemptions: number;
   finishes: number;
+  /** Cached blocks it holds (hit or registered by it). */
+  held: CachedBlock[];
+  cachedPrompt: number;
 }
 
 const known = (s: State) => s.req.promptTokens + s.generated;
@@ -95,6 +108,8 @@ export function runReferenceReplica(
     }
   }
   const pool = new KvBlockPool(config.kvBlocks);
+  const cache = new PrefixCache(config.kvBlocks);
+  const hit = emptyHit();
   const blockBytes = blockSize * stepModel.kvBytesPerToken;
   const pending = requests
     .map((req) => ({
@@ -107,6 +122,8 @@ export function runReferenceReplica(
       finishAt: Number.NaN,
       preemptions: 0,
       finishes: 0,
+      held: [] as CachedBlock[],
+      cachedPrompt: -1,
     }))
     .sort((a, b) => a.req.arrival - b.req.arrival || a.req.id - b.req.id);
   const all = [...pending];
@@ -127,7 +144,7 @@ export function runReferenceReplica(
     preemptions += 1;
     const tenant = victim.req.tenant ?? "";
     preemptionsByTenant.set(tenant, (preemptionsByTenant.get(tenant) ?? 0) + 1);
-    pool.release(victim.blocks);
+    pool.release(cache.release(victim.blocks, victim.held));
     let swapBytes = 0;
     if (config.preemption === "swap") {
       victim.swappedBlocks = victim.blocks;
@@ -142,8 +159,23 @@ export function runReferenceReplica(
   const grow = (s: State, tokens: number): boolean => {
     const need = blocksFor(tokens, blockSize) - s.blocks;
     if (!pool.tryAllocate(need)) return false;
+    cache.take(need);
     s.blocks += Math.max(0, need);
     return true;
+  };
+
+  /** Registers the prefix blocks `s` fills computing `n` more tokens (at scheduling, as vLLM). */
+  const register = (s: State, n: number) => {
+    if (s.req.prefix === undefined) return;
+    const from = Math.floor(s.computed / blockSize);
+    cache.register(
+      s.req.prefix,
+      s.req.promptTokens,
+      blockSize,
+      from,
+      Math.floor((s.computed + n) / blockSize),
+      s.held,
+    );
   };
 
   while (finished < all.length) {
@@ -173,6 +205,7 @@ export function runReferenceReplica(
           }
         }
         if (!ok) break;
+        register(s, n);
         scheduled.push([s, n]);
         budget -= n;
       }
@@ -182,12 +215,29 @@ export function runReferenceReplica(
     const admit = (whole: boolean) => {
       while (waiting.length > 0 && budget > 0 && running.length < maxNumSeqs) {
         const s = waiting[0]!;
-        const need = known(s) - s.computed;
+        // prefix hit: only for a request with nothing computed (not one swapped out)
+        hit.count = 0;
+        hit.free = 0;
+        if (s.req.prefix !== undefined && s.computed === 0 && s.swappedBlocks === 0) {
+          cache.lookup(s.req.prefix, s.req.promptTokens, known(s), blockSize, hit);
+        }
+        const start = hit.count > 0 ? hit.count * blockSize : s.computed;
+        const need = known(s) - start;
         // pause mode: a prompt longer than the budget is admitted alone (V0 needs budget >= max_model_len)
         if (whole && need > budget && scheduled.length > 0) break;
         const n = whole ? need : Math.min(need, budget);
         const swappedBack = s.swappedBlocks;
-        if (!grow(s, s.computed + n)) break;
+        const fresh = blocksFor(start + n, blockSize) - hit.count - s.blocks;
+        if (hit.free + fresh > pool.free) break;
+        if (hit.count > 0) {
+          pool.tryAllocate(hit.free);
+          cache.acquire(hit, s.held);
+          s.blocks = hit.count;
+          s.computed = start;
+        }
+        if (s.cachedPrompt < 0) s.cachedPrompt = start;
+        grow(s, s.computed + n);
+        register(s, n);
         swapBytes += swappedBack * blockBytes;
         s.swappedBlocks = 0;
         waiting.shift();
@@ -234,7 +284,7 @@ export function runReferenceReplica(
         s.finishAt = now;
         s.finishes += 1;
         finished += 1;
-        pool.release(s.blocks);
+        pool.release(cache.release(s.blocks, s.held));
         s.blocks = 0;
         anyFinished = true;
       }
@@ -253,6 +303,7 @@ export function runReferenceReplica(
       promptTokens: s.req.promptTokens,
       preemptions: s.preemptions,
       finishes: s.finishes,
+      cachedPromptTokens: Math.max(0, s.cachedPrompt),
     })),
     steps,
     endTime: now,
@@ -268,5 +319,6 @@ export function runReferenceReplica(
       inUseAtEnd: pool.inUse,
     },
     peakRunning,
+    prefixEvictions: cache.evictions,
   };
 }

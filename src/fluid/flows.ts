@@ -6,6 +6,7 @@
 import type { Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
 import { fullRequestsPerS } from "../fleet/operating-point.js";
+import { steadyPrefixHitTokens } from "../fleet/prefix-cache.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import { promptSplit } from "./prompt-split.js";
 import { tokenCv2 } from "./prompt-variability.js";
@@ -22,10 +23,15 @@ export interface FlowLayout {
   slotGroup: Int32Array;
   slotFailedOver: Uint8Array;
   prompt: Float64Array;
+  /**
+   * Of the prompt, tokens a request finds in its replica's prefix cache: a workload's shared
+   * prefix on a step-level group, as in the steady state (every group's prefix cached), else 0.
+   */
+  cached: Float64Array;
   output: Float64Array;
   /** Squared coefficient of variation of the workload's prompt tokens. */
   promptCv2: Float64Array;
-  /** Seconds one replica of the group takes to prefill the workload's mean prompt. */
+  /** Seconds one replica of the group takes to prefill the workload's mean prompt (after the cached part). */
   prefillS: Float64Array;
   /** Requests/s one replica of the group completes when full of this workload's requests. */
   fullRate: Float64Array;
@@ -102,6 +108,11 @@ export function buildFlows(
     return k;
   });
   const prompt = Float64Array.from(rows, (r) => r.prompt);
+  const cached = Float64Array.from(rows, (r) => {
+    const prefix = routes.workloads[r.w].spec.prefix;
+    const serving = topo.groups[r.g].serving;
+    return prefix && serving ? steadyPrefixHitTokens(prefix.tokens, r.prompt, serving.blockSize) : 0;
+  });
   const output = Float64Array.from(rows, (r) => estimates[r.w].meanOutputTokens);
   const G = topo.groups.length;
   const groupStart = new Int32Array(G + 1);
@@ -123,11 +134,15 @@ export function buildFlows(
     slotGroup: Int32Array.from(slotGroup),
     slotFailedOver: Uint8Array.from(slotFo),
     prompt,
+    cached,
     output,
     promptCv2: Float64Array.from(rows, (r) => r.cv2),
-    prefillS: Float64Array.from(rows, (r, i) => prompt[i] / topo.groups[r.g].curve.prefillTokensPerS),
+    prefillS: Float64Array.from(
+      rows,
+      (r, i) => (prompt[i] - cached[i]) / topo.groups[r.g].curve.prefillTokensPerS,
+    ),
     fullRate: Float64Array.from(rows, (r, i) =>
-      fullRequestsPerS(topo.groups[r.g].curve, prompt[i], output[i]),
+      fullRequestsPerS(topo.groups[r.g].curve, prompt[i] - cached[i], output[i]),
     ),
     byChain,
     splitShares,

@@ -12,23 +12,24 @@
  */
 
 import type { Routes } from "../contract/routes.js";
+import { firstPriceEpoch, nextPriceEpoch, type PriceEpoch } from "../contract/run-result.js";
 import type { Topology } from "../contract/topology.js";
 import { emptyOperatingPoint, solveOperatingPoint } from "../fleet/operating-point.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
-import type { TenantModelStats } from "../metrics/tenant-stats.js";
+import { CACHED_INPUT_TOKENS, type TenantModelStats } from "../metrics/tenant-stats.js";
 import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
 import { availableOf, FluidTimeline } from "./fleet-timeline.js";
 import { buildFlows, type FlowLayout } from "./flows.js";
-import { ExpectedUsage } from "./whole-usage.js";
+import { ExpectedUsage, WHOLE_FIELDS } from "./whole-usage.js";
 
 export class FluidState {
   readonly timeline: FluidTimeline;
   readonly flows: FlowLayout;
   /** Expected new requests per workload in the current step (set by the caller). */
   readonly arrivals: Float64Array;
-  readonly priceEpochs: Array<Array<{ input: number; output: number }>>;
+  readonly priceEpochs: PriceEpoch[][];
   interrupted = 0;
   inSystemSeconds = 0;
   completedSoFar = 0;
@@ -65,6 +66,7 @@ export class FluidState {
   // Per ledger slot, since the last flush.
   private readonly slotRequests: Float64Array;
   private readonly slotInput: Float64Array;
+  private readonly slotCached: Float64Array;
   private readonly slotOutput: Float64Array;
   private readonly slotBusy: Float64Array;
   private readonly usage = new ExpectedUsage();
@@ -106,9 +108,7 @@ export class FluidState {
     this.h = new Float64Array(F);
     this.a = new Float64Array(F);
     this.reroute = new Float64Array(W * this.flows.maxChain);
-    this.priceEpochs = s.models.map((m) => [
-      { input: m.price.inputUsdPerMtok, output: m.price.outputUsdPerMtok },
-    ]);
+    this.priceEpochs = s.models.map((m) => [firstPriceEpoch(m.price)]);
     this.modelEpoch = new Int32Array(s.models.length);
     this.requests = new Float64Array(R);
     this.rejected = new Float64Array(R);
@@ -120,6 +120,7 @@ export class FluidState {
     this.completed = new Float64Array(R);
     this.slotRequests = new Float64Array(slots);
     this.slotInput = new Float64Array(slots);
+    this.slotCached = new Float64Array(slots);
     this.slotOutput = new Float64Array(slots);
     this.slotBusy = new Float64Array(slots);
     // Per workload: SLO ttft (s) and tpot (s), Infinity when none.
@@ -144,7 +145,9 @@ export class FluidState {
       const interval = Math.min(this.grid.intervals - 1, Math.floor(t / this.s.reportInterval + 1e-9));
       this.flushSlots(interval, pc.model);
       const cur = this.priceEpochs[pc.model][this.modelEpoch[pc.model]];
-      this.priceEpochs[pc.model].push({ input: pc.input ?? cur.input, output: pc.output ?? cur.output });
+      this.priceEpochs[pc.model].push(
+        nextPriceEpoch(cur, pc.input, pc.output, this.s.models[pc.model]!.price.cachedInputUsdPerMtok),
+      );
       this.modelEpoch[pc.model] = this.priceEpochs[pc.model].length - 1;
     }
     this.timeline.capacityAt(t, this.newPresent, this.newDown);
@@ -294,7 +297,8 @@ export class FluidState {
       // Mean tokens of the requests entering the batch (queued + arriving), held ones when none.
       const w = this.q[j] + this.a[j] + 1e-12 * this.h[j];
       wIn += w;
-      promptW += w * f.prompt[j];
+      // the prompt work: what is not found in the prefix cache
+      promptW += w * (f.prompt[j] - f.cached[j]);
       outputW += w * f.output[j];
       cv2W += w * f.promptCv2[j];
     }
@@ -413,6 +417,7 @@ export class FluidState {
         const slot = f.slot[j];
         this.slotRequests[slot] += c;
         this.slotInput[slot] += c * f.prompt[j];
+        this.slotCached[slot] += c * f.cached[j];
         this.slotOutput[slot] += c * f.output[j];
       }
       if (busyWeight > 0) {
@@ -440,11 +445,13 @@ export class FluidState {
         this.modelEpoch[mi],
         this.slotRequests[slot],
         this.slotInput[slot],
+        this.slotCached[slot],
         this.slotOutput[slot],
         this.slotBusy[slot],
       );
       this.slotRequests[slot] = 0;
       this.slotInput[slot] = 0;
+      this.slotCached[slot] = 0;
       this.slotOutput[slot] = 0;
       this.slotBusy[slot] = 0;
     }
@@ -455,11 +462,12 @@ export class FluidState {
     const tenantOf = Int32Array.from(this.stats, (st) => st.tenantIndex);
     const whole = this.usage.writeWhole(this.flows, tenantOf, ledger, this.grid);
     this.stats.forEach((st, i) => {
-      const completed = whole[i * 4];
+      const completed = whole[i * WHOLE_FIELDS];
       st.completed = completed;
-      st.failedOver = whole[i * 4 + 1];
-      st.inputTokens = whole[i * 4 + 2];
-      st.outputTokens = whole[i * 4 + 3];
+      st.failedOver = whole[i * WHOLE_FIELDS + 1];
+      st.inputTokens = whole[i * WHOLE_FIELDS + 2];
+      st.outputTokens = whole[i * WHOLE_FIELDS + 3];
+      st.counters[CACHED_INPUT_TOKENS] = whole[i * WHOLE_FIELDS + 4];
       st.rejected = Math.round(this.rejected[i]);
       st.requests = Math.max(Math.round(this.requests[i]), completed + st.rejected);
       st.sloMet = Math.min(completed, Math.round(this.sloMet[i]));

@@ -16,7 +16,9 @@ export const SLO_MET_INPUT_TOKENS = 9;
 export const SLO_MET_OUTPUT_TOKENS = 10;
 /** Times a request was preempted by its step replica for lack of KV blocks (and recomputed). */
 export const KV_PREEMPTED = 11;
-const COUNTERS = 12;
+/** Prompt tokens of the completed requests read from the prefix cache (not prefilled). */
+export const CACHED_INPUT_TOKENS = 12;
+const COUNTERS = 13;
 
 export class TenantModelStats {
   /**
@@ -114,6 +116,10 @@ export class TenantModelStats {
   /** KV-shortage preemptions of this row's requests (scheduler.prefill: chunked). */
   get kvPreempted(): number {
     return this.counters[KV_PREEMPTED];
+  }
+
+  get cachedInputTokens(): number {
+    return this.counters[CACHED_INPUT_TOKENS];
   }
 
   /** Adds everything `other` (a row of the same tenant and model from another run, or its copy from another thread) recorded. */

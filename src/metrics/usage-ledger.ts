@@ -15,6 +15,8 @@ export interface UsageRow {
   requests: number;
   failedOver: number;
   inputTokens: number;
+  /** Of inputTokens, those read from the prefix cache (billed at the cached-input price). */
+  cachedInputTokens: number;
   outputTokens: number;
   /** The requests' share of their replicas' busy time, in replica-seconds (see Replica.shareClock). */
   busyReplicaSeconds: number;
@@ -31,6 +33,7 @@ export class UsageLedger {
   private readonly requests: Float64Array;
   private readonly failedOver: Float64Array;
   private readonly inputTokens: Float64Array;
+  private readonly cachedInputTokens: Float64Array;
   private readonly outputTokens: Float64Array;
   private readonly busy: Float64Array;
 
@@ -42,6 +45,7 @@ export class UsageLedger {
     this.requests = new Float64Array(n);
     this.failedOver = new Float64Array(n);
     this.inputTokens = new Float64Array(n);
+    this.cachedInputTokens = new Float64Array(n);
     this.outputTokens = new Float64Array(n);
     this.busy = new Float64Array(n);
   }
@@ -51,11 +55,19 @@ export class UsageLedger {
     return statRow * this.groups + group;
   }
 
-  /** One completed request served by the slot's group. */
-  add(slot: number, input: number, output: number, failedOver: boolean, busyReplicaSeconds: number): void {
+  /** One completed request served by the slot's group (`cachedInput` of its `input` tokens were cached). */
+  add(
+    slot: number,
+    input: number,
+    cachedInput: number,
+    output: number,
+    failedOver: boolean,
+    busyReplicaSeconds: number,
+  ): void {
     this.requests[slot]++;
     if (failedOver) this.failedOver[slot]++;
     this.inputTokens[slot] += input;
+    if (cachedInput !== 0) this.cachedInputTokens[slot] += cachedInput;
     this.outputTokens[slot] += output;
     this.busy[slot] += busyReplicaSeconds;
   }
@@ -84,12 +96,14 @@ export class UsageLedger {
           requests: this.requests[k],
           failedOver: this.failedOver[k],
           inputTokens: this.inputTokens[k],
+          cachedInputTokens: this.cachedInputTokens[k],
           outputTokens: this.outputTokens[k],
           busyReplicaSeconds: this.busy[k],
         });
         this.requests[k] = 0;
         this.failedOver[k] = 0;
         this.inputTokens[k] = 0;
+        this.cachedInputTokens[k] = 0;
         this.outputTokens[k] = 0;
         this.busy[k] = 0;
       }

@@ -90,7 +90,7 @@ export class RequestLogCsv implements RequestLog {
       done ? d(r.end - r.arrival, 6) : "",
       formatNumber(r.promptTokens, 0),
       formatNumber(done ? n : 0, 0),
-      "0",
+      formatNumber(done ? r.cachedPromptTokens : 0, 0),
       formatNumber(r.restarts, 0),
       r.failedOver ? "1" : "0",
       d(done ? this.billed(r) : 0, 9),
@@ -109,7 +109,9 @@ export class RequestLogCsv implements RequestLog {
   private billed(r: RequestRecord): number {
     const c = this.contractOf[r.workload];
     if (c.type === "token") {
-      return ((r.promptTokens * r.priceInput + r.outputTokens * r.priceOutput) / 1e6) * (1 - c.discount);
+      const fresh = r.promptTokens - r.cachedPromptTokens;
+      const input = fresh * r.priceInput + r.cachedPromptTokens * r.priceCachedInput;
+      return ((input + r.outputTokens * r.priceOutput) / 1e6) * (1 - c.discount);
     }
     if (c.type === "capacity") return 0;
     const profile = this.profileOfPool[r.pool];

@@ -28,6 +28,15 @@ export function summaryText(s: Summary, outDir: string | null): string {
         ]
       : []),
     ["tokens in / out", `${count(s.inputTokens)} / ${count(s.outputTokens)}`],
+    // Only when prompts shared a prefix the step replicas found cached.
+    ...(s.cachedInputTokens > 0
+      ? [
+          [
+            "  prefix cache hits",
+            `${count(s.cachedInputTokens)} (${pct(s.prefixHitRate)} of prompt tokens)`,
+          ] as [string, string],
+        ]
+      : []),
     ["revenue", usd(s.revenue)],
     ["owner share", usd(s.ownerShare)],
     ["infrastructure cost", usd(s.cost)],

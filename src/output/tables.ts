@@ -50,6 +50,9 @@ export const SUMMARY_COLUMNS = [
   "memory_bandwidth_utilization",
   // 0.3: step-level service (scheduler.prefill: chunked).
   "kv_preemptions",
+  // prefix caching (step replicas)
+  "cached_input_tokens",
+  "prefix_hit_rate",
   // 0.4: the autoscaler.
   "replica_loads",
   "replica_switches",
@@ -105,6 +108,8 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.kvPeakUtilization),
     num(s.memoryBandwidthUtilization),
     int(s.kvPreemptions),
+    int(s.cachedInputTokens),
+    num(s.prefixHitRate),
     int(s.replicaLoads),
     int(s.replicaSwitches),
   ];
@@ -327,6 +332,12 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       int(i < R ? run.stats[i].preempted : 0),
       int(i < R ? run.stats[i].kvPreempted : 0),
       ...sloTargets(t, i < R ? s.models[run.stats[i].modelIndex].id : null),
+      int(i < R ? run.stats[i].cachedInputTokens : 0),
+      num(
+        i < R && run.stats[i].inputTokens > 0
+          ? run.stats[i].cachedInputTokens / run.stats[i].inputTokens
+          : null,
+      ),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -393,6 +404,8 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "slo_ttft_s",
       "slo_tpot_ms",
       "sla_target",
+      "cached_input_tokens",
+      "prefix_hit_rate",
     ],
     rows,
   };

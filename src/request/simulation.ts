@@ -10,13 +10,14 @@ import type { RunPlan } from "../contract/plan.js";
 import type { RequestLog, RequestOutcome } from "../contract/request-log.js";
 import type { ChainSplit, Routes } from "../contract/routes.js";
 import type { PreflightEstimate, RunOptions } from "../contract/run-options.js";
-import type { RunResult } from "../contract/run-result.js";
+import { firstPriceEpoch, nextPriceEpoch, type PriceEpoch, type RunResult } from "../contract/run-result.js";
 import { replicasAt, type Topology } from "../contract/topology.js";
 import { deriveStream, type RandomStream } from "../engine/random.js";
 import { type EventHandler, Simulator } from "../engine/simulator.js";
 import { RunAborted } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import {
+  CACHED_INPUT_TOKENS,
   COMPLETED,
   FAILED_OVER,
   INPUT_TOKENS,
@@ -101,7 +102,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
   preemptedCount = 0;
   readonly pending: RequestDraw[];
   readonly needRefill: number[] = [];
-  readonly priceEpochs: Array<Array<{ input: number; output: number }>>;
+  readonly priceEpochs: PriceEpoch[][];
   readonly modelEpoch: Int32Array;
   readonly timeline: TimelineAction[];
   /** Replicas per group that are present, and present and up, with the time they were last integrated. */
@@ -200,10 +201,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     this.spotWorkload = Uint8Array.from(
       routes.workloads.map((w) => (w.tenant.contract.type === "spot" ? 1 : 0)),
     );
-    this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0 }));
-    this.priceEpochs = s.models.map((m) => [
-      { input: m.price.inputUsdPerMtok, output: m.price.outputUsdPerMtok },
-    ]);
+    // prefix: null from the start, so that a source setting it keeps the objects one shape
+    this.pending = routes.workloads.map(() => ({ time: 0, promptTokens: 0, outputTokens: 0, prefix: null }));
+    this.priceEpochs = s.models.map((m) => [firstPriceEpoch(m.price)]);
     this.modelEpoch = new Int32Array(s.models.length);
     this.timeline = buildTimeline(s, this);
     this.scaling = s.autoscaling ? new RequestScaling(this, s, plan) : null;
@@ -364,6 +364,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     req.routeClass[r] = -1;
     req.replica[r] = -1;
     req.spot[r] = this.spotWorkload[w];
+    req.prefixRef[r] = d.prefix ?? null;
     const counters = this.stats[this.statOfWorkload[w]].counters;
     counters[REQUESTS]++;
     this.route(r, 0);
@@ -472,6 +473,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     const counters = st.counters;
     counters[COMPLETED]++;
     counters[INPUT_TOKENS] += req.prompt[r];
+    // prompt tokens its step replica found in the prefix cache (no other replica caches)
+    const cached = rep.stepLevel && req.prefixRef[r] !== null ? req.cachedPrompt[r] : 0;
+    if (cached > 0) counters[CACHED_INPUT_TOKENS] += cached;
     counters[OUTPUT_TOKENS] += n;
     st.ttftS.add(ttft);
     if (n > 1) st.tpotS.add(tpot);
@@ -495,14 +499,21 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     const p = req.prompt[r];
     this.grid.kvReadBytes[cell] += this.kvPerToken[this.modelOfGroup[g]] * ((n - 1) * p + (n * (n - 1)) / 2);
     if (rep.maxBatch === 1 && !rep.stepLevel) this.grid.decodeSteps[cell] += n - 1;
-    this.usage.add(this.usage.slot(row, g), req.prompt[r], n, failedOver, rep.shareClock - req.shareAt[r]);
-    if (this.requestLog !== null) this.logRequest(r, rep, "completed");
+    this.usage.add(
+      this.usage.slot(row, g),
+      req.prompt[r],
+      cached,
+      n,
+      failedOver,
+      rep.shareClock - req.shareAt[r],
+    );
+    if (this.requestLog !== null) this.logRequest(r, rep, "completed", cached);
     this.completedCount++;
     this.leave(r);
   }
 
   /** Hands request r, leaving now, to the request log. */
-  private logRequest(r: number, rep: ServingReplica | null, outcome: RequestOutcome): void {
+  private logRequest(r: number, rep: ServingReplica | null, outcome: RequestOutcome, cachedPrompt = 0): void {
     const req = this.req;
     const cls = this.routes.classes[req.routeClass[r]];
     const model =
@@ -526,6 +537,8 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
       pool: rep === null ? -1 : this.topo.groups[rep.group].poolIndex,
       priceInput: price.input,
       priceOutput: price.output,
+      cachedPromptTokens: cachedPrompt,
+      priceCachedInput: price.cachedInput,
       failedOver: req.chainPos[r] > 0,
     });
   }
@@ -622,7 +635,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
   changePrice(model: number, input: number | null, output: number | null): void {
     this.flushUsage((g) => this.modelOfGroup[g] === model);
     const cur = this.priceEpochs[model][this.modelEpoch[model]];
-    this.priceEpochs[model].push({ input: input ?? cur.input, output: output ?? cur.output });
+    this.priceEpochs[model].push(
+      nextPriceEpoch(cur, input, output, this.s.models[model]!.price.cachedInputUsdPerMtok),
+    );
     this.modelEpoch[model] = this.priceEpochs[model].length - 1;
   }
 }

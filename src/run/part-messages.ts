@@ -1,5 +1,6 @@
 /** What the parent sends a simulation worker and what a part's run posts back (see parts-run.ts). */
 
+import type { PriceEpoch } from "../contract/run-result.js";
 import type { GridKey } from "../metrics/interval-grid.js";
 import type { TenantModelStats } from "../metrics/tenant-stats.js";
 import type { UsageRow } from "../metrics/usage-ledger.js";
@@ -26,7 +27,7 @@ export interface PartResult {
   grid: Record<GridKey, Float64Array>;
   unassignedNodeSeconds: Float64Array;
   usageRows: UsageRow[];
-  priceEpochs: Array<Array<{ input: number; output: number }>>;
+  priceEpochs: PriceEpoch[][];
   interrupted: number;
   preempted: number;
   inSystemSeconds: number;

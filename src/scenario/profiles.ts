@@ -291,7 +291,13 @@ export function loadCatalog(file: string): ModelSpec[] {
       bytesPerParam: m.bytes_per_param,
       kvBytesPerToken: m.kv_bytes_per_token,
       acceleratorsPerReplica: m.accelerators_per_replica,
-      price: { inputUsdPerMtok: m.price.input_usd_per_mtok, outputUsdPerMtok: m.price.output_usd_per_mtok },
+      price: {
+        inputUsdPerMtok: m.price.input_usd_per_mtok,
+        outputUsdPerMtok: m.price.output_usd_per_mtok,
+        ...(m.price.cached_input_usd_per_mtok !== undefined && {
+          cachedInputUsdPerMtok: m.price.cached_input_usd_per_mtok,
+        }),
+      },
       ownerRevenueShare: m.owner_revenue_share ?? 0,
       ...(m.architecture && { architecture: toArchitecture(m.architecture) }),
     });

@@ -73,6 +73,14 @@ export class ModelRegistry {
         return undefined;
       }
     }
+    const input = m.price?.input_usd_per_mtok ?? base!.price.inputUsdPerMtok;
+    const cached = m.price?.cached_input_usd_per_mtok ?? base?.price.cachedInputUsdPerMtok;
+    if (cached !== undefined && cached > input) {
+      this.problems.add(
+        [...path, "price", "cached_input_usd_per_mtok"],
+        `must be <= the input price (${input}), got ${cached}${m.price?.cached_input_usd_per_mtok === undefined ? " (from the catalog: give one for this input price)" : ""}`,
+      );
+    }
     const paramsB = m.params_b ?? base!.paramsB;
     const activeParamsB = m.active_params_b ?? base?.activeParamsB ?? paramsB;
     if (activeParamsB > paramsB) {
@@ -90,8 +98,9 @@ export class ModelRegistry {
       kvBytesPerToken: m.kv_bytes_per_token ?? base!.kvBytesPerToken,
       acceleratorsPerReplica: m.accelerators_per_replica ?? base!.acceleratorsPerReplica,
       price: {
-        inputUsdPerMtok: m.price?.input_usd_per_mtok ?? base!.price.inputUsdPerMtok,
+        inputUsdPerMtok: input,
         outputUsdPerMtok: m.price?.output_usd_per_mtok ?? base!.price.outputUsdPerMtok,
+        ...cachedPrice(cached),
       },
       ownerRevenueShare: m.owner_revenue_share ?? base?.ownerRevenueShare ?? 0,
       ...architectureOf(m, base),
@@ -103,4 +112,9 @@ export class ModelRegistry {
 function architectureOf(m: RawScenarioModel, base: ModelSpec | undefined): Pick<ModelSpec, "architecture"> {
   if (m.architecture) return { architecture: toArchitecture(m.architecture) };
   return base?.architecture ? { architecture: base.architecture } : {};
+}
+
+/** The cached-input price field, only when one is given. */
+function cachedPrice(usd: number | undefined): { cachedInputUsdPerMtok?: number } {
+  return usd === undefined ? {} : { cachedInputUsdPerMtok: usd };
 }

@@ -5,7 +5,7 @@ import type { ProblemList } from "./problems.js";
 import type { ModelRegistry } from "./resolve-models.js";
 import { LIMITS } from "./schema/limits.js";
 import type { RawArrival, RawTokenDist, RawWorkload } from "./schema/workload.js";
-import type { ArrivalSpec, TokenDist, TraceOptions, WorkloadSpec } from "./types.js";
+import type { ArrivalSpec, PrefixSpec, TokenDist, TraceOptions, WorkloadSpec } from "./types.js";
 import type { FieldPath } from "./yaml-source.js";
 
 export interface WorkloadContext {
@@ -55,9 +55,24 @@ export function resolveWorkload(
     arrival: resolveArrival(raw.arrival, [...path, "arrival"], ctx),
     promptTokens: tokens("prompt_tokens"),
     outputTokens: tokens("output_tokens"),
+    prefix: resolvePrefix(raw, isTrace, path, ctx),
     slo: raw.slo ? { ttftS: raw.slo.ttft_s, tpotMs: raw.slo.tpot_ms } : null,
     fallback: raw.fallback,
   };
+}
+
+function resolvePrefix(
+  raw: RawWorkload,
+  isTrace: boolean,
+  path: FieldPath,
+  ctx: WorkloadContext,
+): PrefixSpec | null {
+  if (raw.prefix == null) return null;
+  if (isTrace) {
+    ctx.problems.add([...path, "prefix"], "must be absent for a trace workload (give arrival.prefix_column)");
+    return null;
+  }
+  return { tokens: raw.prefix.tokens, groups: raw.prefix.groups };
 }
 
 export function checkRegion(
@@ -142,6 +157,9 @@ function resolveTrace(
 ): TraceOptions {
   const format = a.format ?? (extname(a.file).toLowerCase() === ".jsonl" ? "jsonl" : "csv");
   const d = TRACE_DEFAULTS[format];
+  if (format === "csv" && a.prefix_column !== undefined) {
+    ctx.problems.add([...path, "prefix_column"], "is read from JSON Lines traces only (format: jsonl)");
+  }
   return {
     file: existingFile(a.file, [...path, "file"], ctx),
     format,
@@ -152,6 +170,8 @@ function resolveTrace(
     timeScale: a.time_scale,
     loop: a.loop,
     offset: a.offset,
+    prefixColumn: format === "jsonl" ? (a.prefix_column ?? "hash_ids") : null,
+    prefixBlockTokens: a.prefix_block_tokens,
   };
 }
 

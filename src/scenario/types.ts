@@ -64,7 +64,8 @@ export interface ModelSpec {
   bytesPerParam: number;
   kvBytesPerToken: number;
   acceleratorsPerReplica: number;
-  price: { inputUsdPerMtok: number; outputUsdPerMtok: number };
+  /** cachedInputUsdPerMtok: prompt tokens found in the prefix cache (absent: the input price). */
+  price: { inputUsdPerMtok: number; outputUsdPerMtok: number; cachedInputUsdPerMtok?: number };
   ownerRevenueShare: number;
   /** Public architecture, when given (step model; src/fleet/architecture.ts). */
   architecture?: ModelArchitecture;
@@ -228,6 +229,17 @@ export interface TraceOptions {
   timeScale: number;
   loop: boolean;
   offset: Seconds;
+  /** JSON key of the prefix-block hash ids (null: none read). */
+  prefixColumn: string | null;
+  /** Tokens per hash id. */
+  prefixBlockTokens: number;
+}
+
+/** A synthetic workload's shared prompt prefix (prefix caching). */
+export interface PrefixSpec {
+  tokens: number;
+  /** Distinct prefixes; each request draws one (1: a fixed system prompt). */
+  groups: number;
 }
 
 export type ArrivalSpec =
@@ -261,6 +273,8 @@ export interface WorkloadSpec {
   /** For trace arrivals the trace carries the token counts and these are null. */
   promptTokens: TokenDist | null;
   outputTokens: TokenDist | null;
+  /** Shared prompt prefix (synthetic workloads), or null. */
+  prefix: PrefixSpec | null;
   slo: Slo | null;
   fallback: string[];
 }

@@ -3,6 +3,8 @@
  * arrays only grow to the peak number of requests alive at once (memory independent of the
  * number of requests simulated).
  */
+import type { PrefixRef } from "../fleet/prefix-cache.js";
+
 export class RequestStore {
   capacity = 0;
   arrival = new Float64Array(0);
@@ -38,6 +40,10 @@ export class RequestStore {
   linkPrev = new Int32Array(0);
   linkNext = new Int32Array(0);
   heapPos = new Int32Array(0);
+  /** The prefix its prompt shares with others (prefix caching), or null. */
+  prefixRef: Array<PrefixRef | null> = [];
+  /** Prompt tokens found cached at its first admission to the replica that serves it (-1 before). */
+  cachedPrompt = new Int32Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
@@ -88,6 +94,8 @@ export class RequestStore {
     this.linkPrev = i32(this.linkPrev);
     this.linkNext = i32(this.linkNext);
     this.heapPos = i32(this.heapPos);
+    this.cachedPrompt = i32(this.cachedPrompt);
+    for (let i = old; i < cap; i++) this.prefixRef.push(null);
     const spot = new Uint8Array(cap);
     spot.set(this.spot);
     this.spot = spot;

@@ -22,12 +22,18 @@
  * Events per request stay bounded: its prompt chunks, the end of the stretch it finishes in, and
  * the cuts its arrival causes.
  *
+ * Prefix caching (src/fleet/prefix-cache.ts): created at the first request with a prefix, the
+ * cache keeps the free blocks in vLLM's order; a request admitted with nothing computed takes the
+ * leading prefix blocks found cached and prefills only what follows. Without prefixes no cache
+ * exists and nothing of it runs.
+ *
  * Outside the reference's scope (the router's events): a spot preemption or an outage takes a
  * request out at once; the step in progress keeps its length (the device was already computing).
  */
 
 import type { Clock } from "../engine/simulator.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
+import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import { addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
 import { IntFifo } from "./fifo.js";
@@ -82,6 +88,12 @@ export class StepReplica {
   private readonly maxSeqs: number;
   private readonly blockBytes: number;
   private blocksUsed = 0;
+  /** Prefix cache (null until a request with a prefix is scheduled, and after an outage). */
+  private cache: PrefixCache | null = null;
+  /** Cached blocks each request holds, by request slot. */
+  private prefixHeld: CachedBlock[][] = [];
+  private readonly hit = emptyHit();
+  private static readonly NONE: CachedBlock[] = [];
 
   /** Waiting line (ring buffer; preempted requests go back to its head). */
   private wq: Int32Array;
@@ -194,6 +206,7 @@ export class StepReplica {
     req.replica[r] = this.index;
     req.computed[r] = 0;
     req.generated[r] = 0;
+    req.cachedPrompt[r] = req.prefixRef[r] === null ? 0 : -1;
     this.held++;
     this.spotHeld += req.spot[r];
     const wasWaiting = this.wSize;
@@ -243,21 +256,21 @@ export class StepReplica {
       if (c >= 0 && req.spot[c] === 1) {
         r = c;
         this.chunkIds[j] = -1;
-        this.blocksUsed -= blocksFor(req.computed[c] + this.chunkLen[j], this.B);
+        this.dropBlocks(c, blocksFor(req.computed[c] + this.chunkLen[j], this.B));
         if (this.partial === c) this.partial = -1;
       }
     }
     if (r < 0 && this.partial >= 0 && req.spot[this.partial] === 1) {
       r = this.partial;
       this.partial = -1;
-      this.blocksUsed -= blocksFor(req.computed[r], this.B);
+      this.dropBlocks(r, blocksFor(req.computed[r], this.B));
     }
     for (let c = this.dTail; c >= 0 && r < 0; c = req.linkPrev[c]) {
       if (req.spot[c] === 1) {
         r = c;
         const ctx = req.decodeBase[c] + this.V;
         // A step in progress has already taken the block of the token it computes.
-        this.blocksUsed -= blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B);
+        this.dropBlocks(c, blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B));
         this.removeDecode(c);
       }
     }
@@ -306,6 +319,9 @@ export class StepReplica {
     this.held = 0;
     this.spotHeld = 0;
     this.blocksUsed = 0;
+    // the device's memory is lost with it
+    this.cache = null;
+    this.prefixHeld = [];
     this.kvUsed = 0;
     this.toIdle();
     return n;
@@ -344,8 +360,46 @@ export class StepReplica {
     const budget = this.budgetTokens - this.D;
     if (budget <= 0 || this.D >= this.maxSeqs) return false;
     const r = this.wq[this.wHead];
-    const need = this.req.prompt[r] + this.req.generated[r] - this.req.computed[r];
-    return blocksFor(Math.min(need, budget), this.B) <= free;
+    const req = this.req;
+    const known = req.prompt[r] + req.generated[r];
+    const ref = req.prefixRef[r];
+    if (ref === null) return blocksFor(Math.min(known, budget), this.B) <= free;
+    const hit = this.hit;
+    this.prefixCache().lookup(ref, req.prompt[r], known, this.B, hit);
+    const start = hit.count * this.B;
+    return hit.free + blocksFor(start + Math.min(known - start, budget), this.B) - hit.count <= free;
+  }
+
+  private prefixCache(): PrefixCache {
+    if (this.cache === null) this.cache = new PrefixCache(this.blocks - this.blocksUsed);
+    return this.cache;
+  }
+
+  private heldOf(r: number): CachedBlock[] {
+    let h = this.prefixHeld[r];
+    if (h === undefined) {
+      h = [];
+      this.prefixHeld[r] = h;
+    }
+    return h;
+  }
+
+  /** Takes n new blocks (with a prefix cache: from its free queue's head, evicting cached ones). */
+  private takeBlocks(n: number): void {
+    this.blocksUsed += n;
+    if (this.cache !== null) this.cache.take(n);
+  }
+
+  /** r gives back the `blocks` blocks it holds; returns how many became free (shared ones may not). */
+  private dropBlocks(r: number, blocks: number): number {
+    const cache = this.cache;
+    if (cache === null) {
+      this.blocksUsed -= blocks;
+      return blocks;
+    }
+    const freed = cache.release(blocks, this.prefixHeld[r] ?? StepReplica.NONE);
+    this.blocksUsed -= freed;
+    return freed;
   }
 
   private startRun(t: number, free: number): void {
@@ -409,7 +463,7 @@ export class StepReplica {
     if (this.mode !== RUN) return;
     const k = Math.min(this.stepsDoneBy(this.clock.now), this.runK - 1);
     this.applyDecodeSteps(k, true);
-    this.blocksUsed += this.dueSteps(1);
+    this.takeBlocks(this.dueSteps(1));
     this.mode = STEP;
     this.chunkCount = 0;
     this.stepEnd = this.runStart + this.runSeconds(k + 1);
@@ -424,7 +478,7 @@ export class StepReplica {
       this.preemptForDecodes();
       preempted = true;
     }
-    this.blocksUsed += this.dueSteps(1);
+    this.takeBlocks(this.dueSteps(1));
     let budget = this.budgetTokens - this.D;
     this.chunkCount = 0;
     const comp = this.comp;
@@ -444,13 +498,25 @@ export class StepReplica {
         const extra = blocksFor(c + n, this.B) - blocksFor(c, this.B);
         if (extra > this.blocks - this.blocksUsed) {
           // It is the youngest running request: it preempts itself.
-          this.blocksUsed -= blocksFor(c, this.B);
+          this.dropBlocks(r, blocksFor(c, this.B));
           this.partial = -1;
           running--;
           this.requeue(r);
           preempted = true;
         } else {
-          this.blocksUsed += extra;
+          this.takeBlocks(extra);
+          const ref = req.prefixRef[r];
+          if (ref !== null) {
+            const B = this.B;
+            this.prefixCache().register(
+              ref,
+              req.prompt[r],
+              B,
+              Math.floor(c / B),
+              Math.floor((c + n) / B),
+              this.heldOf(r),
+            );
+          }
           this.addChunk(r, c, n);
           budget -= n;
         }
@@ -459,12 +525,21 @@ export class StepReplica {
     if (!preempted) {
       while (this.wSize > 0 && budget > 0 && running < this.maxSeqs) {
         const r = this.wq[this.wHead];
-        const n = Math.min(req.prompt[r] + req.generated[r], budget);
+        const known = req.prompt[r] + req.generated[r];
+        const ref = req.prefixRef[r];
+        if (ref !== null) {
+          if (!this.admitWithPrefix(r, known, budget)) break;
+          budget -= this.chunkLen[this.chunkCount - 1];
+          running++;
+          continue;
+        }
+        const n = Math.min(known, budget);
         const b = blocksFor(n, this.B);
         if (b > this.blocks - this.blocksUsed) break;
         this.wHead = this.wSlot(1);
         this.wSize--;
         this.blocksUsed += b;
+        if (this.cache !== null) this.cache.take(b);
         req.computed[r] = 0;
         this.addChunk(r, 0, n);
         budget -= n;
@@ -479,6 +554,34 @@ export class StepReplica {
     this.mode = STEP;
     this.stepEnd = t + this.model.stepSeconds(comp);
     this.nextEvent = this.stepEnd;
+  }
+
+  /**
+   * Admits the head of the line, r (with a prefix), if its blocks fit: the leading blocks found
+   * cached are shared and its prompt chunk starts after them. False (nothing changed) otherwise.
+   */
+  private admitWithPrefix(r: number, known: number, budget: number): boolean {
+    const req = this.req;
+    const B = this.B;
+    const cache = this.prefixCache();
+    const hit = this.hit;
+    const ref = req.prefixRef[r]!;
+    cache.lookup(ref, req.prompt[r], known, B, hit);
+    const start = hit.count * B;
+    const n = Math.min(known - start, budget);
+    const fresh = blocksFor(start + n, B) - hit.count;
+    if (hit.free + fresh > this.blocks - this.blocksUsed) return false;
+    this.wHead = this.wSlot(1);
+    this.wSize--;
+    const held = this.heldOf(r);
+    this.blocksUsed += hit.free;
+    cache.acquire(hit, held);
+    this.takeBlocks(fresh);
+    cache.register(ref, req.prompt[r], B, hit.count, Math.floor((start + n) / B), held);
+    if (req.cachedPrompt[r] < 0) req.cachedPrompt[r] = start;
+    req.computed[r] = start;
+    this.addChunk(r, start, n);
+    return true;
   }
 
   private addChunk(r: number, cached: number, n: number): void {
@@ -503,14 +606,11 @@ export class StepReplica {
         const fromPartial = this.partial >= 0;
         const victim = fromPartial ? this.partial : this.dTail;
         if (fromPartial) {
-          avail += blocksFor(req.computed[victim], this.B);
-          this.blocksUsed -= blocksFor(req.computed[victim], this.B);
+          avail += this.dropBlocks(victim, blocksFor(req.computed[victim], this.B));
           this.partial = -1;
         } else {
           const ctx = req.decodeBase[victim] + this.V;
-          const b = blocksFor(ctx, this.B);
-          avail += b;
-          this.blocksUsed -= b;
+          avail += this.dropBlocks(victim, blocksFor(ctx, this.B));
           // a decoding request has generated every token after its prompt, and one more
           req.generated[victim] = ctx - req.prompt[victim] + 1;
           this.removeDecode(victim);
@@ -550,7 +650,7 @@ export class StepReplica {
       req.generated[r] = g;
       if (req.firstToken[r] < 0) req.firstToken[r] = t;
       if (g >= req.output[r]) {
-        this.blocksUsed -= blocksFor(c, this.B);
+        this.dropBlocks(r, blocksFor(c, this.B));
         this.finish(r);
       } else this.pushDecode(r, c);
     }
@@ -562,10 +662,23 @@ export class StepReplica {
     if (k <= 0) return;
     this.stepsAcc += k;
     if (this.D === 0) return;
-    if (allocate) this.blocksUsed += this.dueSteps(k);
+    if (allocate) this.takeBlocks(this.dueSteps(k));
     this.V += k;
     this.C += this.D * k;
     const req = this.req;
+    if (this.cache !== null && this.marks[0] <= this.V) {
+      // blocks go back to the free queue in admission order, as the reference frees them
+      for (let r = this.dHead; r >= 0; ) {
+        const next = req.linkNext[r];
+        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.V) {
+          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.V) / this.B));
+          this.removeDecode(r);
+          this.finish(r);
+        }
+        r = next;
+      }
+      return;
+    }
     while (this.D > 0 && this.marks[0] <= this.V) {
       const r = this.ids[0];
       this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.V) / this.B);

@@ -2,10 +2,12 @@
  * The demand side's entry points: a workload spec and its context in, a request source (or the
  * workload's expected demand) out. See docs/workloads.md.
  */
+import { deriveStream } from "../engine/random.js";
 import type { TokenDist, WorkloadSpec } from "../scenario/types.js";
 import { ConstantSource } from "./constant-source.js";
 import { MultiplierSchedule } from "./multiplier-schedule.js";
 import { PoissonSource } from "./poisson-source.js";
+import { PrefixSource } from "./prefix-source.js";
 import { RateProfile } from "./rate-profile.js";
 import type { RequestSource, SourceContext, WorkloadEstimate } from "./source.js";
 import { workloadStreams } from "./streams.js";
@@ -24,6 +26,13 @@ function tokens(w: WorkloadSpec, which: "promptTokens" | "outputTokens"): TokenD
 }
 
 export function createSource(w: WorkloadSpec, ctx: SourceContext): RequestSource {
+  const source = createPlainSource(w, ctx);
+  if (w.prefix === null || w.prefix === undefined) return source;
+  // its own stream: a prefix never shifts the workload's other draws
+  return new PrefixSource(source, w.prefix, deriveStream(ctx.seed, "prefix_groups", ctx.tenantId, w.id));
+}
+
+function createPlainSource(w: WorkloadSpec, ctx: SourceContext): RequestSource {
   const streams = workloadStreams(ctx.seed, ctx.tenantId, w.id);
   const schedule = new MultiplierSchedule(ctx.multipliers);
   const a = w.arrival;

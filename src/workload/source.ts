@@ -9,6 +9,22 @@ export interface RequestDraw {
   time: number;
   promptTokens: number;
   outputTokens: number;
+  /**
+   * The prefix its prompt shares with others: a source that gives prefixes sets it on every call
+   * (null: none); others leave it alone.
+   */
+  prefix?: SharedPrefix | null;
+}
+
+/**
+ * What a prompt shares with others, for prefix caching: its first `tokens` tokens, in units of
+ * `unitTokens` tokens, unit k named by unitKeys[k] (unique within a run for that unit's content and
+ * everything before it). The step replicas read it as src/fleet/prefix-cache.ts's PrefixRef.
+ */
+export interface SharedPrefix {
+  readonly unitKeys: ArrayLike<number>;
+  readonly unitTokens: number;
+  readonly tokens: number;
 }
 
 export interface RequestSource {

@@ -12,6 +12,7 @@ export class TraceRowCache {
   private ticks: Float64Array = new Float64Array(1024);
   private prompts: Float64Array = new Float64Array(1024);
   private outputs: Float64Array = new Float64Array(1024);
+  private prefixIds: Array<number[] | null> = [];
   private size = 0;
   private overflowed = false;
   private cursor = 0;
@@ -24,6 +25,7 @@ export class TraceRowCache {
     if (this.size === this.limit) {
       this.overflowed = true;
       this.ticks = this.prompts = this.outputs = new Float64Array(0);
+      this.prefixIds = [];
       return;
     }
     if (this.size === this.ticks.length) {
@@ -35,6 +37,7 @@ export class TraceRowCache {
     this.ticks[this.size] = row.ticks;
     this.prompts[this.size] = row.promptTokens;
     this.outputs[this.size] = row.outputTokens;
+    this.prefixIds.push(row.prefixIds ?? null);
     this.size++;
   }
 
@@ -54,6 +57,7 @@ export class TraceRowCache {
     row.ticks = this.ticks[i];
     row.promptTokens = this.prompts[i];
     row.outputTokens = this.outputs[i];
+    row.prefixIds = this.prefixIds[i];
     return true;
   }
 }

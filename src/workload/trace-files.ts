@@ -13,6 +13,8 @@ export interface RawTraceRow {
   timestamp: unknown;
   prompt: unknown;
   output: unknown;
+  /** The prefix-block hash ids (JSON Lines with a prefix column), or undefined. */
+  prefix?: unknown;
 }
 
 export interface RawTraceRecords {
@@ -185,6 +187,8 @@ class JsonlRecords implements RawTraceRecords {
       row.timestamp = rec[this.opts.timestampColumn];
       row.prompt = rec[this.opts.promptColumn];
       row.output = rec[this.opts.outputColumn];
+      const pc = this.opts.prefixColumn;
+      row.prefix = pc === null ? undefined : rec[pc];
       return true;
     }
   }

@@ -14,6 +14,8 @@ export interface TraceRow {
   ticks: number;
   promptTokens: number;
   outputTokens: number;
+  /** Prefix-block hash ids (the trace's prefix column), or null when the row has none. */
+  prefixIds?: number[] | null;
 }
 
 /** Ticks per second of a timestamp unit (divide by it: 3537000 / 1000 is exactly 3537). */
@@ -51,6 +53,8 @@ export class TraceRowReader {
     row.ticks = ticks;
     row.promptTokens = this.parseTokens(raw.prompt, raw.line, this.opts.promptColumn);
     row.outputTokens = this.parseTokens(raw.output, raw.line, this.opts.outputColumn);
+    row.prefixIds =
+      raw.prefix === undefined || raw.prefix === null ? null : this.parseIds(raw.prefix, raw.line);
     return true;
   }
 
@@ -81,6 +85,18 @@ export class TraceRowReader {
       this.fail(line, column, `must be a number of ${this.opts.timestampUnit}, got ${showValue(v)}`);
     }
     return t;
+  }
+
+  private parseIds(v: unknown, line: number): number[] {
+    const column = this.opts.prefixColumn ?? "";
+    if (!Array.isArray(v))
+      this.fail(line, column, `must be a list of hash ids (whole numbers), got ${showValue(v)}`);
+    for (const id of v) {
+      if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) {
+        this.fail(line, column, `must hold whole numbers >= 0 (hash ids), got ${showValue(id)}`);
+      }
+    }
+    return v as number[];
   }
 
   private parseTokens(v: unknown, line: number, column: string): number {

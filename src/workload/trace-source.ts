@@ -13,7 +13,8 @@ import type { RandomStream } from "../engine/random.js";
 import { InputError } from "../errors.js";
 import type { TraceOptions } from "../scenario/types.js";
 import type { MultiplierSchedule } from "./multiplier-schedule.js";
-import type { RequestDraw, RequestSource } from "./source.js";
+import { newPrefixUnitKey } from "./prefix-source.js";
+import type { RequestDraw, RequestSource, SharedPrefix } from "./source.js";
 import { LOOP_CACHE_ROWS, TraceRowCache } from "./trace-cache.js";
 import { checkTimeScale, loopPeriod, replayedTokens } from "./trace-period.js";
 import { type TraceRow, TraceRowReader, ticksPerSecond } from "./trace-rows.js";
@@ -25,6 +26,10 @@ export class TraceSource implements RequestSource {
   private readonly prompts: Float64Array;
   private readonly outputs: Float64Array;
   private readonly copies: Float64Array;
+  /** Each buffered row's shared prefix (prefix column), or null. */
+  private readonly prefixes: Array<SharedPrefix | null>;
+  /** The run-wide key of each hash id of this trace (src/workload/prefix-source.ts). */
+  private readonly unitKeyOf = new Map<number, number>();
   private head = 0;
   private count = 0;
   private readonly lowMark: number;
@@ -57,6 +62,7 @@ export class TraceSource implements RequestSource {
     this.prompts = new Float64Array(capacity);
     this.outputs = new Float64Array(capacity);
     this.copies = new Float64Array(capacity);
+    this.prefixes = new Array<SharedPrefix | null>(capacity).fill(null);
     this.lowMark = Math.floor(capacity / 4);
     this.ticksPerSecond = ticksPerSecond(opts.timestampUnit);
     this.stepEnd = schedule.endOfStep(0);
@@ -83,7 +89,9 @@ export class TraceSource implements RequestSource {
     out.time = this.times[i];
     out.promptTokens = this.prompts[i];
     out.outputTokens = this.outputs[i];
+    out.prefix = this.prefixes[i];
     if (--this.copies[i] === 0) {
+      this.prefixes[i] = null;
       this.head = i + 1 === this.capacity ? 0 : i + 1;
       this.count--;
     }
@@ -158,8 +166,25 @@ export class TraceSource implements RequestSource {
     this.times[i] = t;
     this.prompts[i] = replayedTokens(row.promptTokens);
     this.outputs[i] = replayedTokens(row.outputTokens);
+    this.prefixes[i] = this.prefixOf(row.prefixIds ?? null, this.prompts[i]);
     this.copies[i] = copies;
     this.count++;
+  }
+
+  /** A row's hash ids as a shared prefix: each id one block of prefix_block_tokens tokens. */
+  private prefixOf(ids: number[] | null, prompt: number): SharedPrefix | null {
+    if (ids === null || ids.length === 0) return null;
+    const keys = new Float64Array(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      let key = this.unitKeyOf.get(ids[k]!);
+      if (key === undefined) {
+        key = newPrefixUnitKey();
+        this.unitKeyOf.set(ids[k]!, key);
+      }
+      keys[k] = key;
+    }
+    const unit = this.opts.prefixBlockTokens;
+    return { unitKeys: keys, unitTokens: unit, tokens: Math.min(ids.length * unit, prompt) };
   }
 
   private finish(): void {

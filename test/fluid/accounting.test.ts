@@ -65,8 +65,9 @@ describe("fluid accounting", () => {
       {
         input: scenario.models[big].price.inputUsdPerMtok,
         output: scenario.models[big].price.outputUsdPerMtok,
+        cachedInput: scenario.models[big].price.inputUsdPerMtok, // none given: the input price
       },
-      { input: 0.5, output: 0.9 },
+      { input: 0.5, output: 0.9, cachedInput: 0.5 },
     ]);
     const bigRows = run.usage.rows.filter((u) => run.topology.groups[u.group].modelIndex === big);
     for (const u of bigRows) {

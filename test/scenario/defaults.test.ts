@@ -64,6 +64,7 @@ describe("a minimal scenario gets every default", () => {
             arrival: { process: "poisson", ratePerS: 5, diurnal: null, growthPerMonth: 0 },
             promptTokens: { dist: "constant", value: 100, max: null },
             outputTokens: { dist: "exponential", mean: 50, max: null },
+            prefix: null,
             slo: null,
             fallback: [],
           },
@@ -152,6 +153,8 @@ describe("a full scenario resolves every section", () => {
         timeScale: 2,
         loop: true,
         offset: 3600,
+        prefixColumn: null,
+        prefixBlockTokens: 512,
       },
     });
     expect(csv.promptTokens).toBeNull();
@@ -161,6 +164,8 @@ describe("a full scenario resolves every section", () => {
         timestampColumn: "timestamp",
         promptColumn: "input_length",
         timestampUnit: "ms",
+        prefixColumn: "hash_ids",
+        prefixBlockTokens: 512,
       },
     });
     expect(s.tenants[1].workloads[0].promptTokens).toEqual({

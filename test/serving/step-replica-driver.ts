@@ -11,6 +11,7 @@ export interface FastRequestResult {
   firstTokenAt: number;
   finishAt: number;
   finishes: number;
+  cachedPromptTokens: number;
 }
 
 export interface FastRunResult {
@@ -33,7 +34,12 @@ export function runFastReplica(
   let peakBlocks = 0;
   let blocksAtEnd = 0;
   const out = replayStepReplica(
-    order.map((q) => ({ arrivalS: q.arrival, promptTokens: q.promptTokens, outputTokens: q.outputTokens })),
+    order.map((q) => ({
+      arrivalS: q.arrival,
+      promptTokens: q.promptTokens,
+      outputTokens: q.outputTokens,
+      prefix: q.prefix,
+    })),
     cfg,
     {
       afterEvent(rep, now) {
@@ -50,6 +56,7 @@ export function runFastReplica(
       firstTokenAt: out.firstTokenS[i]!,
       finishAt: out.finishS[i]!,
       finishes: out.finishes[i]!,
+      cachedPromptTokens: out.cachedPromptTokens[i]!,
     })),
     preemptions: out.preemptions.reduce((a, b) => a + b, 0),
     events: out.events,

@@ -2,7 +2,9 @@
  * The fast production replica (src/scheduler/step-replica.ts) against the step-by-step reference
  * (src/fleet/reference-step-replica.ts): the same first-token and finish times on random request
  * mixes, with chunked prefill (small token budgets cut prompts across steps), KV preemption (small
- * block pools) and short and long outputs; and the paged-KV invariants.
+ * block pools) and short and long outputs, and prefix caching (a share of mixes gives requests
+ * shared prefixes: one unit per group, like a system prompt, or chains of units shared at their
+ * head, like a trace's hash ids; small pools evict cached blocks); and the paged-KV invariants.
  *
  * Tolerance: the fast replica sums a stretch of decode steps in closed form where the reference
  * adds them one by one, so times agree to float rounding: 1e-9 relative (a stretch of 10^4 steps
@@ -11,6 +13,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { blocksFor } from "../../src/fleet/kv-blocks.js";
+import type { PrefixRef } from "../../src/fleet/prefix-cache.js";
 import {
   type ReferenceReplicaConfig,
   type ReferenceRequest,
@@ -39,17 +42,38 @@ const mix = fc
         gap: fc.double({ min: 0, max: 0.4, noNaN: true }),
         prompt: fc.integer({ min: 1, max: 2500 }),
         output: fc.integer({ min: 1, max: 260 }),
+        group: fc.integer({ min: 0, max: 7 }),
       }),
       { minLength: 1, maxLength: 45 },
     ),
     /** Blocks beyond the largest request's need: 0 forces preemptions. */
     spareBlocks: fc.integer({ min: 0, max: 400 }),
+    /** Shared prefixes in about 60 % of the mixes. */
+    prefix: fc.option(
+      fc.record({
+        tokens: fc.integer({ min: 1, max: 2200 }),
+        groups: fc.integer({ min: 1, max: 5 }),
+        /** Tokens per unit: 0 = the whole prefix is one unit (a system prompt). */
+        unit: fc.constantFrom(0, 0, 24, 64, 512),
+      }),
+      { freq: 2 },
+    ),
   })
-  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks }) => {
+  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix }) => {
+    const refs: PrefixRef[] =
+      prefix === null ? [] : Array.from({ length: prefix.groups }, (_, g) => prefixOf(prefix, g));
     let t = 0;
     const reqs: ReferenceRequest[] = requests.map((q, id) => {
       t += q.gap;
-      return { id, arrival: t, promptTokens: q.prompt, outputTokens: q.output, tenant: `t${id % 3}` };
+      const r: ReferenceRequest = {
+        id,
+        arrival: t,
+        promptTokens: q.prompt,
+        outputTokens: q.output,
+        tenant: `t${id % 3}`,
+      };
+      if (refs.length > 0) r.prefix = refs[q.group % refs.length];
+      return r;
     });
     const biggest = Math.max(...reqs.map((q) => blocksFor(q.promptTokens + q.outputTokens, blockSize)));
     const cfg: ReferenceReplicaConfig = {
@@ -64,16 +88,35 @@ const mix = fc
     return { reqs, cfg };
   });
 
+/** Group g's prefix: one unit, or a chain whose first unit all groups share. */
+function prefixOf(p: { tokens: number; groups: number; unit: number }, g: number): PrefixRef {
+  if (p.unit === 0) return { unitKeys: [g + 1], unitTokens: p.tokens, tokens: p.tokens };
+  const units = Math.ceil(p.tokens / p.unit);
+  return {
+    unitKeys: Array.from({ length: units }, (_, k) => (k === 0 ? 1 : 1000 * (g + 1) + k)),
+    unitTokens: p.unit,
+    tokens: p.tokens,
+  };
+}
+
 describe("fast step replica equals the reference replica", () => {
   it("same first-token and finish times, preemptions and conservation on random mixes", () => {
     let preempting = 0;
     let chunking = 0;
+    let hitting = 0;
+    let evicting = 0;
     fc.assert(
       fc.property(mix, ({ reqs, cfg }) => {
         const ref = runReferenceReplica(reqs, cfg);
         const fast = runFastReplica(reqs, cfg);
         if (ref.preemptions > 0) preempting++;
         if (reqs.some((q) => q.promptTokens > cfg.maxNumBatchedTokens)) chunking++;
+        if (ref.requests.some((q) => q.cachedPromptTokens > 0)) hitting++;
+        if (ref.prefixEvictions > 0) evicting++;
+        // invariants of the reference's pool: everything allocated is freed, never more than it has
+        expect(ref.blocks.allocated).toBe(ref.blocks.freed);
+        expect(ref.blocks.inUseAtEnd).toBe(0);
+        expect(ref.blocks.peakInUse).toBeLessThanOrEqual(cfg.kvBlocks);
         expect(fast.breaches).toEqual([]);
         expect(fast.blocksAtEnd).toBe(0);
         expect(fast.preemptions).toBe(ref.preemptions);
@@ -82,6 +125,12 @@ describe("fast step replica equals the reference replica", () => {
           const b = fast.requests[i]!;
           expect(b.id).toBe(a.id);
           expect(b.finishes).toBe(1);
+          expect(a.finishes).toBe(1);
+          // cached + computed prompt tokens = prompt tokens: the hit is whole blocks, short of the prompt
+          expect(b.cachedPromptTokens).toBe(a.cachedPromptTokens);
+          expect(a.cachedPromptTokens % cfg.blockSize).toBe(0);
+          expect(a.cachedPromptTokens).toBeLessThanOrEqual(reqs[i]!.promptTokens - 1);
+          if (reqs[i]!.prefix === undefined) expect(a.cachedPromptTokens).toBe(0);
           if (!close(a.firstTokenAt, b.firstTokenAt) || !close(a.finishAt, b.finishAt)) {
             throw new Error(
               `request ${a.id}: reference first ${a.firstTokenAt} end ${a.finishAt}, fast first ${b.firstTokenAt} end ${b.finishAt}`,
@@ -96,6 +145,10 @@ describe("fast step replica equals the reference replica", () => {
     // the mixes did exercise preemption and prompts cut across steps
     expect(preempting).toBeGreaterThan(20);
     expect(chunking).toBeGreaterThan(20);
+
+    // ... and prefix hits, with cached blocks evicted for room
+    expect(hitting).toBeGreaterThan(60);
+    expect(evicting).toBeGreaterThan(20);
   });
 
   it("a steady decode batch takes a bounded number of events, not one per step", () => {

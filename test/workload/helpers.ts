@@ -30,6 +30,7 @@ export function workload(
           : null,
     outputTokens:
       opts.output !== undefined ? opts.output : synthetic ? { dist: "constant", value: 10, max: null } : null,
+    prefix: null,
     slo: null,
     fallback: [],
   };
@@ -66,6 +67,8 @@ export function traceOptions(file: string, extra: Partial<TraceOptions> = {}): T
     timeScale: 1,
     loop: false,
     offset: 0,
+    prefixColumn: null,
+    prefixBlockTokens: 512,
     ...extra,
   };
 }

@@ -13,6 +13,10 @@ export const LIMITS = {
   ratePerS: 1e6,
   /** Tokens of one request: 10 M, the largest context window shipped (Llama 4 Scout), as a hard cap. */
   tokens: 10_000_000,
+  /** Prefix groups of one workload: 1 M (each group's prefix is kept once per replica that serves it). */
+  prefixGroups: 1_000_000,
+  /** Tokens per hash id of a trace's prefix column: 1 M (Mooncake's are 512). */
+  prefixBlockTokens: 1_000_000,
   /** Layers, heads, widths and vocabulary of a model architecture: 10 M (the largest public models are under 300,000 wide). */
   architectureSize: 10_000_000,
   /** Interconnect bandwidth one way: 100,000 GB/s (NVLink 5 is 900 GB/s each way). */

@@ -66,6 +66,9 @@ export const scenarioModelSchema = z
       .strictObject({
         input_usd_per_mtok: usdPerMtok("Price of prompt tokens").optional(),
         output_usd_per_mtok: usdPerMtok("Price of generated tokens").optional(),
+        cached_input_usd_per_mtok: usdPerMtok(
+          "Price of prompt tokens read from the prefix cache (providers discount them). Default: the input price",
+        ).optional(),
       })
       .describe(`${priceDescription}; each field given overrides the catalog's`)
       .optional(),
@@ -84,6 +87,9 @@ export const catalogModelSchema = z.strictObject({
     .strictObject({
       input_usd_per_mtok: usdPerMtok("Price of prompt tokens"),
       output_usd_per_mtok: usdPerMtok("Price of generated tokens"),
+      cached_input_usd_per_mtok: usdPerMtok(
+        "Price of prompt tokens read from the prefix cache (providers discount them). Default: the input price",
+      ).optional(),
     })
     .describe(priceDescription),
   notes: freeText.optional(),

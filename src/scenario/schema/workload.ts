@@ -1,6 +1,6 @@
 /** Raw schema of a tenant's workload: arrival process, token distributions, SLO, fallback. */
 import { z } from "zod";
-import { duration, id, inRange, LIMITS, nonNegative, positive, tag, text } from "./fields.js";
+import { duration, id, inRange, LIMITS, nonNegative, positive, positiveCount, tag, text } from "./fields.js";
 
 const tokens = (description: string) => positive(description, LIMITS.tokens);
 const cap = z
@@ -86,6 +86,13 @@ export const arrivalSchema = z
       ),
       loop: z.boolean().default(false).describe("Repeat the trace to fill the horizon. Default false"),
       offset: duration("Where the trace's first row lands after the scenario start. Default 0").prefault(0),
+      prefix_column: text(
+        "JSON key of a row's prefix-block hash ids (a list of whole numbers, each naming one block of prefix_block_tokens tokens and everything before it, as Mooncake's hash_ids); rows without it share nothing. Default: hash_ids (jsonl only)",
+      ).optional(),
+      prefix_block_tokens: positiveCount(
+        "Tokens each hash id of prefix_column covers. Default 512 (Mooncake's block)",
+        LIMITS.prefixBlockTokens,
+      ).default(512),
     }),
   ])
   .describe("How requests arrive");
@@ -99,6 +106,22 @@ export const workloadSchema = z.strictObject({
   arrival: arrivalSchema,
   prompt_tokens: tokenDistSchema.optional().describe("Prompt tokens per request (absent for a trace)"),
   output_tokens: tokenDistSchema.optional().describe("Generated tokens per request (absent for a trace)"),
+  prefix: z
+    .strictObject({
+      tokens: positiveCount(
+        "Tokens of the shared prefix at the start of every prompt (a prompt shorter than it is all prefix)",
+        LIMITS.tokens,
+      ),
+      groups: positiveCount(
+        "Distinct prefixes: each request belongs to one, drawn uniformly from a seeded stream. 1 (default): one prefix shared by every request, a fixed system prompt",
+        LIMITS.prefixGroups,
+      ).default(1),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      "Shared prompt prefix, reused from the KV cache by step replicas (prefix caching). Not for a trace workload (its prefix_column gives one). Default: none",
+    ),
   slo: z
     .strictObject({
       ttft_s: positive("Time to first token target, seconds", LIMITS.ttftS),
