@@ -6,6 +6,7 @@
  */
 import type { ProblemList } from "./problems.js";
 import type { ModelRegistry } from "./resolve-models.js";
+import { resolvePlanRouting } from "./resolve-plan-routing.js";
 import type { RawEvent, RawPlan } from "./schema/scenario.js";
 import { didYouMean } from "./suggest.js";
 import type {
@@ -104,6 +105,12 @@ export function resolvePlan(raw: RawPlan, ctx: PlanContext): PlanSpec {
   return {
     objective: raw.objective,
     pools,
+    routing: resolvePlanRouting(raw.model_routing, {
+      problems,
+      pools: ctx.pools,
+      planPools: pools,
+      profiles: ctx.profiles,
+    }),
     targets,
     surviveEvents: ctx.events(raw.survive.events as RawEvent[]),
     anyNode: raw.survive.any_node,
