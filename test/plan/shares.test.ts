@@ -1,10 +1,12 @@
 /**
- * The screen honours scheduler.model_routing shares: a model split 30/70 between two pools of
+ * The screen honours scheduler.model_routing: a model split 30/70 between two pools of
  * one-request replicas (test/fixtures/plan/mmc-shares.yaml) is two M/M/c queues, each at its
  * share of the load, and the tenant's p99 TTFT is that of the mixture of their requests. Every
  * node-count pair the planner screens must pass or fail as Erlang C, written out here, says:
  *   P(TTFT > t) = 0.3 C(ca, 0.3 a) e^{-(ca mu - 0.3 lambda) t} + 0.7 C(cb, 0.7 a) e^{-(cb mu - 0.7 lambda) t} <= 1 %
- * (a pool with no node sends its share to the other, as the router does). The target is chosen so
+ * (a pool with no node sends its share to the other, as the router does). The same with the split
+ * made by prompt length (test/fixtures/plan/mmc-length.yaml: 30 % of prompts at most 300 tokens),
+ * each side with its own mean prompt. The target is chosen so
  * that the cheapest pair meeting it has at most 0.5 % above it and every cheaper pair at least 2 %,
  * so the request-level confirmation must agree and the plan is that pair, meeting the SLO.
  */
@@ -15,7 +17,7 @@ import { modelScreens, screenModel } from "../../src/plan/screen.js";
 import { planFleet } from "../../src/plan/search.js";
 import { loadScenario } from "../../src/scenario/load.js";
 
-const FILE = resolve(import.meta.dirname, "../fixtures/plan/mmc-shares.yaml");
+const fixture = (name: string) => resolve(import.meta.dirname, "../fixtures/plan", name);
 /** Mean service: E[output - 1] / 100 tokens/s, output exponential of mean 100 (prefill 1 us). */
 const SERVICE_S = 99 / 100;
 const LAMBDA = 8;
@@ -44,8 +46,12 @@ function above(ca: number, cb: number, t: number): number {
   return SHARE * tail(ca, SHARE * LAMBDA, t) + (1 - SHARE) * tail(cb, (1 - SHARE) * LAMBDA, t);
 }
 
-describe("the screen splits a model's demand by its pool shares", () => {
-  it("screens every pair as Erlang C over the 30/70 split, and the plan is the cheapest pair", async () => {
+describe("the screen splits a model's demand by its model_routing", () => {
+  it.each([
+    ["shares 30/70", "mmc-shares.yaml"],
+    ["prompts of at most 300 of 1..1000 tokens (30 %) to one pool", "mmc-length.yaml"],
+  ])("%s: every pair screened as Erlang C over the split, and the plan is the cheapest pair", async (_, name) => {
+    const FILE = fixture(name);
     const [cheap, dear] = fleetSpace(await loadScenario(FILE)).slots.map((x) => x.nodeCostUsd);
     expect(dear).toBeGreaterThan(cheap);
     const cost = (ca: number, cb: number) => ca * cheap + cb * dear;
@@ -81,6 +87,11 @@ describe("the screen splits a model's demand by its pool shares", () => {
     const space = fleetSpace(s);
     const screen = (await modelScreens(space)).get("mmc-model")?.[0];
     if (!screen) throw new Error("no screen");
+    if (name === "mmc-length.yaml") {
+      // each side's own mean prompt: 150.5 tokens (1..300) and 650.5 (301..1000)
+      expect(screen.groups[0].promptTokens).toBeCloseTo(150.5, 9);
+      expect(screen.groups[1].promptTokens).toBeCloseTo(650.5, 9);
+    }
     let differs = 0;
     for (let t = 0.1; t < 4; t *= 1.15) {
       screen.ttftS = t;
