@@ -1,0 +1,68 @@
+/**
+ * Brute force over a share grid: test/fixtures/plan/mmc-share-grid.yaml searches the share of a
+ * model's requests sent to a cheap, capped pool (0, 0.25, 0.5, 0.75, 1) with both pools' node
+ * counts. Every (share, nodes) point of the grid is run request by request over the plan's seeds
+ * with the confirmation's own check (confirm.ts: every target met in every seed), without the
+ * screen or monotonicity; the plan must be a cheapest feasible point, and one node fewer in either
+ * pool at its share must break the target. The shares 0 and 1 are in the grid: at 1 with no cheap
+ * node (or 0 with no dear one) the router sends everything to the other pool.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planScenario } from "../../src/api/plan.js";
+import { confirmFleet } from "../../src/plan/confirm.js";
+import { fleetScenario, fleetSpace } from "../../src/plan/fleet-space.js";
+import { loadScenario } from "../../src/scenario/load.js";
+
+const FILE = resolve(import.meta.dirname, "../fixtures/plan/mmc-share-grid.yaml");
+
+describe("plan with a searched share against an exhaustive search of the grid", () => {
+  it("returns a cheapest feasible (share, nodes) point, and one node fewer breaks it", async () => {
+    const s = await loadScenario(FILE);
+    const space = fleetSpace(s);
+    const seeds = Array.from({ length: space.plan.seeds }, (_, i) => s.seed + i);
+    const [cheap, dear] = space.slots;
+    const values = space.plan.routing[0].values;
+    expect(values).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const runs = new Map<string, boolean>();
+    const feasible = async (v: number, nodes: number[]) => {
+      const key = `${v}:${nodes.join(",")}`;
+      let ok = runs.get(key);
+      if (ok === undefined) {
+        const r = await confirmFleet(fleetScenario(space, nodes, true, [v]), space.plan.targets, { seeds });
+        ok = r.targets.every((t) => t.missed === null);
+        runs.set(key, ok);
+      }
+      return ok;
+    };
+    const cost = (nodes: number[]) => nodes[0] * cheap.nodeCostUsd + nodes[1] * dear.nodeCostUsd;
+    const points: Array<{ v: number; nodes: number[]; cost: number; ok: boolean }> = [];
+    for (let v = 0; v < values.length; v++)
+      for (let a = cheap.range.min; a <= cheap.range.max; a++)
+        for (let b = dear.range.min; b <= dear.range.max; b++)
+          points.push({ v, nodes: [a, b], cost: cost([a, b]), ok: await feasible(v, [a, b]) });
+    const ok = points.filter((p) => p.ok);
+    const least = Math.min(...ok.map((p) => p.cost));
+    const best = ok.filter((p) => p.cost === least);
+    const plan = await planScenario(s);
+    const about = `best ${best.map((p) => `${values[p.v]}:${p.nodes}`).join(" ")}; plan ${values[plan.routes[0]]}:${plan.nodes}`;
+    // not trivial: some points fail; the answer splits (neither all on one pool)
+    expect(ok.length).toBeGreaterThan(0);
+    expect(ok.length).toBeLessThan(points.length);
+    expect(
+      best.map((p) => [p.v, ...p.nodes]),
+      about,
+    ).toContainEqual([plan.routes[0], ...plan.nodes]);
+    expect(plan.nodes.every((n) => n > 0), about).toBe(true);
+    expect(values[plan.routes[0]], about).toBeGreaterThan(0);
+    expect(values[plan.routes[0]], about).toBeLessThan(1);
+    for (let k = 0; k < 2; k++) {
+      const less = plan.nodes.map((n, j) => (j === k ? n - 1 : n));
+      expect(await feasible(plan.routes[0], less), `${about}; one fewer in slot ${k}`).toBe(false);
+    }
+    // the boundaries: share 1 with no cheap node and share 0 with no cheap node are the same fleet
+    for (let b = dear.range.min; b <= dear.range.max; b++)
+      expect(await feasible(values.length - 1, [0, b]), `dear ${b}`).toBe(await feasible(0, [0, b]));
+    expect(await feasible(0, [0, 0])).toBe(false);
+  }, 120_000);
+});
