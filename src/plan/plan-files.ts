@@ -53,7 +53,7 @@ export function planCsv(o: PlanOutcome): string {
   const routeCells = (routes: ReadonlyArray<number | null>) =>
     o.space.plan.routing.map((r, i) => {
       const v = routes[i];
-      return v === null || v === undefined ? "" : cell(r.values[v]);
+      return v === null || v === undefined ? "" : String(r.values[v]);
     });
   const input = currentNodes(o.space);
   // Row 0 is the input fleet, not evaluated: its counts and the node cost of its sized slots,
