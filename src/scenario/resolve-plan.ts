@@ -72,7 +72,14 @@ export function resolvePlan(raw: RawPlan, ctx: PlanContext): PlanSpec {
       region = "";
     }
     const current = existing?.nodes ?? 0;
-    const poolMax = rp.nodes?.max ?? (existing ? Math.max(2 * current, DEFAULT_MAX_NODES) : undefined);
+    // The pool's total is bounded by nodes.max, else by its models' own max when each gives one
+    // (a default below them would cap them silently), else by the default.
+    const modelsMax =
+      rp.models !== undefined && rp.models.length > 0 && rp.models.every((m) => m.max !== undefined)
+        ? rp.models.reduce((a, m) => a + (m.max as number), 0)
+        : undefined;
+    const poolMax =
+      rp.nodes?.max ?? modelsMax ?? (existing ? Math.max(2 * current, DEFAULT_MAX_NODES) : undefined);
     const nodes: NodeRange = {
       min: rp.nodes?.min ?? 0,
       max: poolMax ?? Number.POSITIVE_INFINITY,
