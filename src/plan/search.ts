@@ -54,7 +54,12 @@ export interface PlanCandidate {
 
 export interface PlanProgress {
   screened: number;
+  /** Request-level runs done, over every fleet. */
   confirmRuns: number;
+  /** Fleets whose confirmation has started, the runs done of the current one, and seeds per fleet. */
+  fleets: number;
+  fleetRun: number;
+  seeds: number;
 }
 
 export interface PlanOptions {
@@ -252,7 +257,7 @@ export async function planFleet(base: Scenario, opts: PlanOptions = {}): Promise
   const models = [...space.slotsByModel.entries()].map(
     ([m, slots]) => new ModelSearch(m, slots, space, screens.get(m) as ModelScreen[], log),
   );
-  const progress: PlanProgress = { screened: 0, confirmRuns: 0 };
+  const progress: PlanProgress = { screened: 0, confirmRuns: 0, fleets: 0, fleetRun: 0, seeds: seeds.length };
   const tick = () => {
     progress.screened = models.reduce((a, m) => a + m.screened, 0);
     opts.onProgress?.(progress);
@@ -264,12 +269,16 @@ export async function planFleet(base: Scenario, opts: PlanOptions = {}): Promise
     const key = `${nodes.join(",")}|${routes.join(",")}`;
     const known = runs.get(key);
     if (known) return known;
+    progress.fleets++;
+    progress.fleetRun = 0;
+    tick();
     const r = await confirmFleet(fleetScenario(space, nodes, true, routes), plan.targets, {
       seeds,
       workers: opts.workers,
       shouldStop: opts.shouldStop,
       onRun: () => {
         progress.confirmRuns++;
+        progress.fleetRun++;
         tick();
       },
     });

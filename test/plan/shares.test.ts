@@ -50,65 +50,69 @@ describe("the screen splits a model's demand by its model_routing", () => {
   it.each([
     ["shares 30/70", "mmc-shares.yaml"],
     ["prompts of at most 300 of 1..1000 tokens (30 %) to one pool", "mmc-length.yaml"],
-  ])("%s: every pair screened as Erlang C over the split, and the plan is the cheapest pair", async (_, name) => {
-    const FILE = fixture(name);
-    const [cheap, dear] = fleetSpace(await loadScenario(FILE)).slots.map((x) => x.nodeCostUsd);
-    expect(dear).toBeGreaterThan(cheap);
-    const cost = (ca: number, cb: number) => ca * cheap + cb * dear;
-    const pairs: Array<[number, number]> = [];
-    for (let ca = 1; ca <= 12; ca++) for (let cb = 1; cb <= 16; cb++) pairs.push([ca, cb]);
-    pairs.sort((x, y) => cost(...x) - cost(...y));
-    // A target whose cheapest feasible pair stands well clear of every cheaper one.
-    let target = 0;
-    let best: [number, number] = [0, 0];
-    for (let t = 0.05; t < 5 && target === 0; t *= 1.05) {
-      const i = pairs.findIndex((p) => above(...p, t) <= 0.005);
-      if (i >= 0 && pairs.slice(0, i).every((p) => above(...p, t) >= 0.02)) {
-        target = t;
-        best = pairs[i];
+  ])(
+    "%s: every pair screened as Erlang C over the split, and the plan is the cheapest pair",
+    async (_, name) => {
+      const FILE = fixture(name);
+      const [cheap, dear] = fleetSpace(await loadScenario(FILE)).slots.map((x) => x.nodeCostUsd);
+      expect(dear).toBeGreaterThan(cheap);
+      const cost = (ca: number, cb: number) => ca * cheap + cb * dear;
+      const pairs: Array<[number, number]> = [];
+      for (let ca = 1; ca <= 12; ca++) for (let cb = 1; cb <= 16; cb++) pairs.push([ca, cb]);
+      pairs.sort((x, y) => cost(...x) - cost(...y));
+      // A target whose cheapest feasible pair stands well clear of every cheaper one.
+      let target = 0;
+      let best: [number, number] = [0, 0];
+      for (let t = 0.05; t < 5 && target === 0; t *= 1.05) {
+        const i = pairs.findIndex((p) => above(...p, t) <= 0.005);
+        if (i >= 0 && pairs.slice(0, i).every((p) => above(...p, t) >= 0.02)) {
+          target = t;
+          best = pairs[i];
+        }
       }
-    }
-    expect(target).toBeGreaterThan(0);
-    // the split matters: both pools have nodes in the answer
-    expect(best[0]).toBeGreaterThan(0);
-    expect(best[1]).toBeGreaterThan(0);
-    const s = await loadScenario(FILE, { set: [`tenants.0.workloads.0.slo.ttft_s=${target}`] });
-    const o = await planFleet(s);
-    const screened = o.candidates.filter((c) => c.stage === "screen");
-    if (process.env.PLAN_SHARES_TABLE) console.log(target, best, screened.length, o.nodes);
-    expect(screened.length).toBeGreaterThan(10);
-    for (const c of screened) {
-      const [ca, cb] = c.nodes as [number, number];
-      const p = above(ca, cb, target);
-      if (Math.abs(p - 0.01) < 0.001) continue; // too close to call (the prefill's microsecond)
-      expect(c.feasible, `${ca},${cb}: ${p} above ${target} s; ${c.failed}`).toBe(p <= 0.01);
-    }
-    // and every pair of the grid, not only those the search reached, at targets from 0.1 to 4 s
-    const space = fleetSpace(s);
-    const screen = (await modelScreens(space)).get("mmc-model")?.[0];
-    if (!screen) throw new Error("no screen");
-    if (name === "mmc-length.yaml") {
-      // each side's own mean prompt: 150.5 tokens (1..300) and 650.5 (301..1000)
-      expect(screen.groups[0].promptTokens).toBeCloseTo(150.5, 9);
-      expect(screen.groups[1].promptTokens).toBeCloseTo(650.5, 9);
-    }
-    let differs = 0;
-    for (let t = 0.1; t < 4; t *= 1.15) {
-      screen.ttftS = t;
-      for (const [ca, cb] of pairs) {
-        const p = above(ca, cb, t);
-        if (Math.abs(p - 0.01) < 0.0005) continue;
-        const v = screenModel(space, screen, [ca, cb]);
-        expect(v.ok, `${ca},${cb}: ${p} above ${t} s; ${v.reason}`).toBe(p <= 0.01);
-        // pairs where one pool alone misses the target and the mixture meets it
-        const alone = Math.max(tail(ca, SHARE * LAMBDA, t), tail(cb, (1 - SHARE) * LAMBDA, t));
-        if (p <= 0.01 && alone > 0.01) differs++;
+      expect(target).toBeGreaterThan(0);
+      // the split matters: both pools have nodes in the answer
+      expect(best[0]).toBeGreaterThan(0);
+      expect(best[1]).toBeGreaterThan(0);
+      const s = await loadScenario(FILE, { set: [`tenants.0.workloads.0.slo.ttft_s=${target}`] });
+      const o = await planFleet(s);
+      const screened = o.candidates.filter((c) => c.stage === "screen");
+      if (process.env.PLAN_SHARES_TABLE) console.log(target, best, screened.length, o.nodes);
+      expect(screened.length).toBeGreaterThan(10);
+      for (const c of screened) {
+        const [ca, cb] = c.nodes as [number, number];
+        const p = above(ca, cb, target);
+        if (Math.abs(p - 0.01) < 0.001) continue; // too close to call (the prefill's microsecond)
+        expect(c.feasible, `${ca},${cb}: ${p} above ${target} s; ${c.failed}`).toBe(p <= 0.01);
       }
-    }
-    expect(differs).toBeGreaterThan(0);
-    expect(o.nodes).toEqual(best);
-    const t = o.result.targets[0];
-    expect(t.missed).toBeNull();
-    expect(t.ttftP99S?.mean).toBeLessThanOrEqual(target);
-  }, 60_000);
+      // and every pair of the grid, not only those the search reached, at targets from 0.1 to 4 s
+      const space = fleetSpace(s);
+      const screen = (await modelScreens(space)).get("mmc-model")?.[0];
+      if (!screen) throw new Error("no screen");
+      if (name === "mmc-length.yaml") {
+        // each side's own mean prompt: 150.5 tokens (1..300) and 650.5 (301..1000)
+        expect(screen.groups[0].promptTokens).toBeCloseTo(150.5, 9);
+        expect(screen.groups[1].promptTokens).toBeCloseTo(650.5, 9);
+      }
+      let differs = 0;
+      for (let t = 0.1; t < 4; t *= 1.15) {
+        screen.ttftS = t;
+        for (const [ca, cb] of pairs) {
+          const p = above(ca, cb, t);
+          if (Math.abs(p - 0.01) < 0.0005) continue;
+          const v = screenModel(space, screen, [ca, cb]);
+          expect(v.ok, `${ca},${cb}: ${p} above ${t} s; ${v.reason}`).toBe(p <= 0.01);
+          // pairs where one pool alone misses the target and the mixture meets it
+          const alone = Math.max(tail(ca, SHARE * LAMBDA, t), tail(cb, (1 - SHARE) * LAMBDA, t));
+          if (p <= 0.01 && alone > 0.01) differs++;
+        }
+      }
+      expect(differs).toBeGreaterThan(0);
+      expect(o.nodes).toEqual(best);
+      const t = o.result.targets[0];
+      expect(t.missed).toBeNull();
+      expect(t.ttftP99S?.mean).toBeLessThanOrEqual(target);
+    },
+    60_000,
+  );
 });
