@@ -1,5 +1,6 @@
 /** `fleetsim plan`: the cheapest fleet meeting every target of the scenario's plan section; files written atomically. */
 
+import { availableParallelism } from "node:os";
 import { planScenario as planFleet } from "../../api/plan.js";
 import { loadScenario } from "../../api/scenario.js";
 import { InputError } from "../../errors.js";
@@ -51,7 +52,7 @@ export async function planCommand(a: PlanArgs): Promise<void> {
   const started = Date.now();
   const outcome = await planFleet(scenario, {
     seeds: a.seeds,
-    workers: a.workers,
+    workers: a.workers ?? availableParallelism(),
     shouldStop: () => interrupt.requested,
     onProgress: (p) => bar.update(p),
   }).finally(() => bar.stop());
