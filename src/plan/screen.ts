@@ -8,6 +8,10 @@
  *     TTFT and TPOT reach the strictest targets (capacity/headroom.ts);
  *  2. queueing for a batch slot (Erlang C over the model's replicas x batch slots, service time the
  *     time a request is held): the p99 wait for a slot plus the prefill within the TTFT target.
+ * Under scheduler.model_routing the demand is cut as the router cuts it (a share per target, or
+ * short and long prompts with their own means): each target's slots take their cut, each target
+ * is its own queue, and the p99 TTFT is that of the mixture of the targets' requests; a target
+ * with no replica in service sends its cut to the model's other slots.
  * Means below a p99 target are necessary, not sufficient: the screen is optimistic on purpose, and
  * the request-level confirmation decides. A candidate it passes may fail there; one it fails would
  * fail there too (up to the noise of a finite run).
