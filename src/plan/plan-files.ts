@@ -186,7 +186,9 @@ export function planExplanation(o: PlanOutcome, out: string): string {
   for (const [model, why] of o.binding) lines.push(`  ${model}: ${why}`);
   const confirmed = o.candidates.filter((c) => c.stage === "confirm").length;
   const screened = o.candidates.length - confirmed;
-  lines.push(`${screened} candidates screened, ${confirmed} fleets confirmed request by request`);
+  lines.push(
+    `${screened} candidates screened, ${confirmed} fleets confirmed request by request (${o.runs} runs)`,
+  );
   lines.push(`outputs: ${out} (plan.csv, plan.yaml, fleetsim.json)`);
   return `${lines.join("\n")}\n`;
 }

@@ -81,6 +81,8 @@ export interface PlanOutcome {
   /** Per sized model: what stops one node fewer, in words. */
   binding: Map<string, string>;
   seeds: number[];
+  /** Request-level runs made (a fleet confirmed twice, at routing values that cannot differ, runs once). */
+  runs: number;
 }
 
 /** Combinations tried before giving up on the caps. */
@@ -264,26 +266,31 @@ export async function planFleet(base: Scenario, opts: PlanOptions = {}): Promise
   };
   const fixedTargets = plan.targets.filter((t) => !space.slotsByModel.has(t.model));
   const runs = new Map<string, FleetResult>();
+  const logged = new Set<string>();
 
-  const runFleet = async (nodes: number[], routes: number[], logged = true): Promise<FleetResult> => {
-    const key = `${nodes.join(",")}|${routes.join(",")}`;
-    const known = runs.get(key);
-    if (known) return known;
-    progress.fleets++;
-    progress.fleetRun = 0;
-    tick();
-    const r = await confirmFleet(fleetScenario(space, nodes, true, routes), plan.targets, {
-      seeds,
-      workers: opts.workers,
-      shouldStop: opts.shouldStop,
-      onRun: () => {
-        progress.confirmRuns++;
-        progress.fleetRun++;
-        tick();
-      },
-    });
-    runs.set(key, r);
-    if (!logged) return r;
+  const runFleet = async (nodes: number[], routes: number[], logIt = true): Promise<FleetResult> => {
+    const exact = `${nodes.join(",")}|${routes.join(",")}`;
+    // Fleets that differ only in a routing value that cannot matter are run once.
+    const key = `${nodes.join(",")}|${sameRouting(space, nodes, routes).join(",")}`;
+    let r = runs.get(key);
+    if (!r) {
+      progress.fleets++;
+      progress.fleetRun = 0;
+      tick();
+      r = await confirmFleet(fleetScenario(space, nodes, true, routes), plan.targets, {
+        seeds,
+        workers: opts.workers,
+        shouldStop: opts.shouldStop,
+        onRun: () => {
+          progress.confirmRuns++;
+          progress.fleetRun++;
+          tick();
+        },
+      });
+      runs.set(key, r);
+    }
+    if (!logIt || logged.has(exact)) return r;
+    logged.add(exact);
     const failed = r.targets.find((t) => t.missed !== null);
     log({
       stage: "confirm",
@@ -313,6 +320,7 @@ export async function planFleet(base: Scenario, opts: PlanOptions = {}): Promise
     candidates,
     binding: bindingConstraints(models, p.combo),
     seeds,
+    runs: progress.confirmRuns,
   });
   const best = () =>
     passed.reduce((a, p) => (p.result.marginUsd.mean > a.result.marginUsd.mean ? p : a), passed[0]);
@@ -385,6 +393,24 @@ async function largestFleetRevenue(
   const full = space.slots.map((s) => s.range.max);
   const r = await runFleet(full, routes, false);
   return r.marginUsd.mean + space.slots.reduce((a, s) => a + full[s.index] * s.nodeCostUsd, 0);
+}
+
+/**
+ * The routing values of a fleet with each one that cannot change a run replaced by -1: when every
+ * pool serving the model (with nodes) is on one side of its entry, the router sends every request
+ * there whatever the value (a side with no replica falls back to the other pools). Only for a
+ * fleet without build-out changes, whose pools keep their nodes all run.
+ */
+function sameRouting(space: FleetSpace, nodes: readonly number[], routes: readonly number[]): number[] {
+  if (space.base.fleet.changes.length > 0) return [...routes];
+  const pools = fleetScenario(space, nodes, false).fleet.pools;
+  return space.plan.routing.map((r, i) => {
+    const serving = pools
+      .filter((p) => p.serves.some((v) => v.model === r.model && v.nodes > 0))
+      .map((p) => p.id);
+    const oneSide = r.targets.some((side) => serving.every((p) => side.includes(p)));
+    return oneSide ? -1 : routes[i];
+  });
 }
 
 const comboKey = (combo: Choice[]) => combo.map((c) => keyOf(c.route, c.nodes)).join("|");
