@@ -70,14 +70,14 @@ describe("plan with a searched routing against an exhaustive search of the grid"
         expect(await feasible(plan.routes[0], less), `${about}; one fewer in slot ${k}`).toBe(false);
       }
       // fleets with no cheap node are the same fleet at every value: confirmed once, listed per value
-    const confirms = plan.candidates.filter((c) => c.stage === "confirm");
-    const noCheap = confirms.filter((c) => c.nodes[0] === 0);
-    expect(noCheap.length, about).toBeGreaterThan(1);
-    expect(new Set(noCheap.map((c) => c.routes[0])).size, about).toBeGreaterThan(1);
-    const distinct = new Set(confirms.map((c) => c.result));
-    expect(plan.runs).toBe(distinct.size * seeds.length);
-    expect(distinct.size).toBeLessThan(confirms.length);
-    // the ends: with no cheap node every value sends everything to the dear pool, so all agree
+      const confirms = plan.candidates.filter((c) => c.stage === "confirm");
+      const noCheap = confirms.filter((c) => c.nodes[0] === 0);
+      expect(noCheap.length, about).toBeGreaterThan(1);
+      expect(new Set(noCheap.map((c) => c.routes[0])).size, about).toBeGreaterThan(1);
+      const distinct = new Set(confirms.map((c) => c.result));
+      expect(plan.runs).toBe(distinct.size * seeds.length);
+      expect(distinct.size).toBeLessThan(confirms.length);
+      // the ends: with no cheap node every value sends everything to the dear pool, so all agree
       for (let b = dear.range.min; b <= dear.range.max; b++)
         expect(await feasible(values.length - 1, [0, b]), `dear ${b}`).toBe(await feasible(0, [0, b]));
       expect(await feasible(0, [0, 0])).toBe(false);
