@@ -242,14 +242,17 @@ async function main(argv: string[]): Promise<void> {
             type: "number",
             describe: "seeds of each confirmation (default: plan.seeds, 3)",
           })
-          .option("workers", { type: "number", describe: "threads per confirmation run (default 1)" })
+          .option("workers", {
+            type: "number",
+            describe: "threads running a fleet's confirmation seeds side by side (default: one per CPU)",
+          })
           .option("set", { type: "string", array: true, describe: "PATH=VALUE override" })
           .option("horizon", { type: "string", describe: "override the horizon (e.g. 6h)" })
           .option("fidelity", {
             choices: ["request", "fluid", "hybrid"] as const,
             describe: "of the confirmation runs: request only",
           })
-          .option("quiet", { type: "boolean", default: false, describe: "no progress line" }),
+          .option("quiet", { type: "boolean", default: false, describe: "no progress bar" }),
       (a) => planCommand({ ...a, scenario: a.scenario as string }),
     )
     .command(

@@ -3,11 +3,11 @@
  * requested model) the p99 TTFT, p99 TPOT and SLO attainment of each run. A target is met when it
  * is met in EVERY seed's run; the means and their 95 % Student-t intervals are what plan.csv shows.
  */
-import { computeFinancials } from "../billing/financials.js";
-import { summarize } from "../billing/summary.js";
 import { type MeanInterval, meanInterval } from "../compare/confidence.js";
-import { simulate } from "../run/simulate.js";
+import { claims, runOnThreads } from "../run/thread-pool.js";
 import type { PlanTarget, Scenario } from "../scenario/types.js";
+import { runSeed, type SeedResult } from "./confirm-seed.js";
+import type { ConfirmTask } from "./confirm-worker.js";
 
 export interface TargetResult {
   target: PlanTarget;
@@ -38,34 +38,49 @@ export async function confirmFleet(
   targets: readonly PlanTarget[],
   opts: ConfirmOptions,
 ): Promise<FleetResult> {
+  const seeds = opts.seeds;
+  const threads = Math.max(1, Math.min(opts.workers ?? 1, seeds.length));
+  // Seeds run on `threads` threads; results come back by seed index, so what follows (and the
+  // first seed named in a miss) does not depend on the number of threads.
+  const results: SeedResult[] =
+    threads === 1
+      ? []
+      : await runOnThreads<SeedResult, ConfirmTask>({
+          worker: { url: import.meta.url, name: "plan/confirm-worker" },
+          workerData: {
+            scenario: s,
+            seeds: [...seeds],
+            targets: [...targets],
+            ...claims(seeds.map((_, i) => i)),
+          },
+          threads,
+          first: -1,
+          runHere: (i, hooks) => runSeed(s, seeds[i], targets, hooks.shouldStop),
+          shouldStop: opts.shouldStop,
+          onItemDone: () => opts.onRun?.(),
+          describeItem: (i) => `seed ${seeds[i]}`,
+        });
+  if (threads === 1) {
+    for (const seed of seeds) {
+      results.push(await runSeed(s, seed, targets, opts.shouldStop));
+      opts.onRun?.();
+    }
+  }
   const per = targets.map(() => ({
     ttft: [] as number[],
     tpot: [] as number[],
     att: [] as number[],
     missed: null as string | null,
   }));
-  const cost: number[] = [];
-  const margin: number[] = [];
-  for (const seed of opts.seeds) {
-    const run = await simulate(
-      { ...s, seed, fidelity: "request" },
-      { workers: opts.workers ?? 1, shouldStop: opts.shouldStop },
-    );
-    const summary = summarize(run, computeFinancials(run));
-    cost.push(summary.cost / 1e6);
-    margin.push(summary.margin / 1e6);
+  results.forEach((r, k) => {
+    const seed = seeds[k];
     targets.forEach((t, i) => {
-      const ti = s.tenants.findIndex((x) => x.id === t.tenant);
-      const mi = s.models.findIndex((x) => x.id === t.model);
-      const st = run.stats.find((x) => x.tenantIndex === ti && x.modelIndex === mi);
       const p = per[i];
-      const ttft = st?.ttftS.quantile(0.99) ?? null;
-      const tpot = st?.tpotS.quantile(0.99) ?? null;
-      const att = st && st.requests > 0 ? st.sloMet / st.requests : null;
+      const { ttftP99S: ttft, tpotP99S: tpot, attainment: att, requests } = r.targets[i];
       if (ttft !== null) p.ttft.push(ttft);
       if (tpot !== null) p.tpot.push(tpot * 1000);
       if (att !== null) p.att.push(att);
-      if (p.missed !== null || !st || st.requests === 0) return;
+      if (p.missed !== null || requests === 0) return;
       if (t.ttftP99S !== null && (ttft === null || ttft > t.ttftP99S)) {
         p.missed = `p99 TTFT ${fmt(ttft)} s > ${t.ttftP99S} s (seed ${seed})`;
       } else if (t.tpotP99Ms !== null && (tpot === null || tpot * 1000 > t.tpotP99Ms)) {
@@ -74,11 +89,10 @@ export async function confirmFleet(
         p.missed = `attainment ${att.toFixed(4)} < ${t.attainment} (seed ${seed})`;
       }
     });
-    opts.onRun?.();
-  }
+  });
   return {
-    costUsd: meanInterval(cost) as MeanInterval,
-    marginUsd: meanInterval(margin) as MeanInterval,
+    costUsd: meanInterval(results.map((r) => r.costUsd)) as MeanInterval,
+    marginUsd: meanInterval(results.map((r) => r.marginUsd)) as MeanInterval,
     targets: targets.map((target, i) => ({
       target,
       ttftP99S: meanInterval(per[i].ttft),
@@ -86,7 +100,7 @@ export async function confirmFleet(
       attainment: meanInterval(per[i].att),
       missed: per[i].missed,
     })),
-    runs: opts.seeds.length,
+    runs: seeds.length,
   };
 }
 

@@ -25,3 +25,12 @@ export function erlangCWaitQuantile(c: number, lambda: number, meanService: numb
   if (p <= 1 - q) return 0;
   return Math.log(p / (1 - q)) / (c / meanService - lambda);
 }
+
+/** P(W > x): the probability that an arrival waits more than x seconds; 1 when unstable. */
+export function erlangCWaitTail(c: number, lambda: number, meanService: number, x: number): number {
+  if (lambda <= 0) return 0;
+  const a = lambda * meanService;
+  if (a >= c) return 1;
+  const p = erlangC(c, a);
+  return x <= 0 ? p : p * Math.exp(-(c / meanService - lambda) * x);
+}

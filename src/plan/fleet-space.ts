@@ -4,7 +4,15 @@
  * added), every other pool as it was. A choice is one node count per slot.
  */
 import { acceleratorRates } from "../contract/cost-rates.js";
-import type { HardwareProfile, NodeRange, PlanSpec, PoolSpec, Scenario } from "../scenario/types.js";
+import type {
+  HardwareProfile,
+  ModelRouting,
+  NodeRange,
+  PlanRouting,
+  PlanSpec,
+  PoolSpec,
+  Scenario,
+} from "../scenario/types.js";
 
 export interface Slot {
   index: number;
@@ -62,12 +70,27 @@ export function nodeCostUsd(profile: HardwareProfile, s: Scenario): number {
   return perAccS * profile.acceleratorsPerNode * s.horizon;
 }
 
+/** The scheduler.model_routing entry of value `v` of a searched routing. */
+export function routingRule(r: PlanRouting, v: number): ModelRouting {
+  const x = r.values[v];
+  return r.kind === "shares"
+    ? { model: r.model, kind: "shares", targets: r.targets, shares: [x, 1 - x] }
+    : { model: r.model, kind: "length", targets: r.targets, threshold: x };
+}
+
 /**
- * The scenario of a choice (nodes per slot): the sized pools' serves are the slots' counts, their
- * nodes the sum; new pools with no node are left out. `extraEvents` (outages to survive) are added
- * to the timeline. The fleet's build-out changes and events are kept as written.
+ * The scenario of a choice (nodes per slot, and the value index of each plan.model_routing entry
+ * in `routes`): the sized pools' serves are the slots' counts, their nodes the sum; new pools with
+ * no node are left out; the searched models' model_routing is the chosen value's. `extraEvents`
+ * (outages to survive) are added to the timeline. The fleet's build-out changes and events are
+ * kept as written.
  */
-export function fleetScenario(space: FleetSpace, nodes: readonly number[], extraEvents = true): Scenario {
+export function fleetScenario(
+  space: FleetSpace,
+  nodes: readonly number[],
+  extraEvents = true,
+  routes: readonly number[] = [],
+): Scenario {
   const { base, plan, slots } = space;
   const sized = new Map<string, PoolSpec>();
   for (const pp of plan.pools) {
@@ -92,8 +115,14 @@ export function fleetScenario(space: FleetSpace, nodes: readonly number[], extra
   const events = extraEvents
     ? [...base.events, ...plan.surviveEvents].sort((a, b) => a.at - b.at)
     : base.events;
+  const searched = plan.routing.map((r, i) => routingRule(r, routes[i] ?? 0));
+  const modelRouting = [
+    ...base.scheduler.modelRouting.filter((r) => !plan.routing.some((x) => x.model === r.model)),
+    ...searched,
+  ];
   return {
     ...base,
+    scheduler: { ...base.scheduler, modelRouting },
     fleet: { pools, changes: base.fleet.changes },
     events: events.filter((e) => e.type !== "pool_outage" || pools.some((p) => p.id === e.pool)),
   };

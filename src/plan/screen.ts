@@ -8,6 +8,10 @@
  *     TTFT and TPOT reach the strictest targets (capacity/headroom.ts);
  *  2. queueing for a batch slot (Erlang C over the model's replicas x batch slots, service time the
  *     time a request is held): the p99 wait for a slot plus the prefill within the TTFT target.
+ * Under scheduler.model_routing the demand is cut as the router cuts it (a share per target, or
+ * short and long prompts with their own means): each target's slots take their cut, each target
+ * is its own queue, and the p99 TTFT is that of the mixture of the targets' requests; a target
+ * with no replica in service sends its cut to the model's other slots.
  * Means below a p99 target are necessary, not sufficient: the screen is optimistic on purpose, and
  * the request-level confirmation decides. A candidate it passes may fail there; one it fails would
  * fail there too (up to the noise of a finite run).
@@ -18,11 +22,12 @@ import { eligible } from "../contract/routes.js";
 import { emptyOperatingPoint, solveOperatingPoint } from "../fleet/operating-point.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import type { ServiceCurve } from "../fleet/service-model.js";
-import type { Scenario } from "../scenario/types.js";
+import { promptSplit } from "../fluid/prompt-split.js";
+import type { ModelRouting, Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { RateProfile } from "../workload/rate-profile.js";
-import { erlangCWaitQuantile } from "./erlang-c.js";
-import { type FleetSpace, fleetScenario } from "./fleet-space.js";
+import { erlangCWaitQuantile, erlangCWaitTail } from "./erlang-c.js";
+import { type FleetSpace, fleetScenario, routingRule } from "./fleet-space.js";
 
 const MAX_SAMPLE_S = 900;
 /** The screen's tail: the 99th percentile of the wait for a batch slot. */
@@ -33,16 +38,38 @@ interface SlotModel {
   curve: ServiceCurve;
   /** Availability (0..1) of the slot's nodes at each sample time. */
   up: Float64Array;
+  /** The queue group whose token means size the slot's replicas (-1: the model's means). */
+  group: number;
+}
+
+/**
+ * Demand that goes to one set of slots: a residency class, cut by model_routing's target (a share
+ * of it, or its short or long prompts). When `mask` has no replica in service the requests go to
+ * `rest` (the model's other eligible slots), as the router does.
+ */
+interface DemandPart {
+  mask: number;
+  rest: number;
+  /** Queue group its requests wait in while `mask` is in service. */
+  group: number;
+  /** Requests/s at each sample time. */
+  demand: Float64Array;
+}
+
+/** A set of slots whose replicas share one queue (a model_routing target, or all the model's slots). */
+interface QueueGroup {
+  mask: number;
+  promptTokens: number;
+  outputTokens: number;
 }
 
 export interface ModelScreen {
   model: string;
   slots: SlotModel[];
-  /** Demand at each sample time per residency class (requests/s). */
-  demand: Float64Array[];
-  /** Bit mask over `slots` each class may use. */
-  classMask: number[];
+  parts: DemandPart[];
+  groups: QueueGroup[];
   times: number[];
+  /** The model's mean tokens per request. */
   promptTokens: number;
   outputTokens: number;
   ttftS: number;
@@ -58,16 +85,28 @@ export interface ScreenVerdict {
   tpotMs: number;
 }
 
-/** The screens of every model the plan sizes, from the fleet with every slot at its maximum. */
-export async function modelScreens(space: FleetSpace): Promise<Map<string, ModelScreen>> {
+/**
+ * The screens of every model the plan sizes, from the fleet with every slot at its maximum: per
+ * model one per value of its plan.model_routing entry (in the entry's order), else one with the
+ * scenario's own scheduler.model_routing for it (or none).
+ */
+export async function modelScreens(space: FleetSpace): Promise<Map<string, ModelScreen[]>> {
   const full = fleetScenario(
     space,
     space.slots.map((s) => Math.max(1, s.range.max)),
   );
   const run = await planRun(full);
-  const out = new Map<string, ModelScreen>();
-  for (const [model, slotIdx] of space.slotsByModel)
-    out.set(model, modelScreen(space, full, run, model, slotIdx));
+  const out = new Map<string, ModelScreen[]>();
+  for (const [model, slotIdx] of space.slotsByModel) {
+    const searched = space.plan.routing.find((r) => r.model === model);
+    const rules = searched
+      ? searched.values.map((_, v) => routingRule(searched, v))
+      : [space.base.scheduler.modelRouting.find((r) => r.model === model) ?? null];
+    out.set(
+      model,
+      rules.map((rule) => modelScreen(space, full, run, model, slotIdx, rule)),
+    );
+  }
   return out;
 }
 
@@ -77,20 +116,26 @@ function modelScreen(
   run: RunPlan,
   model: string,
   slotIdx: number[],
+  rule: ModelRouting | null,
 ): ModelScreen {
   const step = Math.min(s.reportInterval, MAX_SAMPLE_S);
   const times: number[] = [];
   for (let t = step / 2; t < s.horizon; t += step) times.push(t);
   if (times.length === 0) times.push(0);
   const mi = s.models.findIndex((m) => m.id === model);
-  const slots: SlotModel[] = slotIdx.map((si) => {
+  const all = (1 << slotIdx.length) - 1;
+  const poolMask = (pools: readonly string[]) =>
+    slotIdx.reduce((a, si, k) => (pools.includes(space.slots[si].pool) ? a | (1 << k) : a), 0);
+  const groupMasks = rule ? rule.targets.map(poolMask) : [all];
+  const tokens = groupMasks.map(() => ({ P: 0, O: 0, w: 0 }));
+  const slots: SlotModel[] = slotIdx.map((si, k) => {
     const slot = space.slots[si];
     const g = run.topology.groups.find((x) => x.pool.id === slot.pool && x.modelIndex === mi);
     if (!g) throw new Error(`no replica group for ${slot.pool} x ${model}`);
     const up = Float64Array.from(times, (t) => availability(s, slot.pool, model, t));
-    return { slot: si, curve: g.curve, up };
+    return { slot: si, curve: g.curve, up, group: groupMasks.findIndex((m) => (m & (1 << k)) !== 0) };
   });
-  const classes = new Map<number, Float64Array>();
+  const parts = new Map<string, DemandPart>();
   let P = 0;
   let O = 0;
   let weight = 0;
@@ -102,22 +147,41 @@ function modelScreen(
       const pool = s.fleet.pools.find((p) => p.id === slot.pool);
       if (pool && eligible({ pool, modelIndex: mi }, mi, tenant, w.region)) mask |= 1 << k;
     });
-    const rate = rateAt(
-      w.arrival,
-      ctx.startMs,
-      ctx.multipliers,
-      run.estimates[i].expectedRequests / s.horizon,
-    );
-    const d = classes.get(mask) ?? new Float64Array(times.length);
-    times.forEach((t, k) => {
-      d[k] += rate(t);
-    });
-    classes.set(mask, d);
     const e = run.estimates[i];
+    const rate = rateAt(w.arrival, ctx.startMs, ctx.multipliers, e.expectedRequests / s.horizon);
+    const rates = Float64Array.from(times, (t) => rate(t));
     P += e.meanPromptTokens * e.expectedRequests;
     O += e.meanOutputTokens * e.expectedRequests;
     weight += e.expectedRequests;
+    // The workload's cut per target: (fraction of its requests, their mean prompt).
+    let cuts: Array<{ f: number; prompt: number }>;
+    if (rule === null) cuts = [{ f: 1, prompt: e.meanPromptTokens }];
+    else if (rule.kind === "shares") cuts = rule.shares.map((f) => ({ f, prompt: e.meanPromptTokens }));
+    else {
+      const p = promptSplit(w.promptTokens, e.meanPromptTokens, rule.threshold);
+      cuts = [
+        { f: 1 - p.long, prompt: p.meanShort },
+        { f: p.long, prompt: p.meanLong },
+      ];
+    }
+    cuts.forEach(({ f, prompt }, g) => {
+      if (f <= 0) return;
+      const target = mask & groupMasks[g];
+      const rest = rule === null ? mask : mask & ~groupMasks[g];
+      const key = `${target},${rest},${g}`;
+      const part = parts.get(key) ?? { mask: target, rest, group: g, demand: new Float64Array(times.length) };
+      rates.forEach((r, k) => {
+        part.demand[k] += r * f;
+      });
+      parts.set(key, part);
+      const tk = tokens[g];
+      tk.P += prompt * f * e.expectedRequests;
+      tk.O += e.meanOutputTokens * f * e.expectedRequests;
+      tk.w += f * e.expectedRequests;
+    });
   });
+  const meanP = weight > 0 ? P / weight : 0;
+  const meanO = weight > 0 ? O / weight : 0;
   let ttftS = Number.POSITIVE_INFINITY;
   let tpotS = Number.POSITIVE_INFINITY;
   for (const t of space.plan.targets) {
@@ -128,11 +192,15 @@ function modelScreen(
   return {
     model,
     slots,
-    demand: [...classes.values()],
-    classMask: [...classes.keys()],
+    parts: [...parts.values()],
+    groups: groupMasks.map((mask, g) => ({
+      mask,
+      promptTokens: tokens[g].w > 0 ? tokens[g].P / tokens[g].w : meanP,
+      outputTokens: tokens[g].w > 0 ? tokens[g].O / tokens[g].w : meanO,
+    })),
     times,
-    promptTokens: weight > 0 ? P / weight : 0,
-    outputTokens: weight > 0 ? O / weight : 0,
+    promptTokens: meanP,
+    outputTokens: meanO,
     ttftS,
     tpotS,
   };
@@ -165,35 +233,55 @@ function availability(s: Scenario, pool: string, model: string, t: number): numb
 
 /** Screens one model's node counts (`nodes`: one per slot of the model, in `screen.slots` order). */
 export function screenModel(space: FleetSpace, m: ModelScreen, nodes: readonly number[]): ScreenVerdict {
-  const P = m.promptTokens;
-  const O = m.outputTokens;
   const n = m.slots.length;
+  const model = space.base.models.find((x) => x.id === m.model);
   const replicas = m.slots.map((sm, k) => {
     const slot = space.slots[sm.slot];
-    const model = space.base.models.find((x) => x.id === m.model);
     return model ? replicasPerNodes(slot.profile, model, nodes[k]) : 0;
   });
-  const perReplica = m.slots.map((sm, k) =>
-    replicas[k] > 0
+  const tokensOf = (sm: SlotModel) =>
+    sm.group >= 0 ? m.groups[sm.group] : { promptTokens: m.promptTokens, outputTokens: m.outputTokens };
+  const perReplica = m.slots.map((sm, k) => {
+    const { promptTokens: P, outputTokens: O } = tokensOf(sm);
+    return replicas[k] > 0
       ? maxPerReplicaRateWithinSlo(sm.curve, P, O, replicas[k], { ttftS: m.ttftS, tpotS: m.tpotS })
-      : 0,
-  );
+      : 0;
+  });
   let worst: ScreenVerdict = { ok: true, reason: "", ttftP99S: 0, tpotMs: 0 };
   const op = emptyOperatingPoint();
+  const inService = new Int32Array(n);
   for (let k = 0; k < m.times.length; k++) {
+    let live = 0;
+    for (let j = 0; j < n; j++) {
+      inService[j] = Math.floor(replicas[j] * m.slots[j].up[k]);
+      if (inService[j] > 0) live |= 1 << j;
+    }
+    // Where each part's requests go now: its target, or the rest when the target has no replica up.
+    const classes = new Map<number, number>();
+    const queued = m.groups.map(() => 0);
+    for (const part of m.parts) {
+      const d = part.demand[k];
+      if (d <= 0) continue;
+      const routed = (part.mask & live) !== 0 || part.rest === part.mask;
+      const mask = routed ? part.mask : part.rest;
+      classes.set(mask, (classes.get(mask) ?? 0) + d);
+      const g = routed ? part.group : m.groups.findIndex((q) => (part.rest & ~q.mask) === 0);
+      if (g >= 0) queued[g] += d;
+    }
     // 1. Capacity: Hall's condition over the unions of the classes' slot sets.
     const cap = (mask: number) => {
       let c = 0;
-      for (let j = 0; j < n; j++)
-        if (mask & (1 << j)) c += Math.floor(replicas[j] * m.slots[j].up[k]) * perReplica[j];
+      for (let j = 0; j < n; j++) if (mask & (1 << j)) c += inService[j] * perReplica[j];
       return c;
     };
-    const C = m.classMask.length;
+    const classMask = [...classes.keys()];
+    const classDemand = [...classes.values()];
+    const C = classMask.length;
     for (let q = 1; q < 1 << C; q++) {
       let union = 0;
-      for (let c = 0; c < C; c++) if (q & (1 << c)) union |= m.classMask[c];
+      for (let c = 0; c < C; c++) if (q & (1 << c)) union |= classMask[c];
       let demand = 0;
-      for (let c = 0; c < C; c++) if ((m.classMask[c] & ~union) === 0) demand += m.demand[c][k];
+      for (let c = 0; c < C; c++) if ((classMask[c] & ~union) === 0) demand += classDemand[c];
       if (demand > cap(union) * (1 + 1e-12)) {
         return {
           ok: false,
@@ -203,36 +291,84 @@ export function screenModel(space: FleetSpace, m: ModelScreen, nodes: readonly n
         };
       }
     }
-    // 2. Waiting for a batch slot, the model's replicas pooled.
-    let demand = 0;
-    for (const d of m.demand) demand += d[k];
-    if (demand <= 0) continue;
-    let servers = 0;
-    let up = 0;
-    for (let j = 0; j < n; j++) {
-      const r = Math.floor(replicas[j] * m.slots[j].up[k]);
-      servers += r * m.slots[j].curve.maxBatch;
-      up += r;
+    // 2. Waiting for a batch slot, each queue group's replicas pooled; the model's p99 TTFT is
+    // that of the mixture of its groups' requests (each group an M/M/c queue of batch slots).
+    const queues: Queue[] = [];
+    let total = 0;
+    for (let g = 0; g < m.groups.length; g++) {
+      const demand = queued[g];
+      if (demand <= 0) continue;
+      const { mask, promptTokens: P, outputTokens: O } = m.groups[g];
+      let servers = 0;
+      let up = 0;
+      let j0 = -1;
+      for (let j = 0; j < n; j++) {
+        if (!(mask & (1 << j))) continue;
+        servers += inService[j] * m.slots[j].curve.maxBatch;
+        up += inService[j];
+        if (j0 < 0 && replicas[j] > 0) j0 = j;
+      }
+      if (j0 < 0 || up === 0) continue;
+      const curve = m.slots[j0].curve;
+      solveOperatingPoint(curve, demand / up, P, O, up, op);
+      const prefill = P / curve.prefillTokensPerS;
+      const held = op.prefillWaitS + prefill + Math.max(0, O - 1) * op.tpotS;
+      const base = op.prefillWaitS + prefill;
+      queues.push({ servers, demand, held, base, tpotS: op.tpotS, mask });
+      total += demand;
     }
-    const j0 = m.slots.findIndex((_, j) => replicas[j] > 0);
-    if (j0 < 0 || up === 0) continue;
-    const curve = m.slots[j0].curve;
-    solveOperatingPoint(curve, demand / up, P, O, up, op);
-    const prefill = P / curve.prefillTokensPerS;
-    const held = op.prefillWaitS + prefill + Math.max(0, O - 1) * op.tpotS;
-    const wait = erlangCWaitQuantile(servers, demand, held, TAIL);
-    const ttft = op.prefillWaitS + prefill + wait;
-    if (ttft > worst.ttftP99S) worst = { ...worst, ttftP99S: ttft, tpotMs: op.tpotS * 1000 };
+    if (queues.length === 0) continue;
+    const ttft = mixtureP99(queues, total);
+    const tpotMs = Math.max(...queues.map((q) => q.tpotS)) * 1000;
+    if (ttft > worst.ttftP99S) worst = { ...worst, ttftP99S: ttft, tpotMs };
     if (ttft > m.ttftS) {
+      const servers = queues.map((q) => q.servers).join(" + ");
       return {
         ok: false,
         reason: `${m.model}: p99 TTFT ~${ttft.toFixed(3)} s at ${clock(space, m.times[k])} (Erlang C over ${servers} batch slots) above ${m.ttftS} s`,
         ttftP99S: ttft,
-        tpotMs: op.tpotS * 1000,
+        tpotMs,
       };
     }
   }
   return worst;
+}
+
+interface Queue {
+  servers: number;
+  demand: number;
+  /** Mean time a request holds a batch slot, and its TTFT besides the wait for one (s). */
+  held: number;
+  base: number;
+  tpotS: number;
+  mask: number;
+}
+
+/**
+ * The p99 TTFT of the requests of several queues together: one queue's base plus its Erlang C
+ * p99 wait; several, the x at which the demand-weighted share of requests with TTFT above x is
+ * 1 %, by bisection (a share meeting the target on one side may make up for the other).
+ */
+function mixtureP99(queues: Queue[], total: number): number {
+  if (queues.length === 1) {
+    const q = queues[0];
+    return q.base + erlangCWaitQuantile(q.servers, q.demand, q.held, TAIL);
+  }
+  const above = (x: number) =>
+    queues.reduce(
+      (a, q) =>
+        a + (q.demand / total) * (x < q.base ? 1 : erlangCWaitTail(q.servers, q.demand, q.held, x - q.base)),
+      0,
+    );
+  let lo = 0;
+  let hi = Math.max(...queues.map((q) => q.base + erlangCWaitQuantile(q.servers, q.demand, q.held, TAIL)));
+  if (!Number.isFinite(hi)) return hi; // an unstable queue's wait grows without bound
+  for (let i = 0; i < 100 && hi - lo > 1e-12 * Math.max(1, hi); i++) {
+    const mid = (lo + hi) / 2;
+    if (above(mid) > 1 - TAIL) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function slotNames(space: FleetSpace, m: ModelScreen, mask: number): string {

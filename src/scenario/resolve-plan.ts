@@ -6,6 +6,7 @@
  */
 import type { ProblemList } from "./problems.js";
 import type { ModelRegistry } from "./resolve-models.js";
+import { resolvePlanRouting } from "./resolve-plan-routing.js";
 import type { RawEvent, RawPlan } from "./schema/scenario.js";
 import { didYouMean } from "./suggest.js";
 import type {
@@ -71,7 +72,14 @@ export function resolvePlan(raw: RawPlan, ctx: PlanContext): PlanSpec {
       region = "";
     }
     const current = existing?.nodes ?? 0;
-    const poolMax = rp.nodes?.max ?? (existing ? Math.max(2 * current, DEFAULT_MAX_NODES) : undefined);
+    // The pool's total is bounded by nodes.max, else by its models' own max when each gives one
+    // (a default below them would cap them silently), else by the default.
+    const modelsMax =
+      rp.models !== undefined && rp.models.length > 0 && rp.models.every((m) => m.max !== undefined)
+        ? rp.models.reduce((a, m) => a + (m.max as number), 0)
+        : undefined;
+    const poolMax =
+      rp.nodes?.max ?? modelsMax ?? (existing ? Math.max(2 * current, DEFAULT_MAX_NODES) : undefined);
     const nodes: NodeRange = {
       min: rp.nodes?.min ?? 0,
       max: poolMax ?? Number.POSITIVE_INFINITY,
@@ -104,6 +112,12 @@ export function resolvePlan(raw: RawPlan, ctx: PlanContext): PlanSpec {
   return {
     objective: raw.objective,
     pools,
+    routing: resolvePlanRouting(raw.model_routing, {
+      problems,
+      pools: ctx.pools,
+      planPools: pools,
+      profiles: ctx.profiles,
+    }),
     targets,
     surviveEvents: ctx.events(raw.survive.events as RawEvent[]),
     anyNode: raw.survive.any_node,

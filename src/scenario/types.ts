@@ -405,9 +405,27 @@ export interface PlanTarget {
   attainment: number | null;
 }
 
+/**
+ * A model's routing as a decision variable of the planner: the share of its requests sent to
+ * `keys[0]` (the rest to `keys[1]`), or the prompt-length threshold between `keys[0]` (short) and
+ * `keys[1]` (long).
+ */
+export interface PlanRouting {
+  model: string;
+  kind: "shares" | "length";
+  /** Pool ids or pool kinds as written: shares [pool, rest]; by_prompt_length [short, long]. */
+  keys: [string, string];
+  /** The pools of each key. */
+  targets: [string[], string[]];
+  /** Shares of keys[0], or thresholds (tokens): ascending, each once. */
+  values: number[];
+}
+
 export interface PlanSpec {
   objective: "cost" | "margin";
   pools: PlanPool[];
+  /** Routing searched with the node counts (at most one entry per model). */
+  routing: PlanRouting[];
   /** Every tenant x requested model with a target, in tenant then model order. */
   targets: PlanTarget[];
   /** Events the fleet must meet every target through (added to the scenario's while planning). */

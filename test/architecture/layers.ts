@@ -35,8 +35,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   report: ["output", ...BASE],
   compare: ["run", "output", ...DOMAIN],
   sweep: ["run", "compare", "output", ...DOMAIN],
-  // The capacity planner: screens fleets analytically, confirms them with runs (src/plan).
-  plan: ["run", "compare", "sweep", "output", ...DOMAIN],
+  // The capacity planner: screens fleets analytically, confirms them with runs (src/plan). Its
+  // screen cuts demand by prompt length as the fluid mode does (fluid/prompt-split.ts).
+  plan: ["run", "fluid", "compare", "sweep", "output", ...DOMAIN],
   // The library's entry points (package.json "exports"): a layer over the same modules as the CLI.
   api: ["run", "compare", "sweep", "plan", "calibrate", "output", ...DOMAIN],
   cli: ["api", "run", "compare", "sweep", "plan", "calibrate", "output", "report", "engine", ...DOMAIN],

@@ -1,7 +1,8 @@
 /**
  * A pool the plan names without nodes.max is searched only up to a default (twice today's nodes,
  * at least 4). When no fleet fits within it, the error says so, naming the pool and the bound,
- * rather than leaving the analyst to believe no count could do.
+ * rather than leaving the analyst to believe no count could do. A pool whose models each give
+ * their max is bounded by their sum, not by the default.
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,5 +39,14 @@ describe("plan's default pool bound", () => {
       "tenants.0.workloads.0.arrival.rate_per_s=40",
     ]);
     expect(msg).not.toMatch(/by default/);
+  });
+
+  it("does not cap models that give their own max: the pool then goes up to their sum", async () => {
+    // 10 nodes today would stop the pool at 20; the model's max of 30 is what bounds it
+    const s = await loadScenario(FILE, {
+      set: ['plan.pools=[{"pool":"pool","models":[{"model":"mmc-model","max":30}]}]'],
+    });
+    expect(s.plan?.pools[0].nodes.max).toBe(30);
+    expect(s.plan?.pools[0].maxDefaulted).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /** `fleetsim plan`: the cheapest fleet meeting every target of the scenario's plan section; files written atomically. */
 
+import { availableParallelism } from "node:os";
 import { planScenario as planFleet } from "../../api/plan.js";
 import { loadScenario } from "../../api/scenario.js";
 import { InputError } from "../../errors.js";
@@ -9,6 +10,7 @@ import { PLAN_CSV, PLAN_YAML, planCsv, planExplanation, planYaml } from "../../p
 import { scenarioInputs } from "../../scenario/inputs.js";
 import { interrupt } from "../interrupt.js";
 import { commandLine, prepareOutputFolder } from "../output-folder.js";
+import { planProgressBar } from "../plan-progress.js";
 
 export interface PlanArgs {
   scenario: string;
@@ -46,18 +48,14 @@ export async function planCommand(a: PlanArgs): Promise<void> {
   const out = await prepareOutputFolder(a.out, `results/${safeFolderName(scenario.name)}-plan`, {
     inputs: scenarioInputs(scenario),
   });
-  const progress = !a.quiet && process.stderr.isTTY;
+  const bar = planProgressBar(!a.quiet);
   const started = Date.now();
   const outcome = await planFleet(scenario, {
     seeds: a.seeds,
-    workers: a.workers,
+    workers: a.workers ?? availableParallelism(),
     shouldStop: () => interrupt.requested,
-    onProgress: progress
-      ? (p) =>
-          process.stderr.write(`\rplan: ${p.screened} screened, ${p.confirmRuns} confirmation runs\x1b[K`)
-      : undefined,
-  });
-  if (progress) process.stderr.write("\r\x1b[K");
+    onProgress: (p) => bar.update(p),
+  }).finally(() => bar.stop());
   const files = new Map([
     [PLAN_CSV, planCsv(outcome)],
     [PLAN_YAML, planYaml(outcome)],

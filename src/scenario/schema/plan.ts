@@ -41,6 +41,38 @@ const planPoolSchema = z
   })
   .describe("A pool the planner may size");
 
+/** A grid of values: a list, or min, max and step. */
+const grid = <T extends z.ZodNumber>(value: T, what: string) => ({
+  values: z.array(value).min(1).optional().describe(`The ${what} to try (or give min, max and step)`),
+  min: value.optional().describe(`Smallest ${what} (with max and step)`),
+  max: value.optional().describe(`Largest ${what} (with min and step)`),
+  step: value.optional().describe(`Step from min to max`),
+});
+
+const planRoutingSchema = z
+  .strictObject({
+    model: id("Model whose scheduler.model_routing the planner chooses"),
+    shares: z
+      .strictObject({
+        pool: id("Pool id or pool kind (gpu, maia, cobalt) whose share is searched"),
+        rest: id("Pool id or pool kind that takes the rest of the model's requests (1 - share)"),
+        ...grid(fraction("A share of the model's requests, 0 to 1"), "shares of `pool`"),
+      })
+      .optional()
+      .describe("Search the share of the model's requests sent to `pool` (the rest to `rest`)"),
+    by_prompt_length: z
+      .strictObject({
+        short: id("Pool id or pool kind for prompts of at most threshold tokens"),
+        long: id("Pool id or pool kind for prompts above threshold tokens"),
+        ...grid(positiveCount("A threshold, prompt tokens", LIMITS.tokens), "thresholds"),
+      })
+      .optional()
+      .describe("Search the prompt-length threshold above which prompts go to `long`"),
+  })
+  .describe(
+    "A model's pool shares or length threshold as a decision variable (give shares or by_prompt_length); the chosen value is written to plan.yaml's scheduler.model_routing",
+  );
+
 const sloTarget = z
   .strictObject({
     tenant: id("Tenant id"),
@@ -62,6 +94,12 @@ export const planSchemaOf = <E extends z.ZodType>(eventSchema: E) =>
         .array(planPoolSchema)
         .min(1)
         .describe("The decision variables; pools not listed keep their nodes"),
+      model_routing: z
+        .array(planRoutingSchema)
+        .default([])
+        .describe(
+          "Pool shares or prompt-length thresholds searched with the node counts; each replaces the model's scheduler.model_routing while planning",
+        ),
       slo: z.array(sloTarget).default([]).describe("SLO targets besides the workloads' own"),
       attainment: fraction("Least SLO attainment of every tenant x model with an slo. Default 0.99").default(
         0.99,
