@@ -1,7 +1,8 @@
 /**
  * The autoscaler's books into a run's (both engines): in the pools it manages, idle accelerators
  * (on nodes present or provisioning, in no replica) replace the static split's unassigned nodes,
- * and each group's loading replica-seconds go to the grid's `loading`.
+ * and each group's loading replica-seconds go to the grid's `loading`; spot nodes'
+ * accelerator-seconds go to the log (billed at their discount).
  */
 import type { Scenario } from "../scenario/types.js";
 import type { Autoscaler } from "./controller.js";
@@ -22,4 +23,5 @@ export function closeScalingBooks(
     for (let k = 0; k < intervals; k++) unassignedNodeSeconds[k * P + p] = L.idleSeconds[k * P + p] / perNode;
   });
   loading.set(L.loadingSeconds);
+  scaler.log.spotAcceleratorSeconds = L.spotSeconds;
 }

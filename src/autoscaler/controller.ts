@@ -21,6 +21,8 @@ import { emptyObservation, type ModelObservation } from "./observation.js";
 import { PoolLedger } from "./pool-ledger.js";
 import { desiredReplicas } from "./rules.js";
 
+const NOOP = () => {};
+
 /** What the autoscaler asks of the engine running the replicas. */
 export interface ScalingHost {
   /** Fills `out` with what can be seen of model m now. */
@@ -34,8 +36,10 @@ export interface ScalingHost {
    * freed() when it holds nothing (possibly before returning).
    */
   stopServing(g: number, preempt: boolean): number;
-  /** Calls nodesReady(p, n) `seconds` from now. */
-  afterProvisioning(p: number, n: number, seconds: number): void;
+  /** Calls the autoscaler's fire(token) `seconds` from now (provisioning delays, spot notices). */
+  later(seconds: number, token: number): void;
+  /** A replica taken out (draining) whose spot node goes now: preempts what it holds; the engine calls freed(). */
+  forceOut(slot: number): void;
 }
 
 interface Waiting {
@@ -57,6 +61,9 @@ export class Autoscaler {
   private readonly obs = emptyObservation();
 
   private readonly delayRng: RandomStream[];
+  /** Per pool: the stream spot nodes' lifetimes are drawn from. */
+  private readonly spotRng: RandomStream[];
+  private readonly timers: Array<() => void> = [];
   private readonly normal: NormalSource[];
   private readonly groupOf: Map<string, number>;
   /** Load time per group, s. */
@@ -94,6 +101,7 @@ export class Autoscaler {
     this.freeSince = s.fleet.pools.map(() => []);
     this.delayRng = s.fleet.pools.map((p) => deriveStream(s.seed, "provisioning", p.id));
     this.normal = this.delayRng.map((r) => new NormalSource(r));
+    this.spotRng = s.fleet.pools.map((p) => deriveStream(s.seed, "spot_reclaim", p.id));
     this.groupOf = new Map(topo.groups.map((g) => [`${g.poolIndex}:${g.modelIndex}`, g.index]));
     this.loadTime = Float64Array.from(topo.groups.map((g) => loadSeconds(g.profile, g.model)));
   }
@@ -181,14 +189,96 @@ export class Autoscaler {
     this.startWaiting(grp.poolIndex);
   }
 
-  /** Provisioned nodes are ready. */
-  nodesReady(p: number, n: number, now: number): void {
+  /** A timer set with later() is due. */
+  fire(token: number, now: number): void {
     this.now = now;
     this.ledger.advance(now);
-    const before = this.ledger.readyNodes[p];
-    this.ledger.provisioningNodes[p] -= n;
-    this.ledger.readyNodes[p] += n;
-    this.record(now, p, -1, "node_ready", before, before + n, `${n} node(s) provisioned`, -1);
+    const fn = this.timers[token];
+    this.timers[token] = NOOP;
+    fn();
+  }
+
+  private later(seconds: number, fn: () => void): void {
+    this.timers.push(fn);
+    this.host.later(seconds, this.timers.length - 1);
+  }
+
+  /** Provisioned nodes are ready (`spot` of them spot nodes, each with its own reclaim time). */
+  private nodesReady(p: number, n: number, spot: number): void {
+    const L = this.ledger;
+    const before = L.readyNodes[p];
+    L.provisioningNodes[p] -= n;
+    L.readyNodes[p] += n;
+    L.spotProvisioning[p] -= spot;
+    L.spotNodes[p] += spot;
+    const why = spot > 0 ? `${n} node(s) provisioned, ${spot} spot` : `${n} node(s) provisioned`;
+    this.record(this.now, p, -1, "node_ready", before, before + n, why, -1);
+    const sp = this.s.fleet.pools[p].scaling?.spot;
+    for (let i = 0; i < spot; i++) {
+      // exponential lifetimes: memoryless, so which spot node the notice names does not matter
+      if (sp && sp.reclaimPerHour > 0) {
+        this.later((-Math.log(1 - this.spotRng[p].next()) * 3600) / sp.reclaimPerHour, () =>
+          this.reclaimNotice(p),
+        );
+      }
+    }
+    this.startWaiting(p);
+  }
+
+  /**
+   * A spot node's reclaim notice: its accelerators are set aside (present and billed, nothing
+   * loads on them), and replicas covering them drain, the most numerous model's first; after the
+   * notice the node goes and whatever they still hold is preempted.
+   */
+  private reclaimNotice(p: number): void {
+    const L = this.ledger;
+    if (L.spotNodes[p] - L.underNotice[p] <= 0) return; // released meanwhile
+    const sp = this.s.fleet.pools[p].scaling!.spot!;
+    const perNode = this.perNode(p);
+    L.underNotice[p]++;
+    L.reclaiming[p] += perNode;
+    const nodes = L.readyNodes[p];
+    this.record(
+      this.now,
+      p,
+      -1,
+      "reclaim_notice",
+      nodes,
+      nodes - 1,
+      `spot node reclaimed in ${sp.notice} s`,
+      -1,
+    );
+    const draining = () => this.topo.groupsByPool[p].reduce((a, g) => a + L.draining[g] * L.footprint[g], 0);
+    const slots: number[] = [];
+    while (L.freeReady(p) + draining() < 0) {
+      let g = -1;
+      for (const x of this.topo.groupsByPool[p]) {
+        if (
+          L.serving[x] + L.loading[x] > 0 &&
+          (g < 0 || L.serving[x] + L.loading[x] > L.serving[g] + L.loading[g])
+        )
+          g = x;
+      }
+      if (g < 0) break;
+      const grp = this.topo.groups[g];
+      const at = this.log.events.length;
+      const left = this.removeFrom(g, p, grp.modelIndex, 1, "its spot node is reclaimed", true);
+      if (left === 0 && this.log.events[at]?.action === "stop") slots.push(this.log.events[at].replica);
+      this.lastAction[grp.modelIndex] = this.now;
+    }
+    this.later(sp.notice, () => this.reclaimEnd(p, slots));
+  }
+
+  private reclaimEnd(p: number, slots: number[]): void {
+    const L = this.ledger;
+    for (const slot of slots) this.host.forceOut(slot);
+    const perNode = this.perNode(p);
+    const before = L.readyNodes[p] + L.provisioningNodes[p];
+    L.readyNodes[p]--;
+    L.spotNodes[p]--;
+    L.underNotice[p]--;
+    L.reclaiming[p] -= perNode;
+    this.record(this.now, p, -1, "reclaimed", before, before - 1, "spot node gone", -1);
     this.startWaiting(p);
   }
 
@@ -232,11 +322,18 @@ export class Autoscaler {
   }
 
   /** Takes up to n replicas of group g away (waiting, then loading, then serving); returns how many are left to take. */
-  private removeFrom(g: number, p: number, m: number, n: number, reason: string): number {
+  private removeFrom(
+    g: number,
+    p: number,
+    m: number,
+    n: number,
+    reason: string,
+    keepWaiting = false,
+  ): number {
     const preempt = this.s.autoscaling!.onSwitch === "preempt";
     const L = this.ledger;
     let left = n;
-    while (left > 0 && L.waiting[g] > 0) {
+    while (left > 0 && L.waiting[g] > 0 && !keepWaiting) {
       const q = this.waiting[p];
       for (let i = q.length - 1; i >= 0; i--) {
         if (q[i].group === g) {
@@ -401,6 +498,9 @@ export class Autoscaler {
     L.advance(this.now);
     const before = L.readyNodes[p] + L.provisioningNodes[p];
     L.provisioningNodes[p] += want;
+    const sp = sc.spot;
+    const spot = sp ? Math.max(0, Math.min(want, sp.maxNodes - L.spotNodes[p] - L.spotProvisioning[p])) : 0;
+    L.spotProvisioning[p] += spot;
     const delay = this.delay(p);
     this.record(
       this.now,
@@ -409,10 +509,10 @@ export class Autoscaler {
       "provision",
       before,
       before + want,
-      `${reason}; ready in ${delay.toFixed(0)} s`,
+      `${reason}; ready in ${delay.toFixed(0)} s${spot > 0 ? `, ${spot} spot` : ""}`,
       -1,
     );
-    this.host.afterProvisioning(p, want, delay);
+    this.later(delay, () => this.nodesReady(p, want, spot));
     return true;
   }
 
@@ -476,6 +576,8 @@ export class Autoscaler {
       L.advance(now);
       const before = L.readyNodes[p] + L.provisioningNodes[p];
       L.readyNodes[p] -= n;
+      // spot nodes go first (their pending reclaims then find fewer spot nodes and lapse)
+      L.spotNodes[p] -= Math.min(n, L.spotNodes[p] - L.underNotice[p]);
       this.record(
         now,
         p,

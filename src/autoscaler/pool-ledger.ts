@@ -14,6 +14,12 @@ export class PoolLedger {
   readonly managed: Uint8Array;
   readonly readyNodes: Int32Array;
   readonly provisioningNodes: Int32Array;
+  /** Of the ready and provisioning nodes, the spot ones; and nodes under a reclaim notice. */
+  readonly spotNodes: Int32Array;
+  readonly spotProvisioning: Int32Array;
+  readonly underNotice: Int32Array;
+  /** Accelerators of nodes under a reclaim notice: present and billed, not to be loaded on. */
+  readonly reclaiming: Int32Array;
   /** Per group. */
   readonly serving: Int32Array;
   readonly loading: Int32Array;
@@ -25,6 +31,8 @@ export class PoolLedger {
   readonly idleSeconds: Float64Array;
   /** Per interval x group, replica-seconds loading. */
   readonly loadingSeconds: Float64Array;
+  /** Per interval x pool, accelerator-seconds of spot nodes (ready or provisioning). */
+  readonly spotSeconds: Float64Array;
   private clock = 0;
 
   constructor(
@@ -41,6 +49,10 @@ export class PoolLedger {
     for (const p of managedPools) this.managed[p] = 1;
     this.readyNodes = Int32Array.from(initialNodes);
     this.provisioningNodes = new Int32Array(P);
+    this.spotNodes = new Int32Array(P);
+    this.spotProvisioning = new Int32Array(P);
+    this.underNotice = new Int32Array(P);
+    this.reclaiming = new Int32Array(P);
     this.serving = Int32Array.from(topo.groups.map((g) => replicasAt(g, g.initialNodes)));
     this.loading = new Int32Array(G);
     this.draining = new Int32Array(G);
@@ -48,6 +60,7 @@ export class PoolLedger {
     this.footprint = Int32Array.from(topo.groups.map((g) => replicaFootprint(g.profile, g.model)));
     this.idleSeconds = new Float64Array(intervals * P);
     this.loadingSeconds = new Float64Array(intervals * G);
+    this.spotSeconds = new Float64Array(intervals * P);
   }
 
   /** Accelerators of pool p's nodes (ready and provisioning) in no replica: what it pays for idle. */
@@ -66,7 +79,7 @@ export class PoolLedger {
     for (const g of this.topo.groupsByPool[p]) {
       used += (this.serving[g] + this.loading[g] + this.draining[g]) * this.footprint[g];
     }
-    return this.readyNodes[p] * this.perNode[p] - used;
+    return this.readyNodes[p] * this.perNode[p] - this.reclaiming[p] - used;
   }
 
   /** Accelerators that are or will be free (draining replicas, provisioning nodes) and not yet claimed by a waiting load. */
@@ -100,7 +113,10 @@ export class PoolLedger {
       const dt = edge - this.clock;
       if (dt <= 0) break;
       for (let p = 0; p < P; p++) {
-        if (this.managed[p]) this.idleSeconds[k * P + p] += this.idleAccelerators(p) * dt;
+        if (!this.managed[p]) continue;
+        this.idleSeconds[k * P + p] += this.idleAccelerators(p) * dt;
+        const spot = this.spotNodes[p] + this.spotProvisioning[p];
+        if (spot > 0) this.spotSeconds[k * P + p] += spot * this.perNode[p] * dt;
       }
       for (let g = 0; g < G; g++) {
         if (this.loading[g] > 0) this.loadingSeconds[k * G + g] += this.loading[g] * dt;

@@ -74,10 +74,17 @@ export function poolCosts(
       active.push(activeAll);
       joules.push(r.idleW * acc + r.dynamicW * activeAll);
     }
-    const presentAll = present.reduce((a, b) => a + b, 0);
+    // Spot nodes (autoscaling) pay capex and opex at their discount; energy as drawn.
+    const spot = run.scaling?.spotAcceleratorSeconds;
+    const discount = s.fleet.pools[p].scaling?.spot?.discount ?? 0;
+    const billed =
+      spot && spot.length > 0 && discount > 0
+        ? present.map((a, k) => a - discount * spot[k * P + p])
+        : present;
+    const billedAll = billed.reduce((a, b) => a + b, 0);
     const kwhAll = (joules.reduce((a, b) => a + b, 0) / 3.6e6) * s.billing.pue;
-    const capex = splitMicro(toMicro(r.capexUsd * presentAll), present);
-    const opex = splitMicro(toMicro(r.opexUsd * presentAll), present);
+    const capex = splitMicro(toMicro(r.capexUsd * billedAll), billed);
+    const opex = splitMicro(toMicro(r.opexUsd * billedAll), billed);
     const energy = splitMicro(toMicro(kwhAll * s.billing.energyUsdPerKwh), joules);
     for (let k = 0; k < K; k++) {
       out[k * P + p] = {

@@ -21,7 +21,11 @@ export type ScalingAction =
   /** Provisioned nodes ready. */
   | "node_ready"
   /** Nodes released. */
-  | "release";
+  | "release"
+  /** A spot node's reclaim notice: replicas on it drain; it goes after the notice. */
+  | "reclaim_notice"
+  /** A spot node reclaimed: what it still held is preempted. */
+  | "reclaimed";
 
 export interface ScalingEvent {
   time: number;
@@ -44,6 +48,8 @@ export interface ScalingLog {
   /** Per report interval x group: loads begun (starts and switches) and, of those, switches. */
   loads: Float64Array;
   switches: Float64Array;
+  /** Per report interval x pool: accelerator-seconds of spot nodes (billed at the spot discount). */
+  spotAcceleratorSeconds: Float64Array;
 }
 
 export function emptyScalingLog(intervals: number, groups: number): ScalingLog {
@@ -51,5 +57,6 @@ export function emptyScalingLog(intervals: number, groups: number): ScalingLog {
     events: [],
     loads: new Float64Array(intervals * groups),
     switches: new Float64Array(intervals * groups),
+    spotAcceleratorSeconds: new Float64Array(0),
   };
 }

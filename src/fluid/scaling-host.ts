@@ -15,10 +15,9 @@ import type { FluidState } from "./fluid-state.js";
 
 interface Pending {
   at: number;
-  kind: "load" | "nodes";
-  /** Group (load) or pool (nodes). */
+  kind: "load" | "timer";
+  /** Group (load) or the autoscaler's timer token. */
   target: number;
-  nodes: number;
   /** Replica slot of a load; -1 when cancelled. */
   slot: number;
 }
@@ -75,7 +74,7 @@ export class FluidScaling implements ScalingHost {
       if (best < 0) break;
       const p = this.pending.splice(best, 1)[0];
       this.now = p.at;
-      if (p.kind === "nodes") this.scaler.nodesReady(p.target, p.nodes, p.at);
+      if (p.kind === "timer") this.scaler.fire(p.target, p.at);
       else {
         const grp = this.plan.topology.groups[p.target];
         this.slotsUsed[p.target][p.slot - grp.firstReplica] = 1;
@@ -126,7 +125,7 @@ export class FluidScaling implements ScalingHost {
     if (slot < 0) throw new Error(`no free replica slot in group ${g}: the autoscaler's ledger disagrees`);
     used[slot] = 2;
     const index = this.plan.topology.groups[g].firstReplica + slot;
-    this.pending.push({ at: this.now + seconds, kind: "load", target: g, nodes: 0, slot: index });
+    this.pending.push({ at: this.now + seconds, kind: "load", target: g, slot: index });
     return index;
   }
 
@@ -153,7 +152,10 @@ export class FluidScaling implements ScalingHost {
     return this.plan.topology.groups[g].firstReplica + slot;
   }
 
-  afterProvisioning(p: number, nodes: number, seconds: number): void {
-    this.pending.push({ at: this.now + seconds, kind: "nodes", target: p, nodes, slot: 0 });
+  later(seconds: number, token: number): void {
+    this.pending.push({ at: this.now + seconds, kind: "timer", target: token, slot: 0 });
   }
+
+  /** The fluid mode's replicas leave at once when taken out: nothing is left to preempt. */
+  forceOut(_slot: number): void {}
 }

@@ -31,8 +31,8 @@ export class RequestScaling implements ScalingHost {
   /** Per model: requests finished since the last decision; per group, available replica-seconds then. */
   readonly completions: Float64Array;
   private readonly areaAtTick: Float64Array;
-  /** Pending node arrivals, by event id - replicas (ids below the replica count are loads). */
-  private readonly nodeEvents: Array<{ pool: number; nodes: number }> = [];
+  /** The autoscaler's timers, by event id - replicas (ids below the replica count are loads). */
+  private readonly timers: number[] = [];
 
   constructor(
     private readonly run: ScalingRunHost,
@@ -73,8 +73,7 @@ export class RequestScaling implements ScalingHost {
   fire(id: number, now: number): void {
     const R = this.run.replicas.length;
     if (id >= R) {
-      const e = this.nodeEvents[id - R];
-      this.scaler.nodesReady(e.pool, e.nodes, now);
+      this.scaler.fire(this.timers[id - R], now);
       return;
     }
     if (this.loading[id] === 0 || this.readyAt[id] !== now) return; // cancelled (or restarted later)
@@ -197,8 +196,27 @@ export class RequestScaling implements ScalingHost {
     throw new Error(`no serving replica in group ${g}: the autoscaler's ledger disagrees with the replicas`);
   }
 
-  afterProvisioning(p: number, nodes: number, seconds: number): void {
-    this.nodeEvents.push({ pool: p, nodes });
-    this.run.scheduleScaling(this.run.now + seconds, this.run.replicas.length + this.nodeEvents.length - 1);
+  later(seconds: number, token: number): void {
+    this.timers.push(token);
+    this.run.scheduleScaling(this.run.now + seconds, this.run.replicas.length + this.timers.length - 1);
+  }
+
+  forceOut(slot: number): void {
+    const run = this.run;
+    const rep = run.replicas[slot]!;
+    if (!rep.present || !rep.draining) return; // drained already
+    const again: number[] = [];
+    run.integrateGroup(rep.group, run.now);
+    run.router.evicting(rep);
+    rep.evict(again);
+    run.interrupted += again.length;
+    for (const r of again) {
+      run.req.restarts[r]++;
+      run.req.admitted[r] = -1;
+      run.req.firstToken[r] = -1;
+    }
+    run.router.touch(rep);
+    run.retire(rep);
+    for (const r of again) run.route(r, run.req.chainPos[r]);
   }
 }

@@ -47,6 +47,14 @@ export function resolvePoolScaling(
     delayMedian: sc.provisioning_delay,
     delayCv: sc.provisioning_cv,
     releaseAfter: sc.release_after,
+    spot: sc.spot
+      ? {
+          maxNodes: sc.spot.max_nodes,
+          reclaimPerHour: sc.spot.reclaim_per_hour,
+          notice: sc.spot.notice,
+          discount: sc.spot.discount,
+        }
+      : null,
   };
 }
 

@@ -169,6 +169,17 @@ export interface PoolScaling {
   delayCv: number;
   /** A node without replicas this long is released. */
   releaseAfter: Seconds;
+  /** Provisioned nodes bought as spot (cheaper, reclaimed with notice); null: none. */
+  spot?: SpotNodes | null;
+}
+
+export interface SpotNodes {
+  maxNodes: number;
+  /** Mean reclaims per spot node-hour. */
+  reclaimPerHour: number;
+  notice: Seconds;
+  /** Fraction off the node's capex and opex while it is spot. */
+  discount: number;
 }
 
 /** The autoscaler (docs/autoscaling.md). */

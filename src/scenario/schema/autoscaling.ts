@@ -113,5 +113,26 @@ export const poolScalingSchema = z
     release_after: duration("A node left without replicas this long is released. Default 10m").prefault(
       "10m",
     ),
+    spot: z
+      .strictObject({
+        max_nodes: count(
+          "Most spot nodes at once (provisioned nodes are spot while below this)",
+          LIMITS.nodes,
+        ),
+        reclaim_per_hour: inRange(
+          "Mean reclaims per spot node-hour (a spot node lives an exponential time with this rate)",
+          0,
+          LIMITS.factor,
+        ),
+        notice: duration("Warning before a reclaimed node goes (Azure Spot: 30 s). Default 30s").prefault(
+          "30s",
+        ),
+        discount: fraction("Discount of a spot node's capex and opex per hour (0..1). Default 0.6").default(
+          0.6,
+        ),
+      })
+      .nullable()
+      .default(null)
+      .describe("Provisioned nodes bought as spot: cheaper, and reclaimed with notice"),
   })
   .describe("Nodes provisioned on demand, billed from request to release");
