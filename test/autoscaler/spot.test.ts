@@ -22,7 +22,9 @@ describe("autoscaler: spot nodes reclaimed with notice", () => {
     const gone = r.events.filter((e) => e.action === "reclaimed");
     expect(notices.length).toBeGreaterThanOrEqual(3);
     expect(gone.length).toBe(notices.filter((e) => e.time + notice < r.scenario.horizon).length);
-    gone.forEach((g, i) => expect(g.time - notices[i].time).toBeCloseTo(notice, 9));
+    gone.forEach((g, i) => {
+      expect(g.time - notices[i].time).toBeCloseTo(notice, 9);
+    });
     // only nodes provisioned as spot are reclaimed: never below the two on-demand nodes
     for (const g of gone) expect(g.to).toBeGreaterThanOrEqual(2);
   });
