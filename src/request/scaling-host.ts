@@ -174,19 +174,7 @@ export class RequestScaling implements ScalingHost {
       run.router.touch(rep);
       const again: number[] = [];
       rep.queue.drain((r) => again.push(r));
-      if (preempt) {
-        run.router.evicting(rep);
-        const before = again.length;
-        rep.evict(again);
-        run.interrupted += again.length - before;
-        for (let k = before; k < again.length; k++) {
-          const r = again[k];
-          run.req.restarts[r]++;
-          run.req.admitted[r] = -1;
-          run.req.firstToken[r] = -1;
-        }
-        run.router.touch(rep);
-      }
+      if (preempt) this.evictHeld(rep, again);
       // Shared queues left without a replica of the model in service fail over like an outage's.
       run.router.drainStranded(again);
       if (rep.held === 0) run.retire(rep);
@@ -207,16 +195,24 @@ export class RequestScaling implements ScalingHost {
     if (!rep.present || !rep.draining) return; // drained already
     const again: number[] = [];
     run.integrateGroup(rep.group, run.now);
+    this.evictHeld(rep, again);
+    run.retire(rep);
+    for (const r of again) run.route(r, run.req.chainPos[r]);
+  }
+
+  /** Takes what rep holds out of it into `out`, to be routed again (their progress is lost). */
+  private evictHeld(rep: ServingReplica, out: number[]): void {
+    const run = this.run;
     run.router.evicting(rep);
-    rep.evict(again);
-    run.interrupted += again.length;
-    for (const r of again) {
+    const before = out.length;
+    rep.evict(out);
+    run.interrupted += out.length - before;
+    for (let k = before; k < out.length; k++) {
+      const r = out[k];
       run.req.restarts[r]++;
       run.req.admitted[r] = -1;
       run.req.firstToken[r] = -1;
     }
     run.router.touch(rep);
-    run.retire(rep);
-    for (const r of again) run.route(r, run.req.chainPos[r]);
   }
 }
