@@ -3,7 +3,10 @@
  * choice of node counts stands for: the scenario with those pools' serves replaced (new pools
  * added), every other pool as it was. A choice is one node count per slot.
  */
+
 import { acceleratorRates } from "../contract/cost-rates.js";
+import { InputError } from "../errors.js";
+import { managedPoolIds } from "../scenario/managed-pools.js";
 import type {
   HardwareProfile,
   ModelRouting,
@@ -38,6 +41,7 @@ export interface FleetSpace {
 export function fleetSpace(base: Scenario): FleetSpace {
   const plan = base.plan;
   if (!plan) throw new Error("the scenario has no plan section");
+  refuseManagedPools(base, plan);
   const slots: Slot[] = [];
   const slotsByModel = new Map<string, number[]>();
   for (const pp of plan.pools) {
@@ -134,4 +138,22 @@ export function currentNodes(space: FleetSpace): number[] {
     const pool = space.base.fleet.pools.find((p) => p.id === s.pool);
     return pool?.serves.filter((v) => v.model === s.model).reduce((a, v) => a + v.nodes, 0) ?? 0;
   });
+}
+
+/** The planner sizes fixed pools; a pool the autoscaler manages sizes itself at run time. */
+function refuseManagedPools(base: Scenario, plan: PlanSpec): void {
+  const managed = managedPoolIds(base);
+  const problems = plan.pools.flatMap((pp, i) => {
+    if (!managed.has(pp.pool)) return [];
+    const path = `plan.pools.${i}.pool`;
+    return [
+      {
+        file: base.file,
+        line: base.lines[path],
+        path,
+        message: `pool "${pp.pool}" is managed by the autoscaler, which sizes it as the run goes: plan sizes fixed pools (bound it with scaling: min_nodes and max_nodes instead, or plan it without autoscaling:)`,
+      },
+    ];
+  });
+  if (problems.length > 0) throw new InputError(problems);
 }

@@ -148,6 +148,19 @@ describe("autoscaling: bad input", () => {
     expect(p!.message).toMatch(message);
   });
 
+  it("plan refuses to size a pool the autoscaler manages: exit 2, file:line field, nothing written", () => {
+    const file = variant((t) => `${t}plan:\n  pools:\n    - { pool: p, nodes: { min: 1, max: 8 } }\n`);
+    const out = join(mkdtempSync(join(tmpdir(), "fleetsim-autoscaling-plan-")), "res");
+    const r = cli(["plan", file, "--out", out, "--quiet"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${file}:${lineOf(file, "- { pool: p, nodes:")} plan.pools.0.pool: pool "p" is managed by the autoscaler`,
+    );
+    expect(existsSync(out)).toBe(false);
+    // run ignores the plan: section, so the same file runs
+    expect(cli(["run", file, "--out", out, "--horizon", "5m", "--quiet"]).status).toBe(0);
+  });
+
   it("the command line exits 2 with file:line and field, and writes nothing", () => {
     const file = variant(CASES[0].edit);
     const out = join(mkdtempSync(join(tmpdir(), "fleetsim-autoscaling-out-")), "res");
