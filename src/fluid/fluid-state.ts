@@ -407,6 +407,10 @@ export class FluidState {
         const ttft = queueWait + op.prefillWaitS + f.prefillS[j];
         const decodeS = Math.max(0, f.output[j] - 1) * tpot;
         this.completed[st] += c;
+        // the fluid mode knows the mean TTFT only: a flow's completions all miss or all meet
+        this.grid.ttftSum[gi] += c * ttft;
+        this.grid.ttftCount[gi] += c;
+        if (ttft > this.slo[2 * w]) this.grid.ttftMissed[gi] += c;
         this.ttftSum[st] += c * ttft;
         if (f.output[j] > 1) {
           this.tpotSum[st] += c * tpot;

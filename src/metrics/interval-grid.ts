@@ -15,6 +15,9 @@ export const GRID_KEYS = [
   "decodeSteps",
   "kvReadBytes",
   "loading",
+  "ttftSum",
+  "ttftCount",
+  "ttftMissed",
 ] as const;
 export type GridKey = (typeof GRID_KEYS)[number];
 
@@ -34,6 +37,13 @@ export class IntervalGrid {
   readonly kvReadBytes: Float64Array;
   /** Replica-seconds spent loading weights (autoscaling): accelerators held, nothing served. */
   readonly loading: Float64Array;
+  /**
+   * TTFT of the requests completed in the interval: their sum (s), their count, and how many missed
+   * their workload's TTFT target (so cold starts and outages show interval by interval).
+   */
+  readonly ttftSum: Float64Array;
+  readonly ttftCount: Float64Array;
+  readonly ttftMissed: Float64Array;
 
   constructor(
     readonly intervals: number,
@@ -50,6 +60,9 @@ export class IntervalGrid {
     this.decodeSteps = new Float64Array(n);
     this.kvReadBytes = new Float64Array(n);
     this.loading = new Float64Array(n);
+    this.ttftSum = new Float64Array(n);
+    this.ttftCount = new Float64Array(n);
+    this.ttftMissed = new Float64Array(n);
   }
 
   at(interval: number, group: number): number {

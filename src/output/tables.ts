@@ -150,9 +150,15 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
     let loading = 0;
     let loads = 0;
     let switches = 0;
+    let ttftSum = 0;
+    let ttftCount = 0;
+    let ttftMissed = 0;
     for (const g of run.topology.groupsByPool[c.pool]) {
       const i = run.grid.at(c.interval, g);
       loading += run.grid.loading[i];
+      ttftSum += run.grid.ttftSum[i];
+      ttftCount += run.grid.ttftCount[i];
+      ttftMissed += run.grid.ttftMissed[i];
       loads += run.scaling?.loads[i] ?? 0;
       switches += run.scaling?.switches[i] ?? 0;
       held += run.grid.held[i];
@@ -196,6 +202,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       num(loading / span, 4),
       int(loads),
       int(switches),
+      num(ttftCount > 0 ? ttftSum / ttftCount : null),
+      int(Math.round(ttftMissed)),
       ...served.map((m) => num(byModel[m], 4)),
     ]);
   }
@@ -229,6 +237,8 @@ export function timeseriesTable(run: RunResult, fin: Financials): Table {
       "loading_replicas",
       "replica_loads",
       "replica_switches",
+      "ttft_mean_s",
+      "ttft_slo_missed",
       ...served.map((m) => `replicas_${s.models[m].id}`),
     ],
     rows,

@@ -495,6 +495,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     const g = rep.group;
     const cell = this.currentInterval * this.grid.groups + g;
     this.grid.outputTokens[cell] += n;
+    this.grid.ttftSum[cell] += ttft;
+    this.grid.ttftCount[cell]++;
+    if (ttft > this.sloTtft[w]) this.grid.ttftMissed[cell]++;
     // Its n - 1 decode steps read its context, prompt + i tokens at step i.
     const p = req.prompt[r];
     this.grid.kvReadBytes[cell] += this.kvPerToken[this.modelOfGroup[g]] * ((n - 1) * p + (n * (n - 1)) / 2);

@@ -50,6 +50,24 @@ describe("autoscaler: a load step", () => {
     expect(p99(after)).toBeLessThanOrEqual(TTFT_SLO);
   });
 
+  it("timeseries.csv shows the cold start: TTFT misses in the step's interval only, as many as the request log has", () => {
+    const rows = r.files().get("timeseries.csv")!.trim().split("\n");
+    const head = rows[0].split(",");
+    const cells = rows.slice(1).map((l) => l.split(","));
+    const missed = cells.map((c) => Number(c[head.indexOf("ttft_slo_missed")]));
+    const mean = cells.map((c) => Number(c[head.indexOf("ttft_mean_s")]));
+    const step = T / r.scenario.reportInterval; // the 5-minute interval starting at T
+    missed.forEach((m, k) => {
+      if (k !== step) expect(m, `interval ${k}`).toBe(0);
+    });
+    expect(missed[step]).toBeGreaterThan(1000);
+    expect(mean[step]).toBeGreaterThan(10 * mean[step - 1]);
+    const logged = r.log.filter(
+      (x) => x.outcome === "completed" && x.firstToken - x.arrival > TTFT_SLO,
+    ).length;
+    expect(missed.reduce((a, b) => a + b, 0)).toBe(logged);
+  });
+
   it("bills provisioned nodes from the request to the release: node-hours = the log's integral of nodes", () => {
     let nodes = 2;
     let at = 0;
