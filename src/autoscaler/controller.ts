@@ -14,6 +14,7 @@ import { emptyScalingLog } from "../contract/scaling-log.js";
 import type { Topology } from "../contract/topology.js";
 import { deriveStream, NormalSource, type RandomStream } from "../engine/random.js";
 import { loadSeconds } from "../fleet/switch-time.js";
+import { managedPoolIds } from "../scenario/managed-pools.js";
 import type { ScalingPolicy, Scenario } from "../scenario/types.js";
 import { fairShare } from "./fair-share.js";
 import type { DemandForecast } from "./forecast.js";
@@ -70,6 +71,11 @@ export class Autoscaler {
   readonly loadTime: Float64Array;
   private readonly modelIndex: Map<string, number>;
   private readonly poolIndex: Map<string, number>;
+  /** Per pool: accelerators per node. */
+  private readonly perNodeOf: Int32Array;
+  /** Per model: its policy (undefined when none scales it) and that policy's pools, by index. */
+  private readonly policyOfModel: Array<ScalingPolicy | undefined>;
+  private readonly poolsOfPolicy: Map<ScalingPolicy, number[]>;
   now = 0;
 
   constructor(
@@ -81,14 +87,16 @@ export class Autoscaler {
     const spec = s.autoscaling!;
     this.poolIndex = new Map(s.fleet.pools.map((p, i) => [p.id, i]));
     this.modelIndex = new Map(s.models.map((m, i) => [m.id, i]));
-    const managed = [...new Set(spec.policies.flatMap((p) => p.pools))].map((id) => this.poolIndex.get(id)!);
-    const perNode = Int32Array.from(
+    const managed = [...managedPoolIds(s)].map((id) => this.poolIndex.get(id)!);
+    this.perNodeOf = Int32Array.from(
       s.fleet.pools.map((p) => s.profiles.find((x) => x.id === p.profile)!.acceleratorsPerNode),
     );
+    this.poolsOfPolicy = new Map(spec.policies.map((p) => [p, p.pools.map((id) => this.poolIndex.get(id)!)]));
+    this.policyOfModel = s.models.map((m) => spec.policies.find((p) => p.models.includes(m.id)));
     const intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
     this.ledger = new PoolLedger(
       topo,
-      perNode,
+      this.perNodeOf,
       managed,
       s.fleet.pools.map((p) => p.nodes),
       s.reportInterval,
@@ -119,7 +127,7 @@ export class Autoscaler {
       reason: string;
     }> = [];
     for (const policy of spec.policies) {
-      const pools = policy.pools.map((id) => this.poolIndex.get(id)!);
+      const pools = this.poolsOfPolicy.get(policy)!;
       for (const id of policy.models) {
         const m = this.modelIndex.get(id)!;
         if (now - this.lastAction[m] < policy.cooldown - 1e-9) continue;
@@ -234,7 +242,7 @@ export class Autoscaler {
     const L = this.ledger;
     if (L.spotNodes[p] - L.underNotice[p] <= 0) return; // released meanwhile
     const sp = this.s.fleet.pools[p].scaling!.spot!;
-    const perNode = this.perNode(p);
+    const perNode = this.perNodeOf[p];
     L.underNotice[p]++;
     L.reclaiming[p] += perNode;
     const nodes = L.readyNodes[p];
@@ -248,9 +256,8 @@ export class Autoscaler {
       `spot node reclaimed in ${sp.notice} s`,
       -1,
     );
-    const draining = () => this.topo.groupsByPool[p].reduce((a, g) => a + L.draining[g] * L.footprint[g], 0);
     const slots: number[] = [];
-    while (L.freeReady(p) + draining() < 0) {
+    while (L.freeReady(p) + L.drainingAccelerators(p) < 0) {
       let g = -1;
       for (const x of this.topo.groupsByPool[p]) {
         if (
@@ -272,7 +279,7 @@ export class Autoscaler {
   private reclaimEnd(p: number, slots: number[]): void {
     const L = this.ledger;
     for (const slot of slots) this.host.forceOut(slot);
-    const perNode = this.perNode(p);
+    const perNode = this.perNodeOf[p];
     const before = L.readyNodes[p] + L.provisioningNodes[p];
     L.readyNodes[p]--;
     L.spotNodes[p]--;
@@ -418,11 +425,13 @@ export class Autoscaler {
       byPool.set(p, list);
     }
     for (const [p, asks] of byPool) {
-      const perNode = this.perNode(p);
+      const perNode = this.perNodeOf[p];
       const sc = this.s.fleet.pools[p].scaling;
       const nodes = sc ? Math.max(sc.maxNodes, L.readyNodes[p] + L.provisioningNodes[p]) : L.readyNodes[p];
       // The policy models' groups here share what the pool can reach less what the others hold.
-      const shared = this.topo.groupsByPool[p].filter((g) => this.policyOf(this.topo.groups[g].modelIndex));
+      const shared = this.topo.groupsByPool[p].filter(
+        (g) => this.policyOfModel[this.topo.groups[g].modelIndex],
+      );
       let capacity = nodes * perNode;
       for (const g of this.topo.groupsByPool[p]) {
         if (!shared.includes(g)) capacity -= L.occupied(g) * L.footprint[g];
@@ -434,7 +443,7 @@ export class Autoscaler {
       const fps = shared.map((g) => L.footprint[g]);
       // min_replicas holds here for a policy placing only in this pool
       const mins = shared.map((g) => {
-        const policy = this.policyOf(this.topo.groups[g].modelIndex)!;
+        const policy = this.policyOfModel[this.topo.groups[g].modelIndex]!;
         return policy.pools.length === 1 ? Math.min(policy.minReplicas, L.committed(g)) : 0;
       });
       // replicas draining leave: their accelerators go to the loads waiting for them
@@ -445,12 +454,11 @@ export class Autoscaler {
         const have = L.committed(g);
         if (alloc[i] >= have) return;
         const m = this.topo.groups[g].modelIndex;
-        const policy = this.policyOf(m)!;
-        const pools = policy.pools.map((id) => this.poolIndex.get(id)!);
+        const pools = this.poolsOfPolicy.get(this.policyOfModel[m]!)!;
         const at = this.log.events.length;
         const from = this.committed(m, pools);
         const reason = `fair share of ${this.s.fleet.pools[p].id}: ${alloc[i]} of the ${want[i]} asked`;
-        this.removeIn(g, have - alloc[i], reason);
+        this.removeFrom(g, p, m, have - alloc[i], reason);
         this.lastAction[m] = this.now;
         this.decision(at, { m, pools, reason }, from);
       });
@@ -471,28 +479,12 @@ export class Autoscaler {
     }
   }
 
-  /** Takes n replicas of group g away: waiting ones first, then loading ones, then serving ones. */
-  private removeIn(g: number, n: number, reason: string): number {
-    const grp = this.topo.groups[g];
-    return n - this.removeFrom(g, grp.poolIndex, grp.modelIndex, n, reason);
-  }
-
-  private perNode(p: number): number {
-    return this.s.profiles.find((x) => x.id === this.s.fleet.pools[p].profile)!.acceleratorsPerNode;
-  }
-
-  private policyOf(m: number): ScalingPolicy | undefined {
-    const id = this.s.models[m].id;
-    return this.s.autoscaling!.policies.find((p) => p.models.includes(id));
-  }
-
   /** Asks pool p for nodes covering `accelerators` more; false when it cannot grow. */
   private provision(p: number, accelerators: number, reason: string): boolean {
     const sc = this.s.fleet.pools[p].scaling;
     if (!sc) return false;
     const L = this.ledger;
-    const perNode = this.s.profiles.find((x) => x.id === this.s.fleet.pools[p].profile)!.acceleratorsPerNode;
-    const want = Math.ceil(accelerators / perNode);
+    const want = Math.ceil(accelerators / this.perNodeOf[p]);
     const room = sc.maxNodes - L.readyNodes[p] - L.provisioningNodes[p];
     if (want > room) return false;
     L.advance(this.now);
@@ -563,7 +555,7 @@ export class Autoscaler {
     this.s.fleet.pools.forEach((pool, p) => {
       const sc = pool.scaling;
       if (!sc || !L.managed[p]) return;
-      const perNode = this.s.profiles.find((x) => x.id === pool.profile)!.acceleratorsPerNode;
+      const perNode = this.perNodeOf[p];
       const spare = this.waiting[p].length > 0 ? 0 : Math.floor(L.freeReady(p) / perNode);
       const since = this.freeSince[p];
       const can = Math.max(0, Math.min(spare, L.readyNodes[p] - sc.minNodes));

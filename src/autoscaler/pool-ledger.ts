@@ -82,15 +82,20 @@ export class PoolLedger {
     return this.readyNodes[p] * this.perNode[p] - this.reclaiming[p] - used;
   }
 
+  /** Accelerators replicas draining in pool p will give back. */
+  drainingAccelerators(p: number): number {
+    let draining = 0;
+    for (const g of this.topo.groupsByPool[p]) draining += this.draining[g] * this.footprint[g];
+    return draining;
+  }
+
   /** Accelerators that are or will be free (draining replicas, provisioning nodes) and not yet claimed by a waiting load. */
   claimable(p: number): number {
-    let draining = 0;
     let waiting = 0;
-    for (const g of this.topo.groupsByPool[p]) {
-      draining += this.draining[g] * this.footprint[g];
-      waiting += this.waiting[g] * this.footprint[g];
-    }
-    return this.freeReady(p) + draining + this.provisioningNodes[p] * this.perNode[p] - waiting;
+    for (const g of this.topo.groupsByPool[p]) waiting += this.waiting[g] * this.footprint[g];
+    return (
+      this.freeReady(p) + this.drainingAccelerators(p) + this.provisioningNodes[p] * this.perNode[p] - waiting
+    );
   }
 
   /** Replicas of group g counted against its slots (every state but gone). */
