@@ -217,28 +217,21 @@ export function tenantSection(t: RunTables): string {
     markName: "allowed by the SLA",
   });
   const bounded = (c: string) => rows.some((r) => Number.isFinite(num(r[c])));
-  const ttft = hbarChart({
-    title: "Time to first token",
-    xLabel: "TTFT (s)",
-    series: [{ name: "TTFT p50" }, { name: "TTFT p99" }],
-    rows: rows.map((r) => ({
-      label: label(r),
-      values: [num(r.ttft_p50_s), num(r.ttft_p99_s)],
-      mark: num(r.slo_ttft_s),
-    })),
-    markName: "SLO",
-  });
-  const tpot = hbarChart({
-    title: "Time per output token",
-    xLabel: "TPOT (ms)",
-    series: [{ name: "TPOT p50" }, { name: "TPOT p99" }],
-    rows: rows.map((r) => ({
-      label: label(r),
-      values: [num(r.tpot_p50_ms), num(r.tpot_p99_ms)],
-      mark: num(r.slo_tpot_ms),
-    })),
-    markName: "SLO",
-  });
+  /** p50 and p99 of one latency per row, its SLO bound marked: `key` names the columns (ttft_p50_s ...). */
+  const latency = (title: string, name: string, key: string, unit: string) =>
+    hbarChart({
+      title,
+      xLabel: `${name} (${unit})`,
+      series: [{ name: `${name} p50` }, { name: `${name} p99` }],
+      rows: rows.map((r) => ({
+        label: label(r),
+        values: [num(r[`${key}_p50_${unit}`]), num(r[`${key}_p99_${unit}`])],
+        mark: num(r[`slo_${key}_${unit}`]),
+      })),
+      markName: "SLO",
+    });
+  const ttft = latency("Time to first token", "TTFT", "ttft", "s");
+  const tpot = latency("Time per output token", "TPOT", "tpot", "ms");
   const charts =
     misses +
     legend([{ name: "missed SLO" }], sla ? markLegend("most the SLA allows (1 − target)") : "") +

@@ -71,6 +71,18 @@ export function yAxis(y: Scale, fmt: Fmt = fmtTick): string {
     .join("");
 }
 
+/** The horizontal charts' value axis: a grid line at each tick from `top` to `bottom`, labelled below. */
+function xAxis(x: Scale, fmt: Fmt, top: number, bottom: number): string {
+  const labels = tickLabels(x.ticks, fmt);
+  return x.ticks
+    .map(
+      (t, i) =>
+        `<line class="grid" x1="${r1(x(t))}" x2="${r1(x(t))}" y1="${top}" y2="${bottom}"/>` +
+        `<text class="tick" x="${r1(x(t))}" y="${bottom + 16}" text-anchor="middle">${esc(labels[i]!)}</text>`,
+    )
+    .join("");
+}
+
 function timeAxis(x: Scale, t0: number, t1: number): string {
   const multiDay = t1 - t0 > 86_400_000;
   return x.ticks
@@ -227,14 +239,7 @@ export function hbarChart(c: HBarChart): string {
   const h = plotBottom + M.bottom;
   const all = [...c.rows.flatMap((r) => r.values), ...c.rows.map((r) => r.mark ?? Number.NaN)];
   const x = c.log ? logScale(all, left, right) : valueScale(all, left, right);
-  const xLabels = tickLabels(x.ticks, fmt);
-  const grid = x.ticks
-    .map(
-      (t, i) =>
-        `<line class="grid" x1="${r1(x(t))}" x2="${r1(x(t))}" y1="${M.top + 4}" y2="${plotBottom}"/>` +
-        `<text class="tick" x="${r1(x(t))}" y="${plotBottom + 16}" text-anchor="middle">${esc(xLabels[i]!)}</text>`,
-    )
-    .join("");
+  const grid = xAxis(x, fmt, M.top + 4, plotBottom);
   const origin = c.log ? left : x(Math.max(0, x.lo));
   const seriesBars = c.series.map((s, i) => {
     const st = s.style ?? seriesStyle(i);
@@ -392,14 +397,7 @@ export function forestChart(c: { title: string; xLabel: string; rows: ForestRow[
     left,
     right,
   );
-  const xLabels = tickLabels(x.ticks, fmt);
-  const grid = x.ticks
-    .map(
-      (t, i) =>
-        `<line class="grid" x1="${r1(x(t))}" x2="${r1(x(t))}" y1="${top}" y2="${plotBottom}"/>` +
-        `<text class="tick" x="${r1(x(t))}" y="${plotBottom + 16}" text-anchor="middle">${esc(xLabels[i]!)}</text>`,
-    )
-    .join("");
+  const grid = xAxis(x, fmt, top, plotBottom);
   const zero = `<line class="axis" x1="${r1(x(0))}" x2="${r1(x(0))}" y1="${top}" y2="${plotBottom}" stroke-width="1.5"/>`;
   const st = seriesStyle(0);
   const items = c.rows
