@@ -6,27 +6,22 @@
  * Targets sit at the geometric mean of the p99 waits of c* - 1 and c* (at least a factor of 1.9
  * apart, so ~38 % from either), so the answer does not hang on the noise of the runs.
  */
+
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFleet } from "../../src/plan/search.js";
 import { loadScenario } from "../../src/scenario/load.js";
+import { erlangC } from "../support/queueing.js";
 
 const FILE = resolve(import.meta.dirname, "../fixtures/plan/mmc.yaml");
 /** Mean service: E[output - 1] / 100 tokens/s, output exponential of mean 100 (prefill 1 us). */
 const SERVICE_S = 99 / 100;
 
-/** Erlang C written out here (not the planner's module), Kleinrock (1975) 3.5. */
+/** p99 wait from the tests' own Erlang C (test/support/queueing.ts, not the planner's module). */
 function p99Wait(c: number, lambda: number): number {
   const a = lambda * SERVICE_S;
   if (a >= c) return Number.POSITIVE_INFINITY;
-  let sum = 0;
-  let term = 1;
-  for (let k = 0; k < c; k++) {
-    if (k > 0) term *= a / k;
-    sum += term;
-  }
-  const top = (term * a) / c / (1 - a / c);
-  const C = top / (sum + top);
+  const C = erlangC(c, a);
   return C <= 0.01 ? 0 : Math.log(C / 0.01) / (c / SERVICE_S - lambda);
 }
 

@@ -10,12 +10,14 @@
  * that the cheapest pair meeting it has at most 0.5 % above it and every cheaper pair at least 2 %,
  * so the request-level confirmation must agree and the plan is that pair, meeting the SLO.
  */
+
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleetSpace } from "../../src/plan/fleet-space.js";
 import { modelScreens, screenModel } from "../../src/plan/screen.js";
 import { planFleet } from "../../src/plan/search.js";
 import { loadScenario } from "../../src/scenario/load.js";
+import { erlangC } from "../support/queueing.js";
 
 const fixture = (name: string) => resolve(import.meta.dirname, "../fixtures/plan", name);
 /** Mean service: E[output - 1] / 100 tokens/s, output exponential of mean 100 (prefill 1 us). */
@@ -28,14 +30,7 @@ function tail(c: number, lambda: number, t: number): number {
   if (lambda <= 0) return 0;
   const a = lambda * SERVICE_S;
   if (a >= c) return 1;
-  let sum = 0;
-  let term = 1;
-  for (let k = 0; k < c; k++) {
-    if (k > 0) term *= a / k;
-    sum += term;
-  }
-  const top = (term * a) / c / (1 - a / c);
-  return (top / (sum + top)) * Math.exp(-(c / SERVICE_S - lambda) * t);
+  return erlangC(c, a) * Math.exp(-(c / SERVICE_S - lambda) * t);
 }
 
 /** Share of requests with TTFT above t with ca cheap and cb dear nodes. */
