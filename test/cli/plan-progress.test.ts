@@ -2,18 +2,13 @@
  * `fleetsim plan`'s progress: a bar on a terminal (util-linux `script` gives a pseudo-terminal),
  * never on a pipe, and the explanation starting on a clean line after it.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planProgressText } from "../../src/cli/plan-progress.js";
-import { CLI_ENTRY, cli } from "../support/cli.js";
-import { repoRoot } from "../support/run-scenario.js";
+import { cli, cliInPty, hasPty } from "../support/cli.js";
 
-const hasScript = spawnSync("script", ["--version"]).status === 0;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const SCENARIO = "test/fixtures/plan/mmc-share-grid.yaml";
 
 describe("plan progress text", () => {
@@ -34,21 +29,12 @@ describe("plan progress on a pipe", () => {
   });
 });
 
-describe.skipIf(!hasScript)("plan progress in a pseudo-terminal", () => {
+describe.skipIf(!hasPty)("plan progress in a pseudo-terminal", () => {
   it("draws a bar, then the explanation on a clean line", () => {
     const out = join(mkdtempSync(join(tmpdir(), "fleetsim-plan-pty-")), "res");
-    const cmd = [process.execPath, ...CLI_ENTRY, "plan", SCENARIO, "--out", out]
-      .map((a) => `'${a}'`)
-      .join(" ");
-    const r = spawnSync("script", ["-qec", cmd, "/dev/null"], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { ...process.env, COLUMNS: "160", LINES: "40" },
-    });
+    const r = cliInPty(["plan", SCENARIO, "--out", out]);
     expect(r.status, r.stdout).toBe(0);
-    const screen = r.stdout.replaceAll("\u001b[1G", "\r").replace(ANSI, "");
-    const pieces = screen.split(/\r\n|\n|\r/).filter((p) => p.trim() !== "");
+    const { pieces } = r;
     const bars = pieces.filter((p) => /[█░]/.test(p));
     expect(bars.length).toBeGreaterThan(0);
     for (const b of bars) expect(b).toMatch(/\d+ screened \| fleet \d+ run \d+\/2 \| \d+ runs \| \d+s/);

@@ -3,18 +3,12 @@
  * estimate on a line of its own, the bar never moving backwards, an ETA only once there is a rate,
  * thousands separators, and the summary starting on a clean line after the bar.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { progressText } from "../../src/cli/progress.js";
-import { CLI_ENTRY } from "../support/cli.js";
-import { repoRoot } from "../support/run-scenario.js";
-
-const hasScript = spawnSync("script", ["--version"]).status === 0;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+import { cliInPty, hasPty } from "../support/cli.js";
 
 describe("progress text", () => {
   it("shows no ETA or rate before a second of wall time, then both; thousands separators", () => {
@@ -27,31 +21,12 @@ describe("progress text", () => {
   });
 });
 
-describe.skipIf(!hasScript)("in a pseudo-terminal", () => {
+describe.skipIf(!hasPty)("in a pseudo-terminal", () => {
   it("keeps the estimate, the bar and the summary apart", () => {
     const out = join(mkdtempSync(join(tmpdir(), "fleetsim-pty-")), "res");
-    const cmd = [
-      process.execPath,
-      ...CLI_ENTRY,
-      "run",
-      "scenarios/multi-model-2025.yaml",
-      "--horizon",
-      "7d",
-      "--out",
-      out,
-    ]
-      .map((a) => `'${a}'`)
-      .join(" ");
-    const r = spawnSync("script", ["-qec", cmd, "/dev/null"], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { ...process.env, COLUMNS: "160", LINES: "40" },
-    });
+    const r = cliInPty(["run", "scenarios/multi-model-2025.yaml", "--horizon", "7d", "--out", out]);
     expect(r.status, r.stdout).toBe(0);
-    // A redraw moves to column 1 (ESC [1G) or returns the carriage; each line of text ends with a newline.
-    const screen = r.stdout.replaceAll("\u001b[1G", "\r").replace(ANSI, "");
-    const pieces = screen.split(/\r\n|\n|\r/).filter((p) => p.trim() !== "");
+    const { screen, pieces } = r;
     const estimate = pieces.findIndex((p) => p.includes("estimated"));
     expect(estimate).toBeGreaterThanOrEqual(0);
     expect(pieces[estimate]).toMatch(/^estimated [\d.]+ M requests, [\d.]+ M events$/);
