@@ -1,28 +1,12 @@
-/** Runs an autoscaling fixture with a request log, as `fleetsim run` would. */
-
-import { computeFinancials } from "../../src/billing/financials.js";
-import { summarize } from "../../src/billing/summary.js";
+/** Runs an autoscaling fixture as `fleetsim run` would, with its request log and scaling log. */
 import type { RequestRecord } from "../../src/contract/request-log.js";
-import { resultFiles } from "../../src/output/write-results.js";
-import { simulate } from "../../src/run/simulate.js";
-import { type LoadOptions, loadScenario } from "../../src/scenario/load.js";
-import { scenarioPath } from "../support/run-scenario.js";
+import type { LoadOptions } from "../../src/scenario/load.js";
+import { runScenario } from "../support/run-scenario.js";
 
 export async function runLogged(file: string, opts: LoadOptions = {}) {
-  const scenario = await loadScenario(scenarioPath(file), opts);
   const log: RequestRecord[] = [];
-  const run = await simulate(scenario, { requestLog: { add: (r) => log.push({ ...r }) } });
-  const fin = computeFinancials(run);
-  const summary = summarize(run, fin);
-  return {
-    scenario,
-    run,
-    fin,
-    summary,
-    log,
-    events: run.scaling?.events ?? [],
-    files: () => resultFiles(run, fin, summary),
-  };
+  const r = await runScenario(file, opts, false, { requestLog: { add: (x) => log.push({ ...x }) } });
+  return { ...r, log, events: r.run.scaling?.events ?? [] };
 }
 
 /** p99 of the values (nearest rank). */
