@@ -8,7 +8,7 @@ import type { RunPlan } from "../contract/plan.js";
 import { saturatedOutputTokensPerS } from "../fleet/saturated-throughput.js";
 import type { Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
-import { RateProfile } from "../workload/rate-profile.js";
+import { onFraction, RateProfile } from "../workload/rate-profile.js";
 
 interface Demand {
   model: number;
@@ -33,7 +33,7 @@ export class DemandForecast {
         return { model: modelOf(i), rate: (_t: number, now: number) => mean * schedule.factorAt(now) };
       }
       const profile = new RateProfile(a, s.startMs);
-      const on = a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1;
+      const on = onFraction(a);
       return {
         model: modelOf(i),
         rate: (t: number, now: number) => on * profile.rate(t) * schedule.factorAt(now),

@@ -17,7 +17,7 @@ import { IntervalGrid } from "../metrics/interval-grid.js";
 import { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
-import { RateProfile } from "../workload/rate-profile.js";
+import { onFraction, RateProfile } from "../workload/rate-profile.js";
 import { FluidState } from "./fluid-state.js";
 import { FluidScaling } from "./scaling-host.js";
 import { statRows } from "./stat-rows.js";
@@ -69,7 +69,7 @@ export async function runFluid(
       profile: new RateProfile(a, s.startMs),
       schedule: new MultiplierSchedule(ctx.multipliers),
       // An MMPP sends at its rate only while on: its mean rate is that times the on fraction.
-      onFraction: a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1,
+      onFraction: onFraction(a),
     };
   });
   const state = new FluidState(s, topo, routes, stats, statOfWorkload, estimates, grid, requestIntervals);

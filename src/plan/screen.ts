@@ -25,7 +25,7 @@ import type { ServiceCurve } from "../fleet/service-model.js";
 import { promptSplit } from "../fluid/prompt-split.js";
 import type { ModelRouting, Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
-import { RateProfile } from "../workload/rate-profile.js";
+import { onFraction, RateProfile } from "../workload/rate-profile.js";
 import { erlangCWaitQuantile, erlangCWaitTail } from "./erlang-c.js";
 import { type FleetSpace, fleetScenario, routingRule } from "./fleet-space.js";
 
@@ -216,8 +216,8 @@ function rateAt(
   if (a.process === "trace") return () => meanRate;
   const profile = new RateProfile(a, startMs);
   const schedule = new MultiplierSchedule(multipliers);
-  const onFraction = a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1;
-  return (t) => profile.rate(t) * schedule.factorAt(t) * onFraction;
+  const on = onFraction(a);
+  return (t) => profile.rate(t) * schedule.factorAt(t) * on;
 }
 
 /** Share of a slot's nodes in service at t (pool and model outages, the plan's included). */

@@ -8,7 +8,7 @@ import { ConstantSource } from "./constant-source.js";
 import { MultiplierSchedule } from "./multiplier-schedule.js";
 import { PoissonSource } from "./poisson-source.js";
 import { PrefixSource } from "./prefix-source.js";
-import { RateProfile } from "./rate-profile.js";
+import { onFraction, RateProfile } from "./rate-profile.js";
 import type { RequestSource, SourceContext, WorkloadEstimate } from "./source.js";
 import { workloadStreams } from "./streams.js";
 import { tokenMean } from "./token-mean.js";
@@ -63,10 +63,10 @@ export async function estimateWorkload(w: WorkloadSpec, ctx: SourceContext): Pro
   const schedule = new MultiplierSchedule(ctx.multipliers);
   const a = w.arrival;
   if (a.process === "trace") return estimateTrace(a.trace, ctx.horizon, schedule);
-  const onFraction = a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1;
+  const on = onFraction(a);
   return {
     meanPromptTokens: tokenMean(tokens(w, "promptTokens")),
     meanOutputTokens: tokenMean(tokens(w, "outputTokens")),
-    expectedRequests: onFraction * integratedRate(new RateProfile(a, ctx.startMs), schedule, ctx.horizon),
+    expectedRequests: on * integratedRate(new RateProfile(a, ctx.startMs), schedule, ctx.horizon),
   };
 }

@@ -7,7 +7,7 @@
  * It gives the rate, an upper bound on an interval (for thinning) and the exact integral (for
  * time rescaling and expected counts), all in closed form.
  */
-import type { Diurnal } from "../scenario/types.js";
+import type { ArrivalSpec, Diurnal } from "../scenario/types.js";
 
 export const SECONDS_PER_MONTH = 30 * 86_400;
 const OMEGA = (2 * Math.PI) / 86_400;
@@ -96,4 +96,9 @@ export class RateProfile {
 export function firstHourEnd(startMs: number): number {
   const intoHour = ((startMs % 3_600_000) + 3_600_000) % 3_600_000;
   return (3_600_000 - intoHour) / 1000;
+}
+
+/** Share of the time an arrival process sends: an MMPP's on fraction (it sends only while on), else 1. */
+export function onFraction(a: ArrivalSpec): number {
+  return a.process === "mmpp" && a.offMean > 0 ? a.onMean / (a.onMean + a.offMean) : 1;
 }
