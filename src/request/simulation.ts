@@ -125,17 +125,22 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
   /** The autoscaler's engine side; null without autoscaling. */
   private readonly scaling: RequestScaling | null;
 
+  readonly topo: Topology;
+  readonly routes: Routes;
+  readonly estimates: WorkloadEstimate[];
+
   private constructor(
     readonly s: Scenario,
-    readonly topo: Topology,
-    readonly routes: Routes,
+    plan: RunPlan,
     /** Per workload; null for a workload outside the part being run (it sends nothing). */
     readonly sources: Array<RequestSource | null>,
-    readonly estimates: WorkloadEstimate[],
     /** Replica groups this run builds (1 = built), null for all. */
     owned: Uint8Array | null,
-    plan: RunPlan,
   ) {
+    const { topology: topo, routes } = plan;
+    this.topo = topo;
+    this.routes = routes;
+    this.estimates = plan.estimates;
     this.intervals = Math.max(1, Math.ceil(s.horizon / s.reportInterval - 1e-9));
     this.seqOfWorkload = new Float64Array(sources.length);
     const staticBatching = s.scheduler.batching === "static";
@@ -218,12 +223,12 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
   }
 
   static create(s: Scenario, plan: RunPlan, part: PartScope | null): Run {
-    const { flat, estimates, topology: topo, routes } = plan;
+    const { flat } = plan;
     const active = part === null ? null : new Set(part.workloads);
     const sources = flat.map(({ w, ctx }, i) =>
       active === null || active.has(i) ? createSource(w, ctx) : null,
     );
-    return new Run(s, topo, routes, sources, estimates, part === null ? null : part.groups, plan);
+    return new Run(s, plan, sources, part === null ? null : part.groups);
   }
 
   get sharedEvents(): number {
