@@ -10,7 +10,7 @@ import type { ModelObservation } from "../autoscaler/observation.js";
 import type { RunPlan } from "../contract/plan.js";
 import type { Scenario } from "../scenario/types.js";
 import type { ServingReplica } from "../scheduler/serving-replica.js";
-import type { TimelineHost } from "./timeline.js";
+import { enterService, type TimelineHost } from "./timeline.js";
 
 /** What the run gives the scaling host besides the timeline host's fields. */
 export interface ScalingRunHost extends TimelineHost {
@@ -81,14 +81,8 @@ export class RequestScaling implements ScalingHost {
     const rep = this.run.replicas[id]!;
     const run = this.run;
     run.integrateGroup(rep.group, now);
-    rep.present = true;
-    rep.draining = false;
-    run.presentCount[rep.group]++;
-    if (rep.alive) run.availableCount[rep.group]++;
     this.scaler.loaded(rep.group, id, now);
-    run.router.touch(rep);
-    run.router.refill(rep);
-    run.ensureScheduled(rep);
+    enterService(run, rep);
   }
 
   /** A replica the autoscaler took out has drained (Run.retire). */

@@ -117,16 +117,10 @@ function setActiveReplicas(host: TimelineHost, g: number, target: number, now: n
     if (active >= target) break;
     if (rep.draining) {
       rep.draining = false; // a replica still draining is simply kept
-      active++;
-    } else if (!rep.present) {
-      rep.present = true;
-      host.presentCount[g]++;
-      if (rep.alive) host.availableCount[g]++;
-      active++;
-    } else continue;
-    host.router.touch(rep);
-    host.router.refill(rep);
-    host.ensureScheduled(rep);
+      resumeService(host, rep);
+    } else if (!rep.present) enterService(host, rep);
+    else continue;
+    active++;
   }
   for (let i = reps.length - 1; i >= 0 && active > target; i--) {
     const rep = reps[i];
@@ -137,6 +131,24 @@ function setActiveReplicas(host: TimelineHost, g: number, target: number, now: n
     rerouteQueue(host, rep, now);
     if (rep.held === 0) host.retire(rep);
   }
+}
+
+/**
+ * Puts a replica that was not present into service: counted present (and available when up),
+ * then fed from the queues and scheduled. Integrate its group first.
+ */
+export function enterService(host: TimelineHost, rep: Replica): void {
+  rep.present = true;
+  host.presentCount[rep.group]++;
+  if (rep.alive) host.availableCount[rep.group]++;
+  resumeService(host, rep);
+}
+
+/** A replica back in the router's choice: its load indexed, fed from the queues, scheduled. */
+function resumeService(host: TimelineHost, rep: Replica): void {
+  host.router.touch(rep);
+  host.router.refill(rep);
+  host.ensureScheduled(rep);
 }
 
 function rerouteQueue(host: TimelineHost, rep: Replica, now: number): void {
