@@ -4,6 +4,7 @@
  */
 import type { HardwareProfile, ModelSpec } from "../scenario/types.js";
 import {
+  BYTES_PER_MEMORY_GB,
   MIN_REQUEST_CONTEXT_TOKENS,
   replicaMemoryBytes,
   USABLE_MEMORY_FRACTION,
@@ -48,7 +49,8 @@ export function fitProblem(profile: HardwareProfile, model: ModelSpec): string |
   const usable = total * USABLE_MEMORY_FRACTION;
   const weights = weightsBytes(model);
   if (weights > usable) {
-    return `${model.id} needs ${gb(weights)} for weights but ${replica} has ${gb(total)} (${gb(usable)} usable)`;
+    const gib = (total / BYTES_PER_MEMORY_GB).toFixed(1);
+    return `${model.id} needs ${gb(weights)} for weights but ${replica} has ${gb(total)} (${gib} GiB; ${gb(usable)} usable)`;
   }
   const oneRequest = MIN_REQUEST_CONTEXT_TOKENS * model.kvBytesPerToken;
   if (weights + oneRequest > usable) {

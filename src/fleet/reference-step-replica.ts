@@ -44,6 +44,11 @@ export interface ReferenceReplicaConfig {
   preemption: "recompute" | "swap";
   /** Host link bandwidth for swap, bytes/s (PCIe Gen5 x16 about 64e9 per direction). */
   swapBandwidthBytesPerS?: number;
+  /**
+   * chunked: most prompt tokens one request computes in a step (vLLM's
+   * long_prefill_token_threshold; 0 or absent: no cap beyond the step's budget).
+   */
+  longPrefillTokenThreshold?: number;
 }
 
 export interface ReferenceRequestResult {
@@ -164,6 +169,10 @@ export function runReferenceReplica(
     return true;
   };
 
+  /** vLLM V1's per-request cap on a step's new tokens: above the threshold, the threshold. */
+  const threshold = config.longPrefillTokenThreshold ?? 0;
+  const chunkCap = (n: number) => (threshold > 0 && n > threshold ? threshold : n);
+
   /** Registers the prefix blocks `s` fills computing `n` more tokens (at scheduling, as vLLM). */
   const register = (s: State, n: number) => {
     if (s.req.prefix === undefined) return;
@@ -225,7 +234,7 @@ export function runReferenceReplica(
         const need = known(s) - start;
         // pause mode: a prompt longer than the budget is admitted alone (V0 needs budget >= max_model_len)
         if (whole && need > budget && scheduled.length > 0) break;
-        const n = whole ? need : Math.min(need, budget);
+        const n = whole ? need : Math.min(chunkCap(need), budget);
         const swappedBack = s.swappedBlocks;
         const fresh = blocksFor(start + n, blockSize) - hit.count - s.blocks;
         if (hit.free + fresh > pool.free) break;
@@ -248,7 +257,7 @@ export function runReferenceReplica(
     };
 
     if (config.prefill === "chunked") {
-      serveRunning((s) => known(s) - s.computed);
+      serveRunning((s) => chunkCap(known(s) - s.computed));
       if (!preemptedThisStep) admit(false);
     } else {
       admit(true);

@@ -12,6 +12,7 @@ import {
   FIXED_ACTIVATION_RESERVE_BYTES,
   kvBlockCount,
 } from "./kv-blocks.js";
+import { acceleratorMemoryBytes } from "./memory.js";
 import type { Interconnect } from "./parallelism.js";
 import type { ReferenceReplicaConfig } from "./reference-step-replica.js";
 import { type ParallelismSpec, type StepDevice, StepTimeModel } from "./step-time.js";
@@ -42,7 +43,7 @@ export function stepDevice(profile: HardwareProfile, over: Partial<StepDevice> =
   return {
     peakFlops: profile.peakTflops * 1e12,
     bandwidthBytesPerS: profile.memoryBandwidthTbPerS * 1e12,
-    memoryBytes: profile.memoryGbPerAccelerator * 1e9,
+    memoryBytes: acceleratorMemoryBytes(profile),
     computeEfficiency: profile.efficiency.compute,
     memoryEfficiency: profile.efficiency.memory,
     stepOverheadS: (profile.stepOverheadMs ?? DEFAULT_STEP_OVERHEAD_MS) / 1000,
@@ -66,6 +67,8 @@ export interface ServingOptions {
   kvBlocks?: number;
   prefill?: "chunked" | "pause";
   preemption?: "recompute" | "swap";
+  /** vLLM's long_prefill_token_threshold (0: none). */
+  longPrefillTokenThreshold?: number;
   /** Bytes per cached K/V value (default: the model's bytes per weight). */
   kvBytesPerValue?: number;
   /** Device figures to override (efficiencies, overhead). */
@@ -146,6 +149,7 @@ export function servingSetup(
     maxNumSeqs,
     prefill: opts.prefill ?? "chunked",
     preemption: opts.preemption ?? "recompute",
+    longPrefillTokenThreshold: opts.longPrefillTokenThreshold ?? 0,
     parallel,
   };
 }

@@ -45,8 +45,8 @@ describe("paged KV blocks", () => {
     const m = model("llama-3.1-8b");
     const s = servingSetup(profile("nd-h100-v5"), m);
     const weights = totalParams(m.architecture!) * 2;
-    // 80 GB x 0.9 - 16.06 GB of weights - the activation estimate, in 2 MiB blocks
-    const upper = Math.floor((80e9 * 0.9 - weights) / (16 * 131072));
+    // 80 GiB x 0.9 - 16.06 GB of weights - the activation estimate, in 2 MiB blocks
+    const upper = Math.floor((80 * 2 ** 30 * 0.9 - weights) / (16 * 131072));
     expect(s.kvBlocks).toBeLessThan(upper);
     expect(s.kvBlocks).toBeGreaterThan(upper * 0.95);
   });

@@ -34,15 +34,16 @@ describe("fitProblem", () => {
   it("reports weights that do not fit, in GB", () => {
     const bf16 = { ...model("llama-2-70b"), bytesPerParam: 2, acceleratorsPerReplica: 1 };
     expect(fitProblem(profile("nd-h100-v5"), bf16)).toBe(
-      "llama-2-70b needs 138.0 GB for weights but a replica of 1 x H100-SXM-80GB has 80.0 GB (72.0 GB usable)",
+      "llama-2-70b needs 138.0 GB for weights but a replica of 1 x H100-SXM-80GB has 85.9 GB (80.0 GiB; 77.3 GB usable)",
     );
   });
 
   it("reports weights that fit without room for one request's KV cache", () => {
-    // usable 180e9 B; weights 179.9e9 B; one 1,024-token request needs 1024 x 1e5 = 0.1 GB
-    const tight = toyModel({ paramsB: 89.95 });
+    // usable 2 x 100 GiB x 0.9 = 193.27e9 B; weights 193.2e9 B; one 1,024-token request needs
+    // 1024 x 1e5 = 0.1 GB
+    const tight = toyModel({ paramsB: 96.6 });
     expect(fitProblem(toyProfile(), tight)).toMatch(/KV cache for one 1024-token request/);
-    expect(fitProblem(toyProfile(), toyModel({ paramsB: 89 }))).toBeNull();
+    expect(fitProblem(toyProfile(), toyModel({ paramsB: 96 }))).toBeNull();
   });
 
   it("refuses a replica that spans part of a node, or a fractional one", () => {

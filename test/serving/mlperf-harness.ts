@@ -78,6 +78,9 @@ export const CNN_DAILYMAIL: TokenShape = {
   outputSigma: 0,
 };
 
+/** TensorRT-LLM engines' max_num_tokens in NVIDIA's v4.1 Llama-2-70B configs (see the cases). */
+const TRTLLM_MAX_NUM_TOKENS = 4096;
+
 const fp8 = (m: ModelSpec): ModelSpec => ({ ...m, bytesPerParam: 1, kvBytesPerToken: m.kvBytesPerToken / 2 });
 
 export function mlperfCases(): MlperfCase[] {
@@ -93,10 +96,12 @@ export function mlperfCases(): MlperfCase[] {
       replicas: 4,
       // samples_per_query 200,640 ([S20] mlperf_log_summary.txt: 1.1 x 76 x 2,400 s)
       offlineSamplesPerReplica: 200640 / 4,
-      offline: { tensor: 2, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
+      // max_num_tokens = 4096: NVIDIA v4.1 configs/llama2-70b/__init__.py (GPUBaseConfig), passed
+      // to the engine build (code/llama2-70b/tensorrt/builder.py --max_num_tokens)
+      offline: { tensor: 2, maxNumSeqs: 896, maxNumBatchedTokens: TRTLLM_MAX_NUM_TOKENS },
       // NVIDIA v4.1 Server config H100_SXM_80GB_TP2x4 (configs/llama2-70b/Server/__init__.py):
       // the same 4 engines of TP 2 with batch 1024, min_duration 2,400,000 ms
-      server: { tensor: 2, maxNumSeqs: 1024, maxNumBatchedTokens: 8192 },
+      server: { tensor: 2, maxNumSeqs: 1024, maxNumBatchedTokens: TRTLLM_MAX_NUM_TOKENS },
       serverDurationS: 2400,
       shape: OPENORCA,
       published: { offline: 24525, server: 21606 },
@@ -110,9 +115,9 @@ export function mlperfCases(): MlperfCase[] {
       replicas: 8,
       // samples_per_query 274,560 ([S21] mlperf_log_summary.txt: 1.1 x 104 x 2,400 s)
       offlineSamplesPerReplica: 274560 / 8,
-      offline: { tensor: 1, maxNumSeqs: 806, maxNumBatchedTokens: 8192 },
+      offline: { tensor: 1, maxNumSeqs: 806, maxNumBatchedTokens: TRTLLM_MAX_NUM_TOKENS },
       // NVIDIA v4.1 Server config H200_SXM_141GBx8: 8 engines of TP 1 with batch 896, 2,400 s
-      server: { tensor: 1, maxNumSeqs: 896, maxNumBatchedTokens: 8192 },
+      server: { tensor: 1, maxNumSeqs: 896, maxNumBatchedTokens: TRTLLM_MAX_NUM_TOKENS },
       serverDurationS: 2400,
       shape: OPENORCA,
       published: { offline: 31303, server: 29228 },
@@ -125,11 +130,25 @@ export function mlperfCases(): MlperfCase[] {
       replicas: 1,
       // samples_per_query 28,802 (Red Hat's mlperf_log_summary.txt: 1.1 x 43.64 x 600 s)
       offlineSamplesPerReplica: 28802,
-      // Red Hat's run scripts (mlcommons/inference language/llama3.1-8b/run_offline_submission.sh
-      // and run_server_submission.sh): --max-num-seqs 1024 --max-num-batched-tokens 4096, FP8 KV
-      // cache, in both scenarios (not vLLM's defaults, 16384 offline and 8192 for the API server)
+      // Red Hat's submission (mlcommons/inference_results_v5.1 closed/RedHat/code/llama3.1-8b/
+      // README.md, "optimized configuration used during final submission", H100), FP8 weights
+      // (measurements/XE8640_4xH100_vLLM/llama3.1-8b/*/XE8640_4xH100_vLLM.json):
+      // Offline through vLLM's LLM class: --max-num-seqs 1024 --kv-cache-dtype fp8
+      // --max-num-batched-tokens 4096 (gpu_memory_utilization: vLLM's default 0.9)
       offline: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 4096 },
-      server: { tensor: 1, maxNumSeqs: 1024, maxNumBatchedTokens: 4096 },
+      // Server through `vllm serve`: --block-size 16 --gpu-memory-utilization 0.91
+      // --max-num-batched-tokens 1024 --max-num-seqs 512 --long-prefill-token-threshold 256, and
+      // no --kv-cache-dtype (its kv_cache_dtype argument is `auto`): the KV cache is in the model's
+      // activation dtype, BF16, 2 bytes per value
+      server: {
+        tensor: 1,
+        maxNumSeqs: 512,
+        maxNumBatchedTokens: 1024,
+        blockSize: 16,
+        gpuMemoryUtilization: 0.91,
+        longPrefillTokenThreshold: 256,
+        kvBytesPerValue: 2,
+      },
       // Red Hat's Server run: min_duration 600,000 ms (mlperf_log_summary.txt)
       serverDurationS: 600,
       shape: CNN_DAILYMAIL,

@@ -15,10 +15,11 @@ import { mlperfCases, offlineTokensPerS, serverTokensPerS } from "./mlperf-harne
 const TOLERANCE: Record<string, [number, number]> = {
   // NOT within 10 %: Offline +12.6 %, Server +28 % (docs/service-model.md says why)
   "Llama-2-70B 8 x H100 (v4.1)": [0.14, 0.3],
-  // Offline -4.6 %, Server +5.9 %
+  // Offline -0.9 %, Server +5.9 %
   "Llama-2-70B 8 x H200 (v4.1)": [0.1, 0.1],
-  // NOT within 10 %: Offline +15 %, Server +28 %
-  "Llama-3.1-8B 1 x H100, vLLM (v5.1)": [0.16, 0.3],
+  // Offline NOT within 10 % (+15 %, an estimated mean prompt); Server +0.4 % with the submission's
+  // own Server configuration
+  "Llama-3.1-8B 1 x H100, vLLM (v5.1)": [0.16, 0.1],
 };
 
 describe("MLPerf checks through the reference replica", () => {

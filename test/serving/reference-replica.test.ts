@@ -46,6 +46,40 @@ describe("reference step replica", () => {
     expect(r.blocks.peakInUse).toBe(blocksFor(300 + 39, cfg.blockSize));
   });
 
+  it("long_prefill_token_threshold caps each prompt's chunk per step, so prompts share steps", () => {
+    // vLLM V1 (scheduler.py): a request's new tokens above the threshold are cut to it, for running
+    // and waiting requests alike. Three 600-token prompts, budget 1024, threshold 256: each step
+    // computes 256 + 256 + 256, then 88 x 3, and all three sample their first token together.
+    const cfg = setup({ maxNumBatchedTokens: 1024, longPrefillTokenThreshold: 256 });
+    const r = runReferenceReplica([req(0, 0, 600, 2), req(1, 0, 600, 2), req(2, 0, 600, 2)], cfg);
+    const steps = [
+      [0, 256],
+      [256, 256],
+      [512, 88],
+    ].map(([cached, n]) => {
+      const c = emptyComposition();
+      for (let i = 0; i < 3; i++) addPrefillChunk(c, cached!, n!, cached! + n! === 600);
+      return cfg.stepModel.stepSeconds(c);
+    });
+    const first = steps[0]! + steps[1]! + steps[2]!;
+    for (const q of r.requests) expect(q.firstTokenAt).toBeCloseTo(first, 12);
+    // without the cap the first prompt is whole in the first step (600 + 424 of the second)
+    const uncapped = runReferenceReplica(
+      [req(0, 0, 600, 2), req(1, 0, 600, 2), req(2, 0, 600, 2)],
+      setup({ maxNumBatchedTokens: 1024 }),
+    );
+    const one = emptyComposition();
+    addPrefillChunk(one, 0, 600, true);
+    addPrefillChunk(one, 0, 424, false);
+    expect(uncapped.requests[0]!.firstTokenAt).toBeCloseTo(cfg.stepModel.stepSeconds(one), 12);
+    // a decode (one new token) is never cut, and a prompt at the threshold is whole
+    const atLimit = runReferenceReplica([req(0, 0, 256, 3)], cfg);
+    const whole = emptyComposition();
+    addPrefillChunk(whole, 0, 256, true);
+    expect(atLimit.requests[0]!.firstTokenAt).toBeCloseTo(cfg.stepModel.stepSeconds(whole), 12);
+    expect(atLimit.steps).toBe(3);
+  });
+
   it("a batch decoding together finishes after the closed-form sum of its decode steps", () => {
     const cfg = setup();
     const reqs = Array.from({ length: 24 }, (_, i) => req(i, 0, 200 + i, 30));

@@ -49,7 +49,10 @@ export const profileSchema = z.strictObject({
     "Accelerators per node (CPU node: sockets)",
     LIMITS.acceleratorsPerNode,
   ),
-  memory_gb_per_accelerator: positive("Memory per accelerator, GB", LIMITS.memoryGb),
+  memory_gb_per_accelerator: positive(
+    "Memory per accelerator as the datasheet gives it, GB; memory sizes are binary, so counted as GiB (2^30 bytes)",
+    LIMITS.memoryGb,
+  ),
   memory_bandwidth_tb_per_s: inRange("Memory bandwidth per accelerator, TB/s", ...LIMITS.bandwidthTbPerS),
   peak_tflops: inRange(
     "Dense peak TFLOPS per accelerator at the low precision 1-byte weights use (FP8, MX), or at BF16 where there is none",
