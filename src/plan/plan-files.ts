@@ -9,6 +9,7 @@ import type { MeanInterval } from "../compare/confidence.js";
 import { formatNumber } from "../output/csv.js";
 import { csvText } from "../sweep/sweep-csv.js";
 import { currentNodes } from "./fleet-space.js";
+import { rebaseScenarioPaths } from "./rebase-paths.js";
 import type { PlanOutcome } from "./search.js";
 
 export const PLAN_CSV = "plan.csv";
@@ -98,10 +99,14 @@ function slotNodeCost(o: PlanOutcome, nodes: readonly number[]): number {
   return nodes.reduce((a, n, i) => a + n * o.space.slots[i]!.nodeCostUsd, 0);
 }
 
-/** The input scenario file with the chosen pools in fleet.pools and no plan section. */
-export function planYaml(o: PlanOutcome): string {
+/**
+ * The input scenario file with the chosen pools in fleet.pools and no plan section, its relative
+ * paths rewritten for `outDir`, the folder plan.yaml is written to.
+ */
+export function planYaml(o: PlanOutcome, outDir: string): string {
   const s = o.space.base;
   const doc = s.file ? parseDocument(readFileSync(s.file, "utf8")) : parseDocument("{}");
+  if (s.file) rebaseScenarioPaths(doc, s.file, outDir);
   doc.delete("plan");
   doc.setIn(
     ["fleet", "pools"],

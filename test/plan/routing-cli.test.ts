@@ -46,9 +46,10 @@ describe("plan with plan.model_routing, on the command line", () => {
     // every screened value of the share shows in its column
     const shares = new Set(rows.filter((x) => x.stage === "screen").map((x) => x["share:mmc-model:cheap"]));
     expect([...shares].sort()).toEqual(["0", "0.25", "0.5", "0.75", "1"]);
-    // plan.yaml beside the profiles: the chosen fleet and routing, no plan section, runs as is
-    const chosenYaml = join(dir, "chosen.yaml");
-    cpSync(join(out, "plan.yaml"), chosenYaml);
+    // plan.yaml where fleetsim wrote it: the chosen fleet and routing, no plan section, its
+    // hardware_profiles rewritten for the output folder, runs as is
+    const chosenYaml = join(out, "plan.yaml");
+    expect(readFileSync(chosenYaml, "utf8")).toContain("hardware_profiles: [ ../profiles ]");
     const s = await loadScenario(chosenYaml);
     expect(s.plan ?? null).toBeNull();
     expect(s.scheduler.modelRouting).toEqual([

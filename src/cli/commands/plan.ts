@@ -58,7 +58,7 @@ export async function planCommand(a: PlanArgs): Promise<void> {
   }).finally(() => bar.stop());
   const files = new Map([
     [PLAN_CSV, planCsv(outcome)],
-    [PLAN_YAML, planYaml(outcome)],
+    [PLAN_YAML, planYaml(outcome, out)],
   ]);
   await writeDirAtomically(out, files, { kind: "plan", command: commandLine() });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
