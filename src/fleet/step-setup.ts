@@ -27,6 +27,12 @@ export const DEFAULT_STEP_OVERHEAD_MS = 2;
 /** Link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way; ESTIMATE 5 us per hop. */
 export const DEFAULT_INTERCONNECT: Interconnect = { kind: "pcie5", bandwidthBytesPerS: 64e9, latencyS: 5e-6 };
 
+/** Host link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way (PCI-SIG: 32 GT/s a lane). */
+export const DEFAULT_HOST_LINK_GB_PER_S = 64;
+
+/** vLLM's swap_space default: 4 GiB of host memory per accelerator for swapped-out KV blocks. */
+export const VLLM_SWAP_SPACE_BYTES = 4 * 2 ** 30;
+
 /** vLLM's defaults on GPUs with >= 70 GiB other than A100 (engine/arg_utils.py get_batch_defaults). */
 export const VLLM_DEFAULTS = {
   /** API server: 8192 (offline LLM class: 16384; smaller GPUs and A100: 2048 / 8192). */
@@ -66,6 +72,8 @@ export interface ServingOptions {
   kvBlocks?: number;
   prefill?: "chunked" | "pause";
   preemption?: "recompute" | "swap";
+  /** Host memory for swapped-out blocks per accelerator, bytes (vLLM swap_space; default 4 GiB). */
+  swapSpaceBytes?: number;
   /** Bytes per cached K/V value (default: the model's bytes per weight). */
   kvBytesPerValue?: number;
   /** Device figures to override (efficiencies, overhead). */
@@ -77,7 +85,11 @@ export function servingSetup(
   profile: HardwareProfile,
   model: ModelSpec,
   opts: ServingOptions = {},
-): ReferenceReplicaConfig & { parallel: ParallelismSpec } {
+): ReferenceReplicaConfig & {
+  parallel: ParallelismSpec;
+  hostKvBlocks: number;
+  swapBandwidthBytesPerS: number;
+} {
   const arch = model.architecture;
   const pipeline = opts.pipeline ?? 1;
   const tensor = opts.tensor ?? Math.max(1, Math.floor(model.acceleratorsPerReplica / pipeline));
@@ -146,6 +158,11 @@ export function servingSetup(
     maxNumSeqs,
     prefill: opts.prefill ?? "chunked",
     preemption: opts.preemption ?? "recompute",
+    swapBandwidthBytesPerS: (profile.hostLinkGbPerS ?? DEFAULT_HOST_LINK_GB_PER_S) * 1e9,
+    // as vLLM's num_cpu_blocks: each worker's swap space over its share of a block
+    hostKvBlocks: Math.floor(
+      (opts.swapSpaceBytes ?? VLLM_SWAP_SPACE_BYTES) / (blockSize * stepModel.kvBytesPerTokenPerDevice()),
+    ),
     parallel,
   };
 }
