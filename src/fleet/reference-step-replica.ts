@@ -29,9 +29,8 @@
  * Prefix caching (src/fleet/prefix-cache.ts): a request admitted with nothing computed first takes
  * the leading blocks of its prefix found cached, and its prompt work starts after them.
  */
-import { blocksFor, KvBlockPool } from "./kv-blocks.js";
+import { blocksFor, DEFAULT_HOST_LINK_GB_PER_S, KvBlockPool } from "./kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache, type PrefixRef } from "./prefix-cache.js";
-import { DEFAULT_HOST_LINK_GB_PER_S } from "./step-setup.js";
 import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "./step-time.js";
 
 export interface ReferenceRequest {

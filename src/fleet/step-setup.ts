@@ -9,8 +9,10 @@ import {
   activationReserveEstimate,
   DEFAULT_BLOCK_SIZE,
   DEFAULT_GPU_MEMORY_UTILIZATION,
+  DEFAULT_HOST_LINK_GB_PER_S,
   FIXED_ACTIVATION_RESERVE_BYTES,
   kvBlockCount,
+  VLLM_SWAP_SPACE_BYTES,
 } from "./kv-blocks.js";
 import type { Interconnect } from "./parallelism.js";
 import type { ReferenceReplicaConfig } from "./reference-step-replica.js";
@@ -26,12 +28,6 @@ export const DEFAULT_STEP_OVERHEAD_MS = 2;
 
 /** Link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way; ESTIMATE 5 us per hop. */
 export const DEFAULT_INTERCONNECT: Interconnect = { kind: "pcie5", bandwidthBytesPerS: 64e9, latencyS: 5e-6 };
-
-/** Host link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way (PCI-SIG: 32 GT/s a lane). */
-export const DEFAULT_HOST_LINK_GB_PER_S = 64;
-
-/** vLLM's swap_space default: 4 GiB of host memory per accelerator for swapped-out KV blocks. */
-export const VLLM_SWAP_SPACE_BYTES = 4 * 2 ** 30;
 
 /** vLLM's defaults on GPUs with >= 70 GiB other than A100 (engine/arg_utils.py get_batch_defaults). */
 export const VLLM_DEFAULTS = {

@@ -3,8 +3,9 @@
  * swapped-out requests hold there (at most vLLM's swap_space), and the copies the step being decided
  * makes over the host link, whose time that step pays (docs/service-model.md "Swap").
  */
+
+import { DEFAULT_HOST_LINK_GB_PER_S } from "../fleet/kv-blocks.js";
 import type { StepServing } from "../fleet/step-curve.js";
-import { DEFAULT_HOST_LINK_GB_PER_S } from "../fleet/step-setup.js";
 
 export class HostSwap {
   /** scheduler.preemption is swap (else every victim is recomputed). */
