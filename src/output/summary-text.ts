@@ -19,6 +19,7 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["  failed over", count(s.failedOver)],
     // Only when it happened: a replica short of KV blocks preempts and recomputes (prefill: chunked).
     ...(s.kvPreemptions > 0 ? [["  KV preemptions", count(s.kvPreemptions)] as [string, string]] : []),
+    ...(s.kvSwaps > 0 ? [["  of which swapped", count(s.kvSwaps)] as [string, string]] : []),
     ...(s.replicaLoads > 0
       ? [
           [

@@ -351,6 +351,8 @@ export interface SchedulerSpec {
   maxNumSeqs: number;
   blockSize: number;
   gpuMemoryUtilization: number;
+  /** chunked: what a KV-shortage preemption does (docs/service-model.md). */
+  preemption: "recompute" | "swap";
 }
 
 export interface BillingSpec {
