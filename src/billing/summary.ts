@@ -59,6 +59,8 @@ export interface Summary {
   preempted: number;
   /** KV-shortage preemptions (step replicas), summed over the tenants' rows. */
   kvPreemptions: number;
+  /** Of those, the ones that swapped the request out to host memory. */
+  kvSwaps: number;
   /** Prompt tokens of the completed requests read from the prefix cache (step replicas). */
   cachedInputTokens: number;
   /** cachedInputTokens / inputTokens; null when no prompt token completed. */
@@ -143,6 +145,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     interrupted: run.interrupted,
     preempted: run.preempted ?? 0,
     kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
+    kvSwaps: run.stats.reduce((a, st) => a + st.kvSwapped, 0),
     cachedInputTokens: cachedInput,
     prefixHitRate: inputTokens > 0 ? cachedInput / inputTokens : null,
     replicaLoads: run.scaling ? run.scaling.loads.reduce((a, b) => a + b, 0) : 0,

@@ -27,6 +27,8 @@ export interface ReplayResult {
   finishes: Int32Array;
   /** KV-shortage preemptions per request. */
   preemptions: Int32Array;
+  /** Of those, the ones that swapped it out to host memory. */
+  swaps: Int32Array;
   /** Prompt tokens found cached per request. */
   cachedPromptTokens: Int32Array;
   events: number;
@@ -63,6 +65,7 @@ export function replayStepReplica(
     finishS: new Float64Array(n).fill(Number.NaN),
     finishes: new Int32Array(n),
     preemptions: new Int32Array(n),
+    swaps: new Int32Array(n),
     cachedPromptTokens: new Int32Array(n),
     events: 0,
   };
@@ -94,7 +97,11 @@ export function replayStepReplica(
           if (sim.now !== rep.nextEvent) return; // superseded by a later reschedule
           rep.scheduledAt = Number.NaN;
           rep.step();
-          for (let k = 0; k < rep.preemptedCount; k++) out.preemptions[indexOf[rep.preempted[k]]]++;
+          for (let k = 0; k < rep.preemptedCount; k++) {
+            const i = indexOf[rep.preempted[k]];
+            out.preemptions[i]++;
+            out.swaps[i] += rep.preemptedSwapped[k];
+          }
           for (let k = 0; k < rep.doneCount; k++) {
             const r = rep.done[k];
             const i = indexOf[r];

@@ -117,6 +117,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           ),
           blockSize: sc.blockSize,
           gpuMemoryUtilization: sc.gpuMemoryUtilization,
+          preemption: sc.preemption,
         });
         if (setup.kvBlocks < blocksFor(MIN_REQUEST_CONTEXT_TOKENS, setup.blockSize)) {
           problems.push({
@@ -134,6 +135,9 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           maxNumBatchedTokens: setup.maxNumBatchedTokens,
           maxNumSeqs: setup.maxNumSeqs,
           kvBytesPerToken: model.kvBytesPerToken,
+          preemption: setup.preemption,
+          swapBandwidthBytesPerS: setup.swapBandwidthBytesPerS,
+          hostKvBlocks: setup.hostKvBlocks,
         };
         curve = stepServiceCurve(serving, model, meanContextTokens, sc.maxBatch);
       } else {

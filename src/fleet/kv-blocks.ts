@@ -147,3 +147,9 @@ export function decodeStepsBeforeBlockShortage(
   }
   return lo;
 }
+
+/** Host link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way (PCI-SIG: 32 GT/s a lane). */
+export const DEFAULT_HOST_LINK_GB_PER_S = 64;
+
+/** vLLM's swap_space default: 4 GiB of host memory per accelerator for swapped-out KV blocks. */
+export const VLLM_SWAP_SPACE_BYTES = 4 * 2 ** 30;

@@ -10,8 +10,18 @@
  * admitted in FCFS order, their prompts cut to fit the budget. KV blocks are allocated as tokens
  * are computed; when a running request cannot get a block, the youngest running request is
  * preempted (recompute: its blocks are freed and it goes back to the front of the queue with its
- * prompt and the tokens it has produced to compute again; swap: its blocks are copied to host memory
- * and back, at the host link's bandwidth). A step that preempted admits nobody (as vLLM V1).
+ * prompt and the tokens it has produced to compute again). A step that preempted admits nobody (as
+ * vLLM V1).
+ *
+ * Swap (vLLM V0's `preemption_mode="swap"`): the victim's blocks are copied out to host memory
+ * (`hostKvBlocks`, vLLM's swap_space) and it goes back to the front of the queue keeping what it
+ * has computed; when admitted again, its blocks are copied back in and it goes on where it stopped
+ * (a decode decodes, a prompt cut across steps continues), without recomputing anything. Every
+ * accelerator copies its own share of the blocks over its own host link, in parallel, before the
+ * step computes (vLLM V0's worker runs the swap copies before the model): the step that preempts
+ * pays the copy out, the step that admits it again pays the copy in. A victim whose blocks the host
+ * memory cannot hold is recomputed instead (vLLM V0 stops the engine with "Aborted due to the lack
+ * of CPU swap space"; a capacity model keeps serving).
  *
  * `prefill: "pause"` is vLLM V0 / Orca style: a step either prefills whole prompts of admitted
  * requests (decodes pause) or decodes every running request.
@@ -19,7 +29,7 @@
  * Prefix caching (src/fleet/prefix-cache.ts): a request admitted with nothing computed first takes
  * the leading blocks of its prefix found cached, and its prompt work starts after them.
  */
-import { blocksFor, KvBlockPool } from "./kv-blocks.js";
+import { blocksFor, DEFAULT_HOST_LINK_GB_PER_S, KvBlockPool } from "./kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache, type PrefixRef } from "./prefix-cache.js";
 import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "./step-time.js";
 
@@ -42,13 +52,15 @@ export interface ReferenceReplicaConfig {
   maxNumSeqs: number;
   prefill: "chunked" | "pause";
   preemption: "recompute" | "swap";
-  /** Host link bandwidth for swap, bytes/s (PCIe Gen5 x16 about 64e9 per direction). */
+  /** Host link bandwidth of one accelerator for swap, bytes/s each way (default 64e9: PCIe Gen5 x16). */
   swapBandwidthBytesPerS?: number;
   /**
    * chunked: most prompt tokens one request computes in a step (vLLM's
    * long_prefill_token_threshold; 0 or absent: no cap beyond the step's budget).
    */
   longPrefillTokenThreshold?: number;
+  /** Blocks host memory holds for swapped-out requests (vLLM num_cpu_blocks; default: no limit). */
+  hostKvBlocks?: number;
 }
 
 export interface ReferenceRequestResult {
@@ -60,6 +72,8 @@ export interface ReferenceRequestResult {
   outputTokens: number;
   promptTokens: number;
   preemptions: number;
+  /** Of its preemptions, those that swapped its blocks out (not recomputed). */
+  swaps: number;
   /** Times the request's result was recorded (must be 1). */
   finishes: number;
   /** Prompt tokens found cached at its first admission (not prefilled). */
@@ -75,6 +89,11 @@ export interface ReferenceRunResult {
   tokensComputed: number;
   preemptions: number;
   preemptionsByTenant: Map<string, number>;
+  /** Preemptions that swapped the victim's blocks out to host memory. */
+  swaps: number;
+  swapsByTenant: Map<string, number>;
+  /** Host memory's blocks: swapped out, swapped back in, the most held at once, held at the end. */
+  hostBlocks: { total: number; swappedOut: number; swappedIn: number; peakInUse: number; inUseAtEnd: number };
   blocks: { total: number; allocated: number; freed: number; peakInUse: number; inUseAtEnd: number };
   /** Largest number of requests running in one step. */
   peakRunning: number;
@@ -92,6 +111,7 @@ interface State {
   firstTokenAt: number;
   finishAt: number;
   preemptions: number;
+  swaps: number;
   finishes: number;
   /** Cached blocks it holds (hit or registered by it). */
   held: CachedBlock[];
@@ -115,7 +135,15 @@ export function runReferenceReplica(
   const pool = new KvBlockPool(config.kvBlocks);
   const cache = new PrefixCache(config.kvBlocks);
   const hit = emptyHit();
-  const blockBytes = blockSize * stepModel.kvBytesPerToken;
+  // each accelerator copies its own share of a block over its own host link
+  const blockBytes = blockSize * stepModel.kvBytesPerTokenPerDevice();
+  const hostTotal = config.hostKvBlocks ?? Number.POSITIVE_INFINITY;
+  let hostInUse = 0;
+  let hostPeak = 0;
+  let swappedOut = 0;
+  let swappedIn = 0;
+  let swaps = 0;
+  const swapsByTenant = new Map<string, number>();
   const pending = requests
     .map((req) => ({
       req,
@@ -126,6 +154,7 @@ export function runReferenceReplica(
       firstTokenAt: Number.NaN,
       finishAt: Number.NaN,
       preemptions: 0,
+      swaps: 0,
       finishes: 0,
       held: [] as CachedBlock[],
       cachedPrompt: -1,
@@ -151,8 +180,14 @@ export function runReferenceReplica(
     preemptionsByTenant.set(tenant, (preemptionsByTenant.get(tenant) ?? 0) + 1);
     pool.release(cache.release(victim.blocks, victim.held));
     let swapBytes = 0;
-    if (config.preemption === "swap") {
+    if (config.preemption === "swap" && hostInUse + victim.blocks <= hostTotal) {
       victim.swappedBlocks = victim.blocks;
+      victim.swaps += 1;
+      swaps += 1;
+      swapsByTenant.set(tenant, (swapsByTenant.get(tenant) ?? 0) + 1);
+      hostInUse += victim.blocks;
+      swappedOut += victim.blocks;
+      if (hostInUse > hostPeak) hostPeak = hostInUse;
       swapBytes = victim.blocks * blockBytes;
     } else victim.computed = 0;
     victim.blocks = 0;
@@ -248,6 +283,8 @@ export function runReferenceReplica(
         grow(s, s.computed + n);
         register(s, n);
         swapBytes += swappedBack * blockBytes;
+        hostInUse -= swappedBack;
+        swappedIn += swappedBack;
         s.swappedBlocks = 0;
         waiting.shift();
         running.push(s);
@@ -276,7 +313,8 @@ export function runReferenceReplica(
       if (isDecode) addDecode(comp, s.computed);
       else addPrefillChunk(comp, s.computed, n, s.computed + n === known(s));
     }
-    const swapSeconds = swapBytes > 0 ? swapBytes / (config.swapBandwidthBytesPerS ?? 64e9) : 0;
+    const swapSeconds =
+      swapBytes > 0 ? swapBytes / (config.swapBandwidthBytesPerS ?? DEFAULT_HOST_LINK_GB_PER_S * 1e9) : 0;
     now += stepModel.stepSeconds(comp) + swapSeconds;
     steps += 1;
     if (running.length > peakRunning) peakRunning = running.length;
@@ -311,6 +349,7 @@ export function runReferenceReplica(
       outputTokens: s.generated,
       promptTokens: s.req.promptTokens,
       preemptions: s.preemptions,
+      swaps: s.swaps,
       finishes: s.finishes,
       cachedPromptTokens: Math.max(0, s.cachedPrompt),
     })),
@@ -320,6 +359,9 @@ export function runReferenceReplica(
     tokensComputed,
     preemptions,
     preemptionsByTenant,
+    swaps,
+    swapsByTenant,
+    hostBlocks: { total: hostTotal, swappedOut, swappedIn, peakInUse: hostPeak, inUseAtEnd: hostInUse },
     blocks: {
       total: pool.total,
       allocated: pool.allocatedTotal,

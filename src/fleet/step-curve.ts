@@ -20,6 +20,12 @@ export interface StepServing {
   maxNumSeqs: number;
   /** KV bytes per token in the units the router sizes requests in (default: the step model's). */
   kvBytesPerToken?: number;
+  /** What a KV-shortage preemption does (default recompute; swap: docs/service-model.md). */
+  preemption?: "recompute" | "swap";
+  /** swap: one accelerator's host link, bytes/s each way (default 64e9, PCIe Gen5 x16). */
+  swapBandwidthBytesPerS?: number;
+  /** swap: blocks host memory holds for swapped-out requests (vLLM num_cpu_blocks; default no limit). */
+  hostKvBlocks?: number;
 }
 
 export function stepServiceCurve(

@@ -9,8 +9,10 @@ import {
   activationReserveEstimate,
   DEFAULT_BLOCK_SIZE,
   DEFAULT_GPU_MEMORY_UTILIZATION,
+  DEFAULT_HOST_LINK_GB_PER_S,
   FIXED_ACTIVATION_RESERVE_BYTES,
   kvBlockCount,
+  VLLM_SWAP_SPACE_BYTES,
 } from "./kv-blocks.js";
 import { acceleratorMemoryBytes } from "./memory.js";
 import type { Interconnect } from "./parallelism.js";
@@ -69,6 +71,8 @@ export interface ServingOptions {
   preemption?: "recompute" | "swap";
   /** vLLM's long_prefill_token_threshold (0: none). */
   longPrefillTokenThreshold?: number;
+  /** Host memory for swapped-out blocks per accelerator, bytes (vLLM swap_space; default 4 GiB). */
+  swapSpaceBytes?: number;
   /** Bytes per cached K/V value (default: the model's bytes per weight). */
   kvBytesPerValue?: number;
   /** Device figures to override (efficiencies, overhead). */
@@ -80,7 +84,11 @@ export function servingSetup(
   profile: HardwareProfile,
   model: ModelSpec,
   opts: ServingOptions = {},
-): ReferenceReplicaConfig & { parallel: ParallelismSpec } {
+): ReferenceReplicaConfig & {
+  parallel: ParallelismSpec;
+  hostKvBlocks: number;
+  swapBandwidthBytesPerS: number;
+} {
   const arch = model.architecture;
   const pipeline = opts.pipeline ?? 1;
   const tensor = opts.tensor ?? Math.max(1, Math.floor(model.acceleratorsPerReplica / pipeline));
@@ -150,6 +158,11 @@ export function servingSetup(
     prefill: opts.prefill ?? "chunked",
     preemption: opts.preemption ?? "recompute",
     longPrefillTokenThreshold: opts.longPrefillTokenThreshold ?? 0,
+    swapBandwidthBytesPerS: (profile.hostLinkGbPerS ?? DEFAULT_HOST_LINK_GB_PER_S) * 1e9,
+    // as vLLM's num_cpu_blocks: each worker's swap space over its share of a block
+    hostKvBlocks: Math.floor(
+      (opts.swapSpaceBytes ?? VLLM_SWAP_SPACE_BYTES) / (blockSize * stepModel.kvBytesPerTokenPerDevice()),
+    ),
     parallel,
   };
 }

@@ -14,11 +14,13 @@ export const PREEMPTED = 8;
 /** Prompt and output tokens of the completed requests that met their SLO (goodput). */
 export const SLO_MET_INPUT_TOKENS = 9;
 export const SLO_MET_OUTPUT_TOKENS = 10;
-/** Times a request was preempted by its step replica for lack of KV blocks (and recomputed). */
+/** Times a request was preempted by its step replica for lack of KV blocks (recomputed or swapped). */
 export const KV_PREEMPTED = 11;
 /** Prompt tokens of the completed requests read from the prefix cache (not prefilled). */
 export const CACHED_INPUT_TOKENS = 12;
-const COUNTERS = 13;
+/** Of the KV preemptions, those that swapped the request's blocks out to host memory. */
+export const KV_SWAPPED = 13;
+const COUNTERS = 14;
 
 export class TenantModelStats {
   /**
@@ -116,6 +118,11 @@ export class TenantModelStats {
   /** KV-shortage preemptions of this row's requests (scheduler.prefill: chunked). */
   get kvPreempted(): number {
     return this.counters[KV_PREEMPTED];
+  }
+
+  /** Of those, the ones that swapped the request out to host memory (scheduler.preemption: swap). */
+  get kvSwapped(): number {
+    return this.counters[KV_SWAPPED];
   }
 
   get cachedInputTokens(): number {

@@ -17,8 +17,9 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["  rejected", count(s.rejected)],
     ["  in flight at horizon", count(s.inFlight)],
     ["  failed over", count(s.failedOver)],
-    // Only when it happened: a replica short of KV blocks preempts and recomputes (prefill: chunked).
+    // Only when it happened: a replica short of KV blocks preempts and recomputes or swaps (prefill: chunked).
     ...(s.kvPreemptions > 0 ? [["  KV preemptions", count(s.kvPreemptions)] as [string, string]] : []),
+    ...(s.kvSwaps > 0 ? [["    swapped to host", count(s.kvSwaps)] as [string, string]] : []),
     ...(s.replicaLoads > 0
       ? [
           [

@@ -56,6 +56,8 @@ export const SUMMARY_COLUMNS = [
   // 0.4: the autoscaler.
   "replica_loads",
   "replica_switches",
+  // swap preemption (step replicas)
+  "kv_swaps",
 ];
 
 /** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
@@ -112,6 +114,7 @@ export function summaryRow(s: Summary): Cell[] {
     num(s.prefixHitRate),
     int(s.replicaLoads),
     int(s.replicaSwitches),
+    int(s.kvSwaps),
   ];
 }
 
@@ -348,6 +351,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
           ? run.stats[i].cachedInputTokens / run.stats[i].inputTokens
           : null,
       ),
+      int(i < R ? run.stats[i].kvSwapped : 0),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -416,6 +420,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "sla_target",
       "cached_input_tokens",
       "prefix_hit_rate",
+      "kv_swaps",
     ],
     rows,
   };

@@ -22,6 +22,7 @@ import {
   FAILED_OVER,
   INPUT_TOKENS,
   KV_PREEMPTED,
+  KV_SWAPPED,
   OUTPUT_TOKENS,
   REQUESTS,
   SLO_MET,
@@ -443,7 +444,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     rep.step();
     if (rep.stepLevel) {
       for (let k = 0; k < rep.preemptedCount; k++) {
-        this.stats[this.statOfWorkload[this.req.workload[rep.preempted[k]]]].counters[KV_PREEMPTED]++;
+        const counters = this.stats[this.statOfWorkload[this.req.workload[rep.preempted[k]]]].counters;
+        counters[KV_PREEMPTED]++;
+        counters[KV_SWAPPED] += rep.preemptedSwapped[k];
       }
     }
     for (let k = 0; k < rep.doneCount; k++) this.complete(rep.done[k], rep);

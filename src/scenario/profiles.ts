@@ -141,6 +141,7 @@ function loadProfile(file: string): HardwareProfile {
     }),
     ...(raw.step_overhead_ms !== undefined && { stepOverheadMs: raw.step_overhead_ms }),
     ...(raw.weight_load_gb_per_s !== undefined && { weightLoadGbPerS: raw.weight_load_gb_per_s }),
+    ...(raw.host_link_gb_per_s !== undefined && { hostLinkGbPerS: raw.host_link_gb_per_s }),
     ...(raw.startup_s !== undefined && { startupS: raw.startup_s }),
     file,
   };

@@ -130,6 +130,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       maxNumSeqs: raw.scheduler.max_num_seqs,
       blockSize: raw.scheduler.block_size,
       gpuMemoryUtilization: raw.scheduler.gpu_memory_utilization,
+      preemption: raw.scheduler.preemption ?? "recompute",
     },
     billing: {
       energyUsdPerKwh: raw.billing.energy_usd_per_kwh,

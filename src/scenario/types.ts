@@ -137,6 +137,8 @@ export interface HardwareProfile {
   stepOverheadMs?: number;
   /** Rate a replica reads weights when it starts or switches model, GB/s (autoscaling), when given. */
   weightLoadGbPerS?: number;
+  /** One accelerator's link to host memory, GB/s each way (swap preemption); default 64, PCIe Gen5 x16. */
+  hostLinkGbPerS?: number;
   /** Start-up time of a serving engine besides reading weights, s (autoscaling), when given. */
   startupS?: number;
   /** File the profile was read from ("" when built in code). */
@@ -349,6 +351,8 @@ export interface SchedulerSpec {
   maxNumSeqs: number;
   blockSize: number;
   gpuMemoryUtilization: number;
+  /** chunked: what a KV-shortage preemption does (docs/service-model.md). */
+  preemption: "recompute" | "swap";
 }
 
 export interface BillingSpec {

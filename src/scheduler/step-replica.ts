@@ -10,7 +10,9 @@
  * what is left of the budget; then waiting requests are admitted first come first served, the last
  * one's prompt cut to the budget. KV blocks are taken as tokens are computed; a decode that cannot
  * get a block preempts the youngest running request (recompute: its blocks are freed and it goes
- * back to the head of the waiting line, to prefill its prompt and the tokens it has produced again);
+ * back to the head of the waiting line, to prefill its prompt and the tokens it has produced again;
+ * swap: its blocks are copied out to host memory and it keeps what it has computed, to be copied
+ * back in when admitted again, the copies paid by the steps that make them, as the reference does);
  * a step that preempted admits nobody.
  *
  * Coalescing: a step with no prompt chunk in it is a decode step of the same n requests as the one
@@ -35,8 +37,9 @@ import type { Clock } from "../engine/simulator.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
-import { addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
 import { IntFifo } from "./fifo.js";
+import { HostSwap } from "./host-swap.js";
 import type { RequestStore } from "./request-store.js";
 
 const IDLE = 0;
@@ -70,6 +73,8 @@ export class StepReplica {
   doneCount = 0;
   /** Requests preempted for KV blocks in the last step() (read with `preemptedCount`). */
   readonly preempted: Int32Array;
+  /** 1 where that preemption swapped the request's blocks out (else it is recomputed). */
+  readonly preemptedSwapped: Uint8Array;
   preemptedCount = 0;
 
   busyAcc = 0;
@@ -88,6 +93,8 @@ export class StepReplica {
   private readonly maxSeqs: number;
   private readonly blockBytes: number;
   private blocksUsed = 0;
+  /** Host memory for swapped-out blocks (scheduler.preemption: swap). */
+  private readonly host: HostSwap;
   /** Prefix cache (null until a request with a prefix is scheduled, and after an outage). */
   private cache: PrefixCache | null = null;
   /** Cached blocks each request holds, by request slot. */
@@ -164,6 +171,8 @@ export class StepReplica {
     this.chunkLen = new Int32Array(serving.maxNumSeqs + 1);
     this.done = new Int32Array(serving.maxNumSeqs + 1);
     this.preempted = new Int32Array(serving.maxNumSeqs + 1);
+    this.preemptedSwapped = new Uint8Array(serving.maxNumSeqs + 1);
+    this.host = new HostSwap(serving);
     this.wq = new Int32Array(Math.min(1024, Math.max(16, admissionLimit)));
     this.lastT = clock.now;
   }
@@ -171,6 +180,16 @@ export class StepReplica {
   /** KV blocks held now (those of a stretch in progress are counted as its steps are applied). */
   get blocksInUse(): number {
     return this.blocksUsed;
+  }
+
+  /** Blocks of swapped-out requests held in host memory now. */
+  get hostBlocksInUse(): number {
+    return this.host.used;
+  }
+
+  /** KV-shortage preemptions that swapped their victim out, over the replica's life. */
+  get swapsTotal(): number {
+    return this.host.total;
   }
 
   get load(): number {
@@ -248,7 +267,8 @@ export class StepReplica {
       if (req.spot[c] === 1) {
         r = c;
         for (let j = k; j < this.wSize - 1; j++) this.wq[this.wSlot(j)] = this.wq[this.wSlot(j + 1)];
-        this.wSize--; // waiting requests hold no blocks
+        this.wSize--; // waiting requests hold no device blocks; a swapped-out one holds host blocks
+        if (req.computed[c] > 0) this.host.used -= blocksFor(req.computed[c], this.B);
       }
     }
     for (let j = this.chunkCount - 1; j >= 0 && r < 0; j--) {
@@ -319,7 +339,8 @@ export class StepReplica {
     this.held = 0;
     this.spotHeld = 0;
     this.blocksUsed = 0;
-    // the device's memory is lost with it
+    this.host.used = 0;
+    // the device's memory is lost with it (and the host's swap space)
     this.cache = null;
     this.prefixHeld = [];
     this.kvUsed = 0;
@@ -363,7 +384,11 @@ export class StepReplica {
     const req = this.req;
     const known = req.prompt[r] + req.generated[r];
     const ref = req.prefixRef[r];
-    if (ref === null) return blocksFor(Math.min(known, budget), this.B) <= free;
+    // computed > 0 only for one swapped out: it takes all its blocks back, none from the cache
+    const computed = req.computed[r];
+    if (ref === null || computed > 0) {
+      return blocksFor(computed + Math.min(known - computed, budget), this.B) <= free;
+    }
     const hit = this.hit;
     this.prefixCache().lookup(ref, req.prompt[r], known, this.B, hit);
     const start = hit.count * this.B;
@@ -474,6 +499,7 @@ export class StepReplica {
   private startStep(t: number, short: boolean): void {
     const req = this.req;
     let preempted = false;
+    this.host.stepBlocks = 0;
     if (short) {
       this.preemptForDecodes();
       preempted = true;
@@ -501,7 +527,7 @@ export class StepReplica {
           this.dropBlocks(r, blocksFor(c, this.B));
           this.partial = -1;
           running--;
-          this.requeue(r);
+          this.requeue(r, c);
           preempted = true;
         } else {
           this.takeBlocks(extra);
@@ -527,21 +553,23 @@ export class StepReplica {
         const r = this.wq[this.wHead];
         const known = req.prompt[r] + req.generated[r];
         const ref = req.prefixRef[r];
-        if (ref !== null) {
+        // computed > 0 only for a request swapped out: it goes on where it stopped
+        const start = req.computed[r];
+        if (ref !== null && start === 0) {
           if (!this.admitWithPrefix(r, known, budget)) break;
           budget -= this.chunkLen[this.chunkCount - 1];
           running++;
           continue;
         }
-        const n = Math.min(known, budget);
-        const b = blocksFor(n, this.B);
+        const n = Math.min(known - start, budget);
+        const b = blocksFor(start + n, this.B);
         if (b > this.blocks - this.blocksUsed) break;
         this.wHead = this.wSlot(1);
         this.wSize--;
         this.blocksUsed += b;
         if (this.cache !== null) this.cache.take(b);
-        req.computed[r] = 0;
-        this.addChunk(r, 0, n);
+        if (start > 0) this.swapIn(r, start, n);
+        this.addChunk(r, start, n);
         budget -= n;
         running++;
       }
@@ -553,7 +581,27 @@ export class StepReplica {
     this.noteKvInUse();
     this.mode = STEP;
     this.stepEnd = t + this.model.stepSeconds(comp);
+    // the swap copies run before the step computes (vLLM V0's worker), one after the other
+    if (this.host.stepBlocks > 0) this.stepEnd += this.host.stepSeconds();
     this.nextEvent = this.stepEnd;
+  }
+
+  /** r, swapped out with `start` tokens computed, is admitted: its blocks come back from host memory. */
+  private swapIn(r: number, start: number, n: number): void {
+    this.host.in(blocksFor(start, this.B));
+    const ref = this.req.prefixRef[r];
+    if (ref !== null) {
+      const B = this.B;
+      // its blocks come back as its own: only the prompt blocks it fills from now are registered
+      this.prefixCache().register(
+        ref,
+        this.req.prompt[r],
+        B,
+        Math.floor(start / B),
+        Math.floor((start + n) / B),
+        this.heldOf(r),
+      );
+    }
   }
 
   /**
@@ -585,8 +633,11 @@ export class StepReplica {
   }
 
   private addChunk(r: number, cached: number, n: number): void {
-    const completes = cached + n === this.req.prompt[r] + this.req.generated[r];
-    addPrefillChunk(this.comp, cached, n, completes);
+    const known = this.req.prompt[r] + this.req.generated[r];
+    // the one token left of a request that has generated is a decode (one swapped back in), as the
+    // reference classifies it
+    if (n === 1 && cached === known - 1 && this.req.generated[r] > 0) addDecode(this.comp, cached);
+    else addPrefillChunk(this.comp, cached, n, cached + n === known);
     this.chunkIds[this.chunkCount] = r;
     this.chunkLen[this.chunkCount] = n;
     this.chunkCount++;
@@ -605,17 +656,19 @@ export class StepReplica {
       while (needs > avail) {
         const fromPartial = this.partial >= 0;
         const victim = fromPartial ? this.partial : this.dTail;
+        let computed: number;
         if (fromPartial) {
-          avail += this.dropBlocks(victim, blocksFor(req.computed[victim], this.B));
+          computed = req.computed[victim];
+          avail += this.dropBlocks(victim, blocksFor(computed, this.B));
           this.partial = -1;
         } else {
-          const ctx = req.decodeBase[victim] + this.V;
-          avail += this.dropBlocks(victim, blocksFor(ctx, this.B));
+          computed = req.decodeBase[victim] + this.V;
+          avail += this.dropBlocks(victim, blocksFor(computed, this.B));
           // a decoding request has generated every token after its prompt, and one more
-          req.generated[victim] = ctx - req.prompt[victim] + 1;
+          req.generated[victim] = computed - req.prompt[victim] + 1;
           this.removeDecode(victim);
         }
-        this.requeue(victim);
+        this.requeue(victim, computed);
         if (victim === i) self = true;
         if (self) break;
       }
@@ -624,10 +677,16 @@ export class StepReplica {
     }
   }
 
-  /** A request preempted for blocks: back to the head of the line, to compute its tokens again. */
-  private requeue(r: number): void {
-    this.req.computed[r] = 0;
+  /**
+   * A request preempted for blocks, with `computed` tokens in the blocks it gave up: back to the head
+   * of the line, swapped out when swapping and host memory holds its blocks, else to compute its
+   * tokens again.
+   */
+  private requeue(r: number, computed: number): void {
+    const swapped = this.host.out(blocksFor(computed, this.B));
+    this.req.computed[r] = swapped ? computed : 0;
     this.pushWaitingFront(r);
+    this.preemptedSwapped[this.preemptedCount] = swapped ? 1 : 0;
     this.preempted[this.preemptedCount++] = r;
     this.preemptionsTotal++;
   }

@@ -34,6 +34,8 @@ describe("a minimal scenario gets every default", () => {
       maxNumSeqs: 1024,
       blockSize: 16,
       gpuMemoryUtilization: 0.9,
+      // vLLM's default preemption mode
+      preemption: "recompute",
     });
     expect(s.billing).toEqual({ energyUsdPerKwh: 0.08, pue: 1.2, amortizationYears: 5, spotDiscount: 0.6 });
   });

@@ -170,6 +170,53 @@ describe("reference step replica", () => {
     expect(recompute.tokensComputed).toBeGreaterThan(once);
   });
 
+  it("swap pays the copies out and in at the host link's bandwidth, each accelerator its own share", () => {
+    // Llama 3.1 8B (public config): 32 layers x 8 KV heads x 128 dims x (K and V) x 2 bytes
+    const kvBytesPerToken = 32 * 8 * 128 * 2 * 2;
+    const reqs = [req(0, 0, 64, 65), req(1, 0, 64, 65), req(2, 0, 40, 90)];
+    for (const tensor of [1, 2]) {
+      const base = { ...servingSetup(H100, LLAMA8, { tensor }), kvBlocks: 14, blockSize: 16 };
+      const cfg = (bw: number): ReferenceReplicaConfig => ({
+        ...base,
+        preemption: "swap",
+        swapBandwidthBytesPerS: bw,
+      });
+      // all arrive at 0: the copies' time changes no decision, only the clock
+      const free = runReferenceReplica(reqs, cfg(1e30));
+      const slow = runReferenceReplica(reqs, cfg(1e9));
+      expect(slow.swaps).toBeGreaterThan(0);
+      expect(slow.hostBlocks.swappedOut).toBe(slow.hostBlocks.swappedIn);
+      expect(slow.steps).toBe(free.steps);
+      const copied = slow.hostBlocks.swappedOut + slow.hostBlocks.swappedIn;
+      const seconds = (copied * 16 * kvBytesPerToken) / tensor / 1e9;
+      expect(Math.abs(slow.endTime - free.endTime - seconds)).toBeLessThanOrEqual(1e-9 * slow.endTime);
+    }
+  });
+
+  it("swap with no host memory left recomputes, exactly as recompute does", () => {
+    const reqs = [req(0, 0, 64, 65), req(1, 0.01, 64, 65), req(2, 0.02, 100, 40)];
+    const base = setup({ kvBlocks: 14, blockSize: 16 });
+    const recompute = runReferenceReplica(reqs, base);
+    const none = runReferenceReplica(reqs, { ...base, preemption: "swap", hostKvBlocks: 0 });
+    expect(recompute.preemptions).toBeGreaterThan(0);
+    expect(none.swaps).toBe(0);
+    expect(none.preemptions).toBe(recompute.preemptions);
+    expect(none.requests.map((q) => [q.firstTokenAt, q.finishAt])).toEqual(
+      recompute.requests.map((q) => [q.firstTokenAt, q.finishAt]),
+    );
+    // five alike in 20 blocks: with room for every victim all are swapped (15 blocks at most at
+    // once); with room for 9 some victims find the host full and are recomputed instead
+    const five = Array.from({ length: 5 }, (_, id) => req(id, 0, 64, 65));
+    const pool = setup({ kvBlocks: 20, blockSize: 16, preemption: "swap" });
+    const all = runReferenceReplica(five, { ...pool, hostKvBlocks: 1e9 });
+    expect(all.swaps).toBe(all.preemptions);
+    const some = runReferenceReplica(five, { ...pool, hostKvBlocks: 9 });
+    expect(some.swaps).toBeGreaterThan(0);
+    expect(some.swaps).toBeLessThan(some.preemptions);
+    expect(some.hostBlocks.peakInUse).toBeLessThanOrEqual(9);
+    expect(some.hostBlocks.inUseAtEnd).toBe(0);
+  });
+
   it("a request that can never fit is refused up front", () => {
     expect(() => runReferenceReplica([req(0, 0, 1000, 10)], setup({ kvBlocks: 10, blockSize: 16 }))).toThrow(
       /can never fit/,

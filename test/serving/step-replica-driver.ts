@@ -17,9 +17,13 @@ export interface FastRequestResult {
 export interface FastRunResult {
   requests: FastRequestResult[];
   preemptions: number;
+  swaps: number;
   events: number;
   peakBlocks: number;
   blocksAtEnd: number;
+  /** Swapped-out blocks held in host memory: the most at once, and at the end. */
+  peakHostBlocks: number;
+  hostBlocksAtEnd: number;
   /** Invariant breaches seen after events (empty when none). */
   breaches: string[];
   tokensProduced: number;
@@ -33,6 +37,9 @@ export function runFastReplica(
   const breaches: string[] = [];
   let peakBlocks = 0;
   let blocksAtEnd = 0;
+  let peakHostBlocks = 0;
+  let hostBlocksAtEnd = 0;
+  const hostTotal = cfg.hostKvBlocks ?? Number.POSITIVE_INFINITY;
   const out = replayStepReplica(
     order.map((q) => ({
       arrivalS: q.arrival,
@@ -47,6 +54,10 @@ export function runFastReplica(
         if (b < 0 || b > cfg.kvBlocks) breaches.push(`blocks in use ${b} of ${cfg.kvBlocks} at ${now}`);
         if (b > peakBlocks) peakBlocks = b;
         blocksAtEnd = b;
+        const h = rep.hostBlocksInUse;
+        if (h < 0 || h > hostTotal) breaches.push(`host blocks in use ${h} of ${hostTotal} at ${now}`);
+        if (h > peakHostBlocks) peakHostBlocks = h;
+        hostBlocksAtEnd = h;
       },
     },
   );
@@ -59,9 +70,12 @@ export function runFastReplica(
       cachedPromptTokens: out.cachedPromptTokens[i]!,
     })),
     preemptions: out.preemptions.reduce((a, b) => a + b, 0),
+    swaps: out.swaps.reduce((a, b) => a + b, 0),
     events: out.events,
     peakBlocks,
     blocksAtEnd,
+    peakHostBlocks,
+    hostBlocksAtEnd,
     breaches,
     tokensProduced: order.reduce((a, q, i) => a + (out.finishes[i]! > 0 ? q.outputTokens : 0), 0),
   };

@@ -4,7 +4,9 @@
  * mixes, with chunked prefill (small token budgets cut prompts across steps), KV preemption (small
  * block pools) and short and long outputs, and prefix caching (a share of mixes gives requests
  * shared prefixes: one unit per group, like a system prompt, or chains of units shared at their
- * head, like a trace's hash ids; small pools evict cached blocks); and the paged-KV invariants.
+ * head, like a trace's hash ids; small pools evict cached blocks), swap preemption in a share of
+ * the mixes (a slow host link, so the copies weigh in the times; sometimes a host memory too small
+ * for every victim, so some are recomputed); and the paged-KV invariants, device and host.
  *
  * Tolerance: the fast replica sums a stretch of decode steps in closed form where the reference
  * adds them one by one, so times agree to float rounding: 1e-9 relative (a stretch of 10^4 steps
@@ -58,8 +60,16 @@ const mix = fc
       }),
       { freq: 2 },
     ),
+    /** Swap preemption in about 40 % of the mixes, with host memory for 0 .. 300 blocks or unlimited. */
+    swap: fc.option(
+      fc.record({
+        hostKvBlocks: fc.option(fc.integer({ min: 0, max: 300 }), { freq: 2 }),
+        bandwidth: fc.constantFrom(64e9, 2e9, 2e8),
+      }),
+      { freq: 3 },
+    ),
   })
-  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix }) => {
+  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix, swap }) => {
     const refs: PrefixRef[] =
       prefix === null ? [] : Array.from({ length: prefix.groups }, (_, g) => prefixOf(prefix, g));
     let t = 0;
@@ -83,8 +93,13 @@ const mix = fc
       maxNumSeqs,
       maxNumBatchedTokens: maxNumSeqs + budgetExtra,
       prefill: "chunked",
-      preemption: "recompute",
+      preemption: swap === null ? "recompute" : "swap",
     };
+    if (swap !== null) {
+      cfg.swapBandwidthBytesPerS = swap.bandwidth;
+      if (swap.hostKvBlocks === null) delete cfg.hostKvBlocks;
+      else cfg.hostKvBlocks = swap.hostKvBlocks;
+    }
     return { reqs, cfg };
   });
 
@@ -105,6 +120,8 @@ describe("fast step replica equals the reference replica", () => {
     let chunking = 0;
     let hitting = 0;
     let evicting = 0;
+    let swapping = 0;
+    let swapFallback = 0;
     fc.assert(
       fc.property(mix, ({ reqs, cfg }) => {
         const ref = runReferenceReplica(reqs, cfg);
@@ -113,6 +130,8 @@ describe("fast step replica equals the reference replica", () => {
         if (reqs.some((q) => q.promptTokens > cfg.maxNumBatchedTokens)) chunking++;
         if (ref.requests.some((q) => q.cachedPromptTokens > 0)) hitting++;
         if (ref.prefixEvictions > 0) evicting++;
+        if (ref.swaps > 0) swapping++;
+        if (ref.swaps > 0 && ref.swaps < ref.preemptions) swapFallback++;
         // invariants of the reference's pool: everything allocated is freed, never more than it has
         expect(ref.blocks.allocated).toBe(ref.blocks.freed);
         expect(ref.blocks.inUseAtEnd).toBe(0);
@@ -120,6 +139,15 @@ describe("fast step replica equals the reference replica", () => {
         expect(fast.breaches).toEqual([]);
         expect(fast.blocksAtEnd).toBe(0);
         expect(fast.preemptions).toBe(ref.preemptions);
+        // swaps: counted alike; host memory balances and holds no more than it has
+        expect(fast.swaps).toBe(ref.swaps);
+        if (cfg.preemption === "recompute") expect(ref.swaps).toBe(0);
+        expect(ref.hostBlocks.swappedOut).toBe(ref.hostBlocks.swappedIn);
+        expect(ref.hostBlocks.inUseAtEnd).toBe(0);
+        expect(ref.hostBlocks.peakInUse).toBeLessThanOrEqual(cfg.hostKvBlocks ?? Number.POSITIVE_INFINITY);
+        expect(fast.hostBlocksAtEnd).toBe(0);
+        expect(fast.peakHostBlocks).toBe(ref.hostBlocks.peakInUse);
+        expect([...ref.swapsByTenant.values()].reduce((s, x) => s + x, 0)).toBe(ref.swaps);
         for (let i = 0; i < reqs.length; i++) {
           const a = ref.requests[i]!;
           const b = fast.requests[i]!;
@@ -149,6 +177,9 @@ describe("fast step replica equals the reference replica", () => {
     // ... and prefix hits, with cached blocks evicted for room
     expect(hitting).toBeGreaterThan(60);
     expect(evicting).toBeGreaterThan(20);
+    // ... and swaps, some of them falling back to recompute for lack of host memory
+    expect(swapping).toBeGreaterThan(20);
+    expect(swapFallback).toBeGreaterThan(0);
   });
 
   it("a steady decode batch takes a bounded number of events, not one per step", () => {

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildTopology } from "../../src/contract/topology.js";
 import { deriveStream } from "../../src/engine/random.js";
+import { blocksFor } from "../../src/fleet/kv-blocks.js";
 import {
   type ReferenceReplicaConfig,
   type ReferenceRequest,
@@ -91,6 +92,7 @@ describe("the fast step replica under a step table", () => {
       prefill: { tokens: [32, 256, 1024], ms: [7, 10, 30] },
     };
     const cfg0: ReferenceReplicaConfig = { ...base, stepModel: new TableStepTime(base.stepModel, table) };
+    let swapping = 0;
     fc.assert(
       fc.property(
         fc.array(
@@ -103,14 +105,28 @@ describe("the fast step replica under a step table", () => {
         ),
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 0, max: 2000 }),
-        (rs, maxNumSeqs, extra) => {
+        // a third of the mixes swap in a small block pool (a decode swapped back in is a decode)
+        fc.option(fc.integer({ min: 0, max: 200 }), { freq: 2 }),
+        (rs, maxNumSeqs, extra, swapSpare) => {
           let t = 0;
           const reqs: ReferenceRequest[] = rs.map((q, id) => {
             t += q.gap;
             return { id, arrival: t, promptTokens: q.prompt, outputTokens: q.output, tenant: "t" };
           });
-          const cfg = { ...cfg0, maxNumSeqs, maxNumBatchedTokens: maxNumSeqs + extra };
+          const cfg: ReferenceReplicaConfig = {
+            ...cfg0,
+            maxNumSeqs,
+            maxNumBatchedTokens: maxNumSeqs + extra,
+          };
+          if (swapSpare !== null) {
+            const biggest = Math.max(
+              ...reqs.map((q) => blocksFor(q.promptTokens + q.outputTokens, cfg.blockSize)),
+            );
+            cfg.kvBlocks = biggest + swapSpare;
+            cfg.preemption = "swap";
+          }
           const ref = runReferenceReplica(reqs, cfg);
+          if (ref.swaps > 0) swapping++;
           const fast = runFastReplica(reqs, cfg);
           for (let i = 0; i < reqs.length; i++) {
             const a = ref.requests[i];
@@ -122,8 +138,9 @@ describe("the fast step replica under a step table", () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 20261207 },
     );
+    expect(swapping).toBeGreaterThan(5);
   });
 });
 

@@ -109,6 +109,10 @@ export const profileSchema = z.strictObject({
     "Rate a replica reads a model's weights when it starts or switches model, GB/s (storage to accelerator memory). Default 8, an estimate",
     LIMITS.linkGbPerS,
   ).optional(),
+  host_link_gb_per_s: positive(
+    "Bandwidth between one accelerator and its host's memory, GB/s in ONE direction: what swap preemption copies KV blocks over (PCIe Gen5 x16: 64). Default 64",
+    LIMITS.linkGbPerS,
+  ).optional(),
   startup_s: nonNegative(
     "Fixed time a serving engine takes to start besides reading weights, s (memory profiling, graph capture). Default 30, an estimate",
     LIMITS.startupS,

@@ -197,6 +197,12 @@ const schedulerSchema = z
       .describe(
         "chunked: fraction of each accelerator's memory the server may use for weights, activations and KV blocks (vLLM gpu_memory_utilization). Default 0.9",
       ),
+    preemption: z
+      .enum(["recompute", "swap"])
+      .optional()
+      .describe(
+        "chunked: what a request preempted for lack of KV blocks loses: recompute (its blocks are freed and its prompt and tokens computed again, vLLM's default) or swap (its blocks are copied to host memory and back over the host link, vLLM V0's preemption_mode swap; 4 GiB of host memory per accelerator, as vLLM's swap_space). Default recompute",
+      ),
   })
   .superRefine((v, ctx) => {
     if (v.max_num_seqs > v.max_num_batched_tokens) {
@@ -211,6 +217,15 @@ const schedulerSchema = z
         code: "custom",
         path: ["prefill"],
         message: "prefill: chunked needs batching: continuous (step-level service is continuous batching)",
+      });
+    }
+    const pause = v.prefill === "pause" || (v.prefill === undefined && v.batching === "static");
+    if (v.preemption === "swap" && pause) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["preemption"],
+        message:
+          "preemption: swap needs prefill: chunked (under prefill: pause a replica reserves each request's KV memory at admission and never preempts)",
       });
     }
   })
