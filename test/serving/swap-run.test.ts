@@ -15,13 +15,13 @@ import { runScenario } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/chunked-8b.yaml";
 /**
- * KV-starved near saturation: gpu_memory_utilization 0.245 leaves 573 blocks of 16 tokens (9,168
- * tokens) after the weights, so a replica holds one chat request of 4,800 tokens and part of a
+ * KV-starved near saturation: gpu_memory_utilization 0.2282 of 80 GiB leaves 574 blocks of 16
+ * tokens (9,184 tokens) after the weights, so a replica holds one chat request of 4,800 tokens and part of a
  * second; 2.5 requests/s over 8 replicas keep them full, so requests are preempted often and the
  * time recompute spends computing prompts again is capacity the queue waits for.
  */
 const STARVED = [
-  "scheduler.gpu_memory_utilization=0.245",
+  "scheduler.gpu_memory_utilization=0.2282",
   "tenants.0.workloads.0.arrival.rate_per_s=2",
   "tenants.0.workloads.0.prompt_tokens.value=4000",
   "tenants.0.workloads.0.output_tokens.value=800",
