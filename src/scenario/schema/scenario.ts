@@ -246,7 +246,7 @@ const schedulerSchema = z
         code: "custom",
         path: ["routing"],
         message:
-          "routing: prefix_affinity needs prefill: chunked (under prefill: pause replicas keep no prefix cache to route to)",
+          "prefix_affinity needs prefill: chunked (under prefill: pause replicas keep no prefix cache to route to)",
       });
     }
     if (v.prefill === "chunked" && v.batching === "static") {
