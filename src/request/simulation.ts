@@ -174,6 +174,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
       s.scheduler.maxQueuePerReplica,
       routerStream(s.seed, routes, sources),
       groupEconomics(s, topo),
+      s.scheduler.prefixAffinity,
     );
     this.router.host = this;
     const rowOf = new Map<string, number>();

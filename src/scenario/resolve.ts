@@ -121,6 +121,12 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     events,
     scheduler: {
       routing: raw.scheduler.routing,
+      prefixAffinity: {
+        cacheThreshold: raw.scheduler.prefix_affinity.cache_threshold,
+        balanceAbsThreshold: raw.scheduler.prefix_affinity.balance_abs_threshold,
+        balanceRelThreshold: raw.scheduler.prefix_affinity.balance_rel_threshold,
+        indexTokens: raw.scheduler.prefix_affinity.index_tokens,
+      },
       modelRouting,
       maxQueuePerReplica: raw.scheduler.max_queue_per_replica,
       batching: raw.scheduler.batching,

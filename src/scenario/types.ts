@@ -325,7 +325,23 @@ export type RoutingPolicy =
   | "least_loaded"
   | "power_of_two"
   | "cost_aware"
-  | "slo_aware";
+  | "slo_aware"
+  | "prefix_affinity";
+
+/**
+ * prefix_affinity's tuning (SGLang's cache-aware load balancer: docs/service-model.md "Prefix-aware
+ * routing"): route to the replica whose router-side index matches most of the prompt unless loads
+ * are imbalanced, then to the least loaded.
+ */
+export interface PrefixAffinitySpec {
+  /** Share of the prompt the best match must exceed to be followed (else: the replica with the smallest index). */
+  cacheThreshold: number;
+  /** Loads are imbalanced when max - min exceeds this AND max exceeds balanceRelThreshold x min. */
+  balanceAbsThreshold: number;
+  balanceRelThreshold: number;
+  /** Prefix tokens the router remembers per replica; null = the replica's KV blocks x block size. */
+  indexTokens: number | null;
+}
 
 /**
  * Which pools a model's requests go to before the routing policy picks a replica: a share per
@@ -338,6 +354,7 @@ export type ModelRouting =
 
 export interface SchedulerSpec {
   routing: RoutingPolicy;
+  prefixAffinity: PrefixAffinitySpec;
   /** Per model at most one entry; models without one use all their pools alike. */
   modelRouting: ModelRouting[];
   maxQueuePerReplica: number;

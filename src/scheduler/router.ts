@@ -9,10 +9,11 @@
 import type { RouteClass, Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
 import type { RandomStream } from "../engine/random.js";
-import type { RoutingPolicy } from "../scenario/types.js";
+import type { PrefixAffinitySpec, RoutingPolicy } from "../scenario/types.js";
 import { ClassMinIndex } from "./class-min-index.js";
 import { IntFifo } from "./fifo.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
+import { PrefixIndex } from "./prefix-index.js";
 import type { RequestStore } from "./request-store.js";
 import type { ServingReplica as Replica } from "./serving-replica.js";
 
@@ -56,6 +57,15 @@ const POLICY_CODES: Record<RoutingPolicy, number> = {
   cost_aware: 3,
   slo_aware: 4,
   shared_queue: 5,
+  prefix_affinity: 6,
+};
+
+/** SGLang's cache-aware defaults (docs/service-model.md "Prefix-aware routing"). */
+export const PREFIX_AFFINITY_DEFAULTS: PrefixAffinitySpec = {
+  cacheThreshold: 0.3,
+  balanceAbsThreshold: 64,
+  balanceRelThreshold: 1.5,
+  indexTokens: null,
 };
 
 export class Router {
@@ -84,6 +94,9 @@ export class Router {
   private readonly indexLinks: number[][];
   private readonly indexedKey: Int32Array;
   private readonly anyIndex: boolean;
+  /** prefix_affinity: its tuning and the router's record of the prefixes it sent each replica. */
+  private readonly affinity: PrefixAffinitySpec;
+  private readonly prefixIndex: PrefixIndex | null;
 
   constructor(
     policy: RoutingPolicy,
@@ -95,6 +108,7 @@ export class Router {
     private readonly maxQueuePerReplica: number,
     private readonly rng: RandomStream,
     economics: GroupEconomics[],
+    affinity: PrefixAffinitySpec = PREFIX_AFFINITY_DEFAULTS,
   ) {
     this.shared = policy === "shared_queue";
     this.policyCode = POLICY_CODES[policy];
@@ -126,6 +140,8 @@ export class Router {
     this.costOrder = routes.classes.map((c) =>
       [...c.groups].sort((a, b) => economics[a].costPerToken - economics[b].costPerToken || a - b),
     );
+    this.affinity = affinity;
+    this.prefixIndex = policy === "prefix_affinity" ? new PrefixIndex(indexBounds(topo, affinity)) : null;
   }
 
   private keyOf(rep: Replica): number {
@@ -162,6 +178,8 @@ export class Router {
   /** Call before a replica's batch is emptied by an outage (Replica.evict). */
   evicting(rep: Replica): void {
     this.spotByGroup[rep.group] -= rep.spotHeld;
+    // its cache is lost with it; a real router drops a failed worker's tree as well
+    this.prefixIndex?.clear(rep.index);
   }
 
   /** Hands the preempted spot requests back to the caller, after the request that displaced them is in. */
@@ -334,6 +352,8 @@ export class Router {
         return this.costAware(cls, r, slo);
       case 4:
         return this.sloAware(cls, r, slo);
+      case 6:
+        return this.prefixAffinity(cls, r);
       default:
         return this.leastLoaded(cls, this.req.kvBytes[r]);
     }
@@ -453,4 +473,67 @@ export class Router {
     }
     return best ?? fallback;
   }
+
+  /**
+   * prefix_affinity, as SGLang's cache-aware router decides: when the available replicas' loads are
+   * imbalanced (max - min > abs threshold and max > rel threshold x min) the least loaded; else the
+   * replica whose record matches most of the prompt if that share exceeds the cache threshold,
+   * else the one whose record holds the fewest tokens (most room). Ties: the lower load, then the
+   * first in class order. A request without a prefix goes to the least loaded. The replica chosen
+   * records the prefix either way.
+   */
+  private prefixAffinity(cls: RouteClass, r: number): Replica | null {
+    const req = this.req;
+    const kv = req.kvBytes[r];
+    const index = this.prefixIndex!;
+    const ref = req.prefixRef[r];
+    const prompt = req.prompt[r];
+    let minLoad = Number.POSITIVE_INFINITY;
+    let maxLoad = -1;
+    let best: Replica | null = null;
+    let bestMatch = -1;
+    let smallest: Replica | null = null;
+    let smallestSize = Number.POSITIVE_INFINITY;
+    for (const g of cls.groups) {
+      if (this.groupKv[g] < kv) continue;
+      const first = this.groupFirst[g];
+      const slots = this.topo.groups[g].slots;
+      for (let i = 0; i < slots; i++) {
+        const rep = this.replicas[first + i];
+        if (rep === null || !this.available(rep)) continue;
+        const load = rep.load;
+        if (load < minLoad) minLoad = load;
+        if (load > maxLoad) maxLoad = load;
+        if (ref === null) continue;
+        const m = index.matched(rep.index, ref, prompt);
+        if (m > bestMatch || (m === bestMatch && load < best!.load)) {
+          bestMatch = m;
+          best = rep;
+        }
+        const size = index.size(rep.index);
+        if (size < smallestSize || (size === smallestSize && load < smallest!.load)) {
+          smallestSize = size;
+          smallest = rep;
+        }
+      }
+    }
+    if (maxLoad < 0) return null;
+    const a = this.affinity;
+    const imbalanced = maxLoad - minLoad > a.balanceAbsThreshold && maxLoad > a.balanceRelThreshold * minLoad;
+    let rep: Replica | null;
+    if (imbalanced || ref === null) rep = this.leastLoaded(cls, kv);
+    else rep = bestMatch > a.cacheThreshold * prompt ? best : smallest;
+    if (rep !== null && ref !== null) index.record(rep.index, ref, prompt);
+    return rep;
+  }
+}
+
+/** Tokens the router's prefix record keeps per replica: the tuning's, else the replica's KV cache (none without step service). */
+function indexBounds(topo: Topology, affinity: PrefixAffinitySpec): Float64Array {
+  const bounds = new Float64Array(topo.replicaCount);
+  for (const g of topo.groups) {
+    const bound = g.serving === null ? 0 : (affinity.indexTokens ?? g.serving.kvBlocks * g.serving.blockSize);
+    bounds.fill(bound, g.firstReplica, g.firstReplica + g.slots);
+  }
+  return bounds;
 }

@@ -21,11 +21,12 @@ const PREFIXES = [
   "tenants.2.workloads.0.prefix={tokens: 200}",
   "tenants.4.workloads.0.prefix={tokens: 200}",
 ];
-describe.each([["pause"], ["chunked"], ["chunked+prefix"]])(
+describe.each([["pause"], ["chunked"], ["chunked+prefix"], ["chunked+prefix+affinity"]])(
   "billing conservation (prefill: %s)",
   (variant) => {
     const prefill = variant.startsWith("chunked") ? "chunked" : "pause";
-    const prefixed = variant.endsWith("prefix");
+    const prefixed = variant.includes("prefix");
+    const affinity = variant.endsWith("affinity");
     let r: Awaited<ReturnType<typeof runScenario>>;
     let files: Map<string, string>;
     let summary: Row;
@@ -33,7 +34,11 @@ describe.each([["pause"], ["chunked"], ["chunked+prefix"]])(
 
     beforeAll(async () => {
       r = await runScenario(FIXTURE, {
-        set: [`scheduler.prefill=${prefill}`, ...(prefixed ? PREFIXES : [])],
+        set: [
+          `scheduler.prefill=${prefill}`,
+          ...(prefixed ? PREFIXES : []),
+          ...(affinity ? ["scheduler.routing=prefix_affinity"] : []),
+        ],
       });
       files = r.files();
       summary = csv("summary.csv")[0];

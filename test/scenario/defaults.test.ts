@@ -24,6 +24,13 @@ describe("a minimal scenario gets every default", () => {
     expect(s.events).toEqual([]);
     expect(s.scheduler).toEqual({
       routing: "least_loaded",
+      // SGLang's cache-aware router defaults (SGLang Model Gateway documentation)
+      prefixAffinity: {
+        cacheThreshold: 0.3,
+        balanceAbsThreshold: 64,
+        balanceRelThreshold: 1.5,
+        indexTokens: null,
+      },
       modelRouting: [],
       maxQueuePerReplica: 1000,
       batching: "continuous",

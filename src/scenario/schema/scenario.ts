@@ -151,12 +151,46 @@ const modelRoutingSchema = z
   })
   .describe("Pool shares or length-based routing for one model (give shares or by_prompt_length)");
 
+const prefixAffinitySchema = z
+  .strictObject({
+    cache_threshold: fraction(
+      "Share of the prompt the best-matching replica's prefix must exceed for the request to go there; else it goes to the replica whose index holds the fewest tokens. Default 0.3 (SGLang's cache_threshold)",
+    ).default(0.3),
+    balance_abs_threshold: count(
+      "Loads (requests held plus queued) count as imbalanced, and the request goes to the least loaded replica, when the largest exceeds the smallest by more than this AND by more than balance_rel_threshold times. Default 64 (SGLang's balance_abs_threshold)",
+      LIMITS.queuePerReplica,
+    ).default(64),
+    balance_rel_threshold: inRange(
+      "See balance_abs_threshold. Default 1.5 (SGLang's balance_rel_threshold)",
+      1,
+      1e6,
+    ).default(1.5),
+    index_tokens: positiveCount(
+      "Prefix tokens the router remembers per replica (least recently routed forgotten first). Default: the replica's KV cache (KV blocks x block_size)",
+      LIMITS.queuePerReplica,
+    )
+      .nullable()
+      .default(null),
+  })
+  .describe("routing: prefix_affinity's tuning (SGLang's cache-aware load balancer)");
+
 const schedulerSchema = z
   .strictObject({
     routing: z
-      .enum(["shared_queue", "round_robin", "least_loaded", "power_of_two", "cost_aware", "slo_aware"])
+      .enum([
+        "shared_queue",
+        "round_robin",
+        "least_loaded",
+        "power_of_two",
+        "cost_aware",
+        "slo_aware",
+        "prefix_affinity",
+      ])
       .default("least_loaded")
-      .describe("How a request picks a replica. Default least_loaded"),
+      .describe(
+        "How a request picks a replica. prefix_affinity: to the replica the router sent most of the prompt's prefix to, unless loads are imbalanced (then least loaded), as SGLang's cache-aware router; needs prefill: chunked. Default least_loaded",
+      ),
+    prefix_affinity: prefixAffinitySchema.prefault({}),
     model_routing: z
       .array(modelRoutingSchema)
       .default([])
@@ -212,6 +246,15 @@ const schedulerSchema = z
         message: `max_num_seqs (${v.max_num_seqs}) must not exceed max_num_batched_tokens (${v.max_num_batched_tokens}): every running request decodes one token a step`,
       });
     }
+    const pause = v.prefill === "pause" || (v.prefill === undefined && v.batching === "static");
+    if (v.routing === "prefix_affinity" && pause) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["routing"],
+        message:
+          "prefix_affinity needs prefill: chunked (under prefill: pause replicas keep no prefix cache to route to)",
+      });
+    }
     if (v.prefill === "chunked" && v.batching === "static") {
       ctx.addIssue({
         code: "custom",
@@ -219,7 +262,6 @@ const schedulerSchema = z
         message: "prefill: chunked needs batching: continuous (step-level service is continuous batching)",
       });
     }
-    const pause = v.prefill === "pause" || (v.prefill === undefined && v.batching === "static");
     if (v.preemption === "swap" && pause) {
       ctx.addIssue({
         code: "custom",
