@@ -33,7 +33,7 @@ const oneReplicaRate = (completed: number) => ((completed - GROUPS) / completed)
 
 describe("prefix_affinity routing", () => {
   it("reaches one replica's hit rate when the prefixes fit the pool but not a replica; least_loaded stays at LRU's share", async () => {
-    // gpu_memory_utilization 0.3 (the fixture's): 2,671 blocks of 16 tokens per replica, 10.4 prefixes of 32
+    // gpu_memory_utilization 0.2794 of 80 GiB (the fixture's): 2,671 blocks of 16 tokens per replica, 10.4 prefixes of 32
     const affinity = await runWith([]);
     const loaded = await runWith(["scheduler.routing=least_loaded"]);
     expect(affinity.st.completed).toBeGreaterThan(4000);
@@ -146,24 +146,24 @@ describe("prefix_affinity input errors", () => {
     [
       "a cache threshold above 1",
       base.replace(
-        "gpu_memory_utilization: 0.3",
-        "gpu_memory_utilization: 0.3, prefix_affinity: { cache_threshold: 1.5 }",
+        "gpu_memory_utilization: 0.2794",
+        "gpu_memory_utilization: 0.2794, prefix_affinity: { cache_threshold: 1.5 }",
       ),
       /scheduler\.prefix_affinity\.cache_threshold/,
     ],
     [
       "a relative threshold below 1",
       base.replace(
-        "gpu_memory_utilization: 0.3",
-        "gpu_memory_utilization: 0.3, prefix_affinity: { balance_rel_threshold: 0.5 }",
+        "gpu_memory_utilization: 0.2794",
+        "gpu_memory_utilization: 0.2794, prefix_affinity: { balance_rel_threshold: 0.5 }",
       ),
       /scheduler\.prefix_affinity\.balance_rel_threshold/,
     ],
     [
       "an unknown tuning field",
       base.replace(
-        "gpu_memory_utilization: 0.3",
-        "gpu_memory_utilization: 0.3, prefix_affinity: { threshold: 2 }",
+        "gpu_memory_utilization: 0.2794",
+        "gpu_memory_utilization: 0.2794, prefix_affinity: { threshold: 2 }",
       ),
       /scheduler\.prefix_affinity.*threshold/s,
     ],
