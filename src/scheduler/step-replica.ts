@@ -5,10 +5,13 @@
  * with no event per decode step.
  *
  * Each step has a token budget (`maxNumBatchedTokens`) and a sequence cap (`maxNumSeqs`). The
- * running requests are served first, in admission order: every decode takes one token, then the
- * one partly prefilled prompt (there is at most one, and it is the youngest running request) takes
- * what is left of the budget; then waiting requests are admitted first come first served, the last
- * one's prompt cut to the budget. KV blocks are taken as tokens are computed; a decode that cannot
+ * running requests are served first, in admission order, while the budget lasts: a decode takes
+ * one token, a partly prefilled prompt the rest of it, at most long_prefill_token_threshold when
+ * set (vLLM V1's cap on every request's new tokens in a step); then waiting requests are admitted
+ * first come first served, their prompts cut likewise and to the budget. Without the threshold
+ * there is at most one partial prompt, the youngest running request, so the decodes simply go
+ * first; with it several prompts can be partial, older than some decodes, and such a step walks
+ * the running requests in order (serveInterleaved). KV blocks are taken as tokens are computed; a decode that cannot
  * get a block preempts the youngest running request (recompute: its blocks are freed and it goes
  * back to the head of the waiting line, to prefill its prompt and the tokens it has produced again;
  * swap: its blocks are copied out to host memory and it keeps what it has computed, to be copied
@@ -38,9 +41,11 @@ import { blocksFor } from "../fleet/kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import { DecodingSet } from "./decoding-set.js";
 import { IntFifo } from "./fifo.js";
 import { HostSwap } from "./host-swap.js";
 import type { RequestStore } from "./request-store.js";
+import { WaitingLine } from "./waiting-line.js";
 
 const IDLE = 0;
 /** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
@@ -103,22 +108,10 @@ export class StepReplica {
   private static readonly NONE: CachedBlock[] = [];
 
   /** Waiting line (ring buffer; preempted requests go back to its head). */
-  private wq: Int32Array;
-  private wHead = 0;
-  private wSize = 0;
+  private readonly waiting: WaitingLine;
 
-  /** Decoding requests: a list in admission order, a heap of finish marks, context sums. */
-  private dHead = -1;
-  private dTail = -1;
-  private D = 0;
-  /** Sum of the decoding requests' computed tokens. */
-  private C = 0;
-  /** Decode steps taken: a decoding request has computed decodeBase + V tokens. */
-  private V = 0;
-  /** Decoding requests by decodeBase modulo the block size. */
-  private readonly hist: Float64Array;
-  private readonly marks: Float64Array;
-  private readonly ids: Int32Array;
+  /** Decoding requests. */
+  private readonly dec: DecodingSet;
   /**
    * Running requests whose prompt is partly computed, in running order (between steps: all of
    * them; during a step: those the step skipped, the ones it serves being among its chunks). Without
@@ -186,9 +179,7 @@ export class StepReplica {
     this.blockBytes = serving.blockSize * (serving.kvBytesPerToken ?? serving.stepModel.kvBytesPerToken);
     this.kvCapacity = serving.kvBlocks * this.blockBytes;
     this.maxBatch = admissionLimit;
-    this.hist = new Float64Array(serving.blockSize);
-    this.marks = new Float64Array(serving.maxNumSeqs + 1);
-    this.ids = new Int32Array(serving.maxNumSeqs + 1);
+    this.dec = new DecodingSet(serving.blockSize, serving.maxNumSeqs + 1);
     this.chunkIds = new Int32Array(serving.maxNumSeqs + 1);
     this.chunkLen = new Int32Array(serving.maxNumSeqs + 1);
     this.chunkPart = new Uint8Array(serving.maxNumSeqs + 1);
@@ -199,7 +190,7 @@ export class StepReplica {
     this.preempted = new Int32Array(serving.maxNumSeqs + 1);
     this.preemptedSwapped = new Uint8Array(serving.maxNumSeqs + 1);
     this.host = new HostSwap(serving);
-    this.wq = new Int32Array(Math.min(1024, Math.max(16, admissionLimit)));
+    this.waiting = new WaitingLine(Math.min(1024, Math.max(16, admissionLimit)));
     this.lastT = clock.now;
   }
 
@@ -254,8 +245,8 @@ export class StepReplica {
     req.cachedPrompt[r] = req.prefixRef[r] === null ? 0 : -1;
     this.held++;
     this.spotHeld += req.spot[r];
-    const wasWaiting = this.wSize;
-    this.pushWaiting(r);
+    const wasWaiting = this.waiting.size;
+    this.waiting.push(r);
     if (this.mode === IDLE) {
       // Start at the next event at this time, so that requests arriving together share the step.
       if (this.nextEvent === Number.POSITIVE_INFINITY) this.nextEvent = this.clock.now;
@@ -288,12 +279,11 @@ export class StepReplica {
     this.materialize();
     const req = this.req;
     let r = -1;
-    for (let k = this.wSize - 1; k >= 0 && r < 0; k--) {
-      const c = this.wq[this.wSlot(k)];
+    for (let k = this.waiting.size - 1; k >= 0 && r < 0; k--) {
+      const c = this.waiting.at(k);
       if (req.spot[c] === 1) {
         r = c;
-        for (let j = k; j < this.wSize - 1; j++) this.wq[this.wSlot(j)] = this.wq[this.wSlot(j + 1)];
-        this.wSize--; // waiting requests hold no device blocks; a swapped-out one holds host blocks
+        this.waiting.removeAt(k); // waiting requests hold no device blocks; a swapped-out one holds host blocks
         if (req.computed[c] > 0) this.host.used -= blocksFor(req.computed[c], this.B);
       }
     }
@@ -318,7 +308,7 @@ export class StepReplica {
     while (j >= 0 && (this.chunkIds[j] < 0 || req.spot[this.chunkIds[j]] === 0)) j--;
     let k = this.pCount - 1;
     while (k >= 0 && req.spot[this.parts[k]] === 0) k--;
-    let d = this.dTail;
+    let d = this.dec.tail;
     while (d >= 0 && req.spot[d] === 0) d = req.linkPrev[d];
     const c = j >= 0 ? this.chunkIds[j] : -1;
     const p = k >= 0 ? this.parts[k] : -1;
@@ -334,11 +324,11 @@ export class StepReplica {
       return p;
     }
     if (d < 0) return -1;
-    const ctx = req.decodeBase[d] + this.V;
+    const ctx = req.decodeBase[d] + this.dec.V;
     // A step in progress has already taken the block of the token it computes (one it skipped
-    // counts a token less: see skipDecodes).
+    // counts a token less: see DecodingSet.skipFrom).
     this.dropBlocks(d, blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B));
-    this.removeDecode(d);
+    this.dec.remove(d, this.req);
     return d;
   }
 
@@ -347,8 +337,8 @@ export class StepReplica {
     this.advance();
     const req = this.req;
     let n = 0;
-    for (let k = 0; k < this.wSize; k++) {
-      out.push(this.wq[this.wSlot(k)]);
+    for (let k = 0; k < this.waiting.size; k++) {
+      out.push(this.waiting.at(k));
       n++;
     }
     // the step's new requests, then the prompts that were partial before it
@@ -365,19 +355,14 @@ export class StepReplica {
       out.push(this.parts[k]);
       n++;
     }
-    for (let c = this.dHead; c >= 0; c = req.linkNext[c]) {
+    for (let c = this.dec.head; c >= 0; c = req.linkNext[c]) {
       out.push(c);
       n++;
     }
-    this.wSize = 0;
-    this.wHead = 0;
+    this.waiting.clear();
     this.chunkCount = 0;
     this.pCount = 0;
-    this.dHead = -1;
-    this.dTail = -1;
-    this.D = 0;
-    this.C = 0;
-    this.hist.fill(0);
+    this.dec.clear();
     this.held = 0;
     this.spotHeld = 0;
     this.blocksUsed = 0;
@@ -392,10 +377,10 @@ export class StepReplica {
 
   private toIdle(): void {
     this.mode = IDLE;
-    this.V = 0;
+    this.dec.V = 0;
     this.chunkCount = 0;
     this.stepEnd = Number.POSITIVE_INFINITY;
-    this.nextEvent = this.wSize > 0 ? this.clock.now : Number.POSITIVE_INFINITY;
+    this.nextEvent = this.waiting.size > 0 ? this.clock.now : Number.POSITIVE_INFINITY;
   }
 
   // ---- steps ----
@@ -403,15 +388,20 @@ export class StepReplica {
   /** Decides the next step at now from the state between steps, and sets nextEvent. */
   private startNext(): void {
     const t = this.clock.now;
-    if (this.D === 0 && this.pCount === 0 && this.wSize === 0) {
+    if (this.dec.size === 0 && this.pCount === 0 && this.waiting.size === 0) {
       this.toIdle();
       this.kvUsed = this.blocksUsed * this.blockBytes;
       return;
     }
     const free = this.blocks - this.blocksUsed;
-    const need1 = this.dueSteps(1);
+    const need1 = this.dec.due(1);
     this.runBlockLimit = free;
-    if (need1 <= free && this.pCount === 0 && this.D > 0 && !this.headAdmissible(free - need1, need1)) {
+    if (
+      need1 <= free &&
+      this.pCount === 0 &&
+      this.dec.size > 0 &&
+      !this.headAdmissible(free - need1, need1)
+    ) {
       this.startRun(t, this.runBlockLimit);
       return;
     }
@@ -423,10 +413,10 @@ export class StepReplica {
    * have taken their `needDecodes`.
    */
   private headAdmissible(free: number, needDecodes: number): boolean {
-    if (this.wSize === 0) return false;
-    const budget = this.budgetTokens - this.D;
-    if (budget <= 0 || this.D >= this.maxSeqs) return false;
-    const r = this.wq[this.wHead];
+    if (this.waiting.size === 0) return false;
+    const budget = this.budgetTokens - this.dec.size;
+    if (budget <= 0 || this.dec.size >= this.maxSeqs) return false;
+    const r = this.waiting.head();
     const req = this.req;
     const known = req.prompt[r] + req.generated[r];
     const ref = req.prefixRef[r];
@@ -486,25 +476,25 @@ export class StepReplica {
   }
 
   private startRun(t: number, free: number): void {
-    const kmax = this.marks[0] - this.V;
+    const kmax = this.dec.heap.marks[0] - this.dec.V;
     // The most steps whose blocks the pool holds (at least 1: the first step's are free).
     let lo = 1;
     let hi = kmax;
     // Each request needs at most ceil(k / B) blocks in k steps: when that fits, skip the exact count.
-    if (this.D * Math.ceil(hi / this.B) > free && this.dueSteps(hi) > free) {
+    if (this.dec.size * Math.ceil(hi / this.B) > free && this.dec.due(hi) > free) {
       while (lo < hi) {
         const mid = Math.floor((lo + hi + 1) / 2);
-        if (this.dueSteps(mid) <= free) lo = mid;
+        if (this.dec.due(mid) <= free) lo = mid;
         else hi = mid - 1;
       }
     } else lo = hi;
     this.mode = RUN;
     this.runStart = t;
-    this.runN = this.D;
-    this.runC0 = this.C;
+    this.runN = this.dec.size;
+    this.runC0 = this.dec.C;
     this.runK = lo;
     this.model.decodeRunLines(this.runN, this.runC0, this.runLines);
-    this.runBlockedHead = this.wSize > 0;
+    this.runBlockedHead = this.waiting.size > 0;
     this.noteKvInUse();
     this.nextEvent = t + this.runSeconds(lo);
   }
@@ -546,7 +536,7 @@ export class StepReplica {
     if (this.mode !== RUN) return;
     const k = Math.min(this.stepsDoneBy(this.clock.now), this.runK - 1);
     this.applyDecodeSteps(k, true);
-    this.takeBlocks(this.dueSteps(1));
+    this.takeBlocks(this.dec.due(1));
     this.mode = STEP;
     this.interleaved = false;
     this.chunkCount = 0;
@@ -572,17 +562,17 @@ export class StepReplica {
     comp.prefillSampled = 0;
     let budget: number;
     this.interleaved =
-      this.pCount > 0 && this.dTail >= 0 && req.runSeq[this.dTail] > req.runSeq[this.parts[0]];
+      this.pCount > 0 && this.dec.tail >= 0 && req.runSeq[this.dec.tail] > req.runSeq[this.parts[0]];
     if (this.interleaved) {
       comp.decodes = 0;
       comp.decodeCachedSum = 0;
       budget = this.serveInterleaved();
     } else {
       if (short) this.preemptForDecodes();
-      this.takeBlocks(this.dueSteps(1));
-      budget = this.budgetTokens - this.D;
-      comp.decodes = this.D;
-      comp.decodeCachedSum = this.C;
+      this.takeBlocks(this.dec.due(1));
+      budget = this.budgetTokens - this.dec.size;
+      comp.decodes = this.dec.size;
+      comp.decodeCachedSum = this.dec.C;
       let i = 0;
       while (i < this.pCount && budget > 0) {
         const r = this.parts[i];
@@ -594,9 +584,9 @@ export class StepReplica {
       this.dropServedParts(i);
     }
     if (!this.preemptedNow) {
-      let running = this.D + this.pCount + this.chunkCount;
-      while (this.wSize > 0 && budget > 0 && running < this.maxSeqs) {
-        const r = this.wq[this.wHead];
+      let running = this.dec.size + this.pCount + this.chunkCount;
+      while (this.waiting.size > 0 && budget > 0 && running < this.maxSeqs) {
+        const r = this.waiting.head();
         const known = req.prompt[r] + req.generated[r];
         const ref = req.prefixRef[r];
         // computed > 0 only for a request swapped out: it goes on where it stopped
@@ -610,8 +600,7 @@ export class StepReplica {
         const n = Math.min(this.cap(known - start), budget);
         const b = blocksFor(start + n, this.B);
         if (b > this.blocks - this.blocksUsed) break;
-        this.wHead = this.wSlot(1);
-        this.wSize--;
+        this.waiting.shift();
         this.blocksUsed += b;
         if (this.cache !== null) this.cache.take(b);
         req.runSeq[r] = this.seqNext++;
@@ -673,12 +662,12 @@ export class StepReplica {
     let decodes = 0;
     let ctxSum = 0;
     let i = 0;
-    this.cursor = this.dHead;
+    this.cursor = this.dec.head;
     while (budget > 0) {
       const d = this.cursor;
       const p = i < this.pCount ? this.parts[i] : -1;
       if (d >= 0 && (p < 0 || seq[d] < seq[p])) {
-        const ctx = req.decodeBase[d] + this.V;
+        const ctx = req.decodeBase[d] + this.dec.V;
         if (ctx % this.B === 0) {
           if (!this.makeRoom(1, d)) break;
           this.takeBlocks(1);
@@ -695,7 +684,7 @@ export class StepReplica {
       } else break;
     }
     this.dropServedParts(i);
-    this.skipDecodes(this.cursor);
+    this.dec.skipFrom(this.cursor, this.req);
     // added to the decodes of partial prompts with one token left (addChunk)
     this.comp.decodes += decodes;
     this.comp.decodeCachedSum += ctxSum;
@@ -710,7 +699,7 @@ export class StepReplica {
     const req = this.req;
     while (need > this.blocks - this.blocksUsed) {
       const p = this.pCount > 0 ? this.parts[this.pCount - 1] : -1;
-      const d = this.dTail;
+      const d = this.dec.tail;
       let victim: number;
       let computed: number;
       if (p >= 0 && (d < 0 || req.runSeq[p] > req.runSeq[d])) {
@@ -720,12 +709,12 @@ export class StepReplica {
         this.dropBlocks(p, blocksFor(computed, this.B));
       } else {
         victim = d;
-        computed = req.decodeBase[d] + this.V;
+        computed = req.decodeBase[d] + this.dec.V;
         this.dropBlocks(d, blocksFor(computed, this.B));
         // a decoding request has generated every token after its prompt, and one more
         req.generated[d] = computed - req.prompt[d] + 1;
         if (this.cursor === d) this.cursor = -1;
-        this.removeDecode(d);
+        this.dec.remove(d, this.req);
       }
       this.requeue(victim, computed);
       this.preemptedNow = true;
@@ -740,23 +729,6 @@ export class StepReplica {
     const parts = this.parts;
     for (let k = served; k < this.pCount; k++) parts[k - served] = parts[k];
     this.pCount -= served;
-  }
-
-  /**
-   * The decodes from d to the tail skip this step (the budget ran out before them): their base
-   * goes down one, so that the step's end (V + 1) leaves their context as it is.
-   */
-  private skipDecodes(d: number): void {
-    const req = this.req;
-    for (; d >= 0; d = req.linkNext[d]) {
-      const base = req.decodeBase[d];
-      this.hist[mod(base, this.B)]--;
-      this.hist[mod(base - 1, this.B)]++;
-      req.decodeBase[d] = base - 1;
-      this.C -= 1;
-      this.heapRemove(req.heapPos[d]);
-      this.heapInsert(d, req.prompt[d] + req.output[d] - base);
-    }
   }
 
   /** r, swapped out with `start` tokens computed, is admitted: its blocks come back from host memory. */
@@ -792,8 +764,7 @@ export class StepReplica {
     const n = Math.min(this.cap(known - start), budget);
     const fresh = blocksFor(start + n, B) - hit.count;
     if (hit.free + fresh > this.blocks - this.blocksUsed) return false;
-    this.wHead = this.wSlot(1);
-    this.wSize--;
+    this.waiting.shift();
     const held = this.heldOf(r);
     this.blocksUsed += hit.free;
     cache.acquire(hit, held);
@@ -826,13 +797,13 @@ export class StepReplica {
   private preemptForDecodes(): void {
     const req = this.req;
     let avail = this.blocks - this.blocksUsed;
-    for (let i = this.dHead; i >= 0; i = req.linkNext[i]) {
-      const needs = (req.decodeBase[i] + this.V) % this.B === 0 ? 1 : 0;
+    for (let i = this.dec.head; i >= 0; i = req.linkNext[i]) {
+      const needs = (req.decodeBase[i] + this.dec.V) % this.B === 0 ? 1 : 0;
       let self = false;
       while (needs > avail) {
         // the partial prompts are the youngest (this is not an interleaved step)
         const fromPartial = this.pCount > 0;
-        const victim = fromPartial ? this.parts[this.pCount - 1] : this.dTail;
+        const victim = fromPartial ? this.parts[this.pCount - 1] : this.dec.tail;
         let computed: number;
         this.preemptedNow = true;
         if (fromPartial) {
@@ -840,11 +811,11 @@ export class StepReplica {
           avail += this.dropBlocks(victim, blocksFor(computed, this.B));
           this.pCount--;
         } else {
-          computed = req.decodeBase[victim] + this.V;
+          computed = req.decodeBase[victim] + this.dec.V;
           avail += this.dropBlocks(victim, blocksFor(computed, this.B));
           // a decoding request has generated every token after its prompt, and one more
           req.generated[victim] = computed - req.prompt[victim] + 1;
-          this.removeDecode(victim);
+          this.dec.remove(victim, this.req);
         }
         this.requeue(victim, computed);
         if (victim === i) self = true;
@@ -863,7 +834,7 @@ export class StepReplica {
   private requeue(r: number, computed: number): void {
     const swapped = this.host.out(blocksFor(computed, this.B));
     this.req.computed[r] = swapped ? computed : 0;
-    this.pushWaitingFront(r);
+    this.waiting.pushFront(r);
     this.preemptedSwapped[this.preemptedCount] = swapped ? 1 : 0;
     this.preempted[this.preemptedCount++] = r;
     this.preemptionsTotal++;
@@ -895,18 +866,18 @@ export class StepReplica {
     const req = this.req;
     const seq = req.runSeq;
     this.stepsAcc += 1;
-    this.V += 1;
-    this.C += this.D;
-    let r = this.dHead;
+    this.dec.V += 1;
+    this.dec.C += this.dec.size;
+    let r = this.dec.head;
     let j = 0;
     for (;;) {
       while (j < this.chunkCount && this.chunkIds[j] < 0) j++;
       const c = j < this.chunkCount ? this.chunkIds[j] : -1;
       if (r >= 0 && (c < 0 || seq[r] < seq[c])) {
         const next = req.linkNext[r];
-        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.V) {
-          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.V) / this.B));
-          this.removeDecode(r);
+        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
+          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
+          this.dec.remove(r, this.req);
           this.finish(r);
         }
         r = next;
@@ -931,35 +902,35 @@ export class StepReplica {
     if (g >= req.output[r]) {
       this.dropBlocks(r, blocksFor(c, this.B));
       this.finish(r);
-    } else this.pushDecode(r, c);
+    } else this.dec.push(r, c, this.req);
   }
 
   /** k decode steps of every decoding request; `allocate`: their blocks are taken now. */
   private applyDecodeSteps(k: number, allocate: boolean): void {
     if (k <= 0) return;
     this.stepsAcc += k;
-    if (this.D === 0) return;
-    if (allocate) this.takeBlocks(this.dueSteps(k));
-    this.V += k;
-    this.C += this.D * k;
+    if (this.dec.size === 0) return;
+    if (allocate) this.takeBlocks(this.dec.due(k));
+    this.dec.V += k;
+    this.dec.C += this.dec.size * k;
     const req = this.req;
-    if (this.cache !== null && this.marks[0] <= this.V) {
+    if (this.cache !== null && this.dec.heap.marks[0] <= this.dec.V) {
       // blocks go back to the free queue in admission order, as the reference frees them
-      for (let r = this.dHead; r >= 0; ) {
+      for (let r = this.dec.head; r >= 0; ) {
         const next = req.linkNext[r];
-        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.V) {
-          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.V) / this.B));
-          this.removeDecode(r);
+        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
+          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
+          this.dec.remove(r, this.req);
           this.finish(r);
         }
         r = next;
       }
       return;
     }
-    while (this.D > 0 && this.marks[0] <= this.V) {
-      const r = this.ids[0];
-      this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.V) / this.B);
-      this.removeDecode(r);
+    while (this.dec.size > 0 && this.dec.heap.marks[0] <= this.dec.V) {
+      const r = this.dec.heap.ids[0];
+      this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.dec.V) / this.B);
+      this.dec.remove(r, this.req);
       this.finish(r);
     }
   }
@@ -974,143 +945,4 @@ export class StepReplica {
     this.kvUsed = this.blocksUsed * this.blockBytes;
     if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
   }
-
-  /** Blocks due over the next k decode steps of the decoding requests (steps 0 .. k-1). */
-  private dueSteps(k: number): number {
-    if (this.D === 0 || k <= 0) return 0;
-    // one step: the requests whose context is a whole number of blocks (base = -V modulo B)
-    if (k === 1) return this.hist[mod(-this.V, this.B)];
-    const B = this.B;
-    const hist = this.hist;
-    let m = this.V % B; // context modulo B of the requests in hist[0]
-    let total = 0;
-    for (let r = 0; r < B; r++) {
-      const h = hist[r];
-      if (h !== 0) {
-        const first = m === 0 ? 0 : B - m; // the step whose token starts a new block
-        if (first < k) total += h * (Math.floor((k - 1 - first) / B) + 1);
-      }
-      m = m === B - 1 ? 0 : m + 1;
-    }
-    return total;
-  }
-
-  // ---- decoding requests: list, heap of finish marks, histogram ----
-
-  /** r starts decoding with `ctx` tokens computed (after the step that completed its prompt). */
-  private pushDecode(r: number, ctx: number): void {
-    const req = this.req;
-    const base = ctx - this.V;
-    req.decodeBase[r] = base;
-    // in running order: after the last decode admitted before it (the tail, unless a younger
-    // prompt finished its prefill first)
-    let p = this.dTail;
-    while (p >= 0 && req.runSeq[p] > req.runSeq[r]) p = req.linkPrev[p];
-    const n = p >= 0 ? req.linkNext[p] : this.dHead;
-    req.linkPrev[r] = p;
-    req.linkNext[r] = n;
-    if (p >= 0) req.linkNext[p] = r;
-    else this.dHead = r;
-    if (n >= 0) req.linkPrev[n] = r;
-    else this.dTail = r;
-    this.hist[mod(base, this.B)]++;
-    this.C += ctx;
-    // It finishes when its context reaches prompt + output - 1.
-    this.heapInsert(r, req.prompt[r] + req.output[r] - 1 - base);
-  }
-
-  private removeDecode(r: number): void {
-    const req = this.req;
-    const p = req.linkPrev[r];
-    const n = req.linkNext[r];
-    if (p >= 0) req.linkNext[p] = n;
-    else this.dHead = n;
-    if (n >= 0) req.linkPrev[n] = p;
-    else this.dTail = p;
-    const base = req.decodeBase[r];
-    this.hist[mod(base, this.B)]--;
-    this.C -= base + this.V;
-    this.heapRemove(req.heapPos[r]);
-  }
-
-  private heapInsert(r: number, mark: number): void {
-    this.place(this.siftUp(this.D++, mark), mark, r);
-  }
-
-  private heapRemove(i: number): void {
-    const last = --this.D;
-    if (i === last) return;
-    const marks = this.marks;
-    const ids = this.ids;
-    const pos = this.req.heapPos;
-    const m = marks[last];
-    const id = ids[last];
-    // The last entry fills slot i: it moves up, or else down.
-    i = this.siftUp(i, m);
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && marks[c + 1] < marks[c]) c++;
-      if (marks[c] >= m) break;
-      marks[i] = marks[c];
-      ids[i] = ids[c];
-      pos[ids[i]] = i;
-      i = c;
-    }
-    this.place(i, m, id);
-  }
-
-  /** Moves parents larger than `mark` down from the empty slot i; returns where `mark` belongs. */
-  private siftUp(i: number, mark: number): number {
-    const marks = this.marks;
-    const ids = this.ids;
-    const pos = this.req.heapPos;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (marks[p] <= mark) break;
-      marks[i] = marks[p];
-      ids[i] = ids[p];
-      pos[ids[i]] = i;
-      i = p;
-    }
-    return i;
-  }
-
-  private place(i: number, mark: number, r: number): void {
-    this.marks[i] = mark;
-    this.ids[i] = r;
-    this.req.heapPos[r] = i;
-  }
-
-  // ---- waiting line ----
-
-  private wSlot(k: number): number {
-    const p = this.wHead + k;
-    return p >= this.wq.length ? p - this.wq.length : p;
-  }
-
-  private growWaiting(): void {
-    const next = new Int32Array(this.wq.length * 2);
-    for (let k = 0; k < this.wSize; k++) next[k] = this.wq[this.wSlot(k)];
-    this.wq = next;
-    this.wHead = 0;
-  }
-
-  private pushWaiting(r: number): void {
-    if (this.wSize === this.wq.length) this.growWaiting();
-    this.wq[this.wSlot(this.wSize)] = r;
-    this.wSize++;
-  }
-
-  private pushWaitingFront(r: number): void {
-    if (this.wSize === this.wq.length) this.growWaiting();
-    this.wHead = this.wHead === 0 ? this.wq.length - 1 : this.wHead - 1;
-    this.wq[this.wHead] = r;
-    this.wSize++;
-  }
-}
-
-function mod(x: number, m: number): number {
-  const r = x % m;
-  return r < 0 ? r + m : r;
 }
