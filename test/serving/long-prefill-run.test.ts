@@ -137,3 +137,27 @@ describe("scheduler.long_prefill_token_threshold: bad input", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("long_prefill_token_threshold with spot preemption and an outage", () => {
+  it("every request taken out mid-prompt is accounted for, billed once, and the run is deterministic", async () => {
+    const fixture = "test/fixtures/serving/lpt-disrupted.yaml";
+    const a = await runScenario(fixture);
+    const b = await runScenario(fixture);
+    expect(a.scenario.scheduler.longPrefillTokenThreshold).toBe(64);
+    // spot work displaced (requeued with its progress lost), some of it mid-prompt
+    expect(a.run.stats.reduce((s, st) => s + st.preempted, 0)).toBeGreaterThan(0);
+    // arrivals stop at 150 s: every request is completed or rejected by the horizon (one lost by
+    // a replica would stay in flight)
+    for (const st of a.run.stats) expect(st.completed + st.rejected).toBe(st.requests);
+    const [chat, batch] = [0, 1].map((ti) => a.run.stats.find((x) => x.tenantIndex === ti)!);
+    expect(chat.completed).toBeGreaterThan(100);
+    expect(batch.completed).toBeGreaterThan(0);
+    expect(chat.outputTokens).toBe(chat.completed * 100);
+    expect(chat.inputTokens).toBe(chat.completed * 1000);
+    expect(batch.outputTokens).toBe(batch.completed * 50);
+    expect(batch.inputTokens).toBe(batch.completed * 3000);
+    // the same bytes (the CSV tables; summary.json also holds the run's wall time)
+    const [fa, fb] = [a.files(), b.files()];
+    for (const [name, text] of fa) if (name.endsWith(".csv")) expect(fb.get(name)).toBe(text);
+  });
+});
