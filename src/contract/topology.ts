@@ -118,6 +118,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           blockSize: sc.blockSize,
           gpuMemoryUtilization: sc.gpuMemoryUtilization,
           preemption: sc.preemption,
+          longPrefillTokenThreshold: sc.longPrefillTokenThreshold,
         });
         if (setup.kvBlocks < blocksFor(MIN_REQUEST_CONTEXT_TOKENS, setup.blockSize)) {
           problems.push({
@@ -136,6 +137,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           maxNumSeqs: setup.maxNumSeqs,
           kvBytesPerToken: model.kvBytesPerToken,
           preemption: setup.preemption,
+          longPrefillTokenThreshold: setup.longPrefillTokenThreshold,
           swapBandwidthBytesPerS: setup.swapBandwidthBytesPerS,
           hostKvBlocks: setup.hostKvBlocks,
         };

@@ -57,6 +57,8 @@ export interface CachedBlock {
   refs: number;
   /** Its place in the free queue while refs is 0. */
   node: QueueNode | null;
+  /** Set to the cache's current mark when a pending take will evict it (lookupAfterTaking). */
+  doomed: number;
 }
 
 interface QueueNode {
@@ -76,6 +78,7 @@ export interface PrefixHit {
 
 export class PrefixCache {
   private readonly byKey = new Map<number, CachedBlock>();
+  private mark = 0;
   private head: QueueNode | null = null;
   private tail: QueueNode | null = null;
   private freeBlocks = 0;
@@ -111,6 +114,58 @@ export class PrefixCache {
       out.blocks[out.count++] = b;
       if (b.refs === 0) out.free++;
     }
+  }
+
+  /**
+   * lookup as it will find the cache once `taken` more blocks are taken from the free queue's
+   * head (the cached ones among them evicted). Changes nothing.
+   */
+  lookupAfterTaking(
+    taken: number,
+    ref: PrefixRef,
+    prompt: number,
+    known: number,
+    blockSize: number,
+    out: PrefixHit,
+  ): void {
+    if (taken <= 0) {
+      this.lookup(ref, prompt, known, blockSize, out);
+      return;
+    }
+    const mark = ++this.mark;
+    let n = taken;
+    for (let node = this.head; node !== null && n > 0; node = node.next) {
+      if (node.block === null) n -= node.count;
+      else {
+        node.block.doomed = mark;
+        n--;
+      }
+    }
+    this.lookup(ref, prompt, known, blockSize, out);
+    for (let i = 0; i < out.count; i++) {
+      if (out.blocks[i]!.doomed === mark) {
+        out.count = i;
+        break;
+      }
+    }
+    out.free = 0;
+    for (let i = 0; i < out.count; i++) if (out.blocks[i]!.refs === 0) out.free++;
+  }
+
+  /**
+   * Free blocks ahead of the first free block of `hit` in the free queue (what can be taken before
+   * the hit shrinks), counting at most up to `limit`.
+   */
+  blocksBeforeHit(hit: PrefixHit, limit: number): number {
+    const mark = ++this.mark;
+    for (let i = 0; i < hit.count; i++) hit.blocks[i]!.doomed = mark;
+    let n = 0;
+    for (let node = this.head; node !== null && n < limit; node = node.next) {
+      if (node.block === null) n += node.count;
+      else if (node.block.doomed === mark) return n;
+      else n++;
+    }
+    return Math.min(n, limit);
   }
 
   /** Takes a looked-up hit: each block gains a holder (`held` records them, in order). */
@@ -165,7 +220,7 @@ export class PrefixCache {
     for (let j = from; j < end; j++) {
       const key = blockKey(ref, j, blockSize);
       if (this.byKey.has(key)) continue;
-      const b: CachedBlock = { key, refs: 1, node: null };
+      const b: CachedBlock = { key, refs: 1, node: null, doomed: 0 };
       this.byKey.set(key, b);
       held.push(b);
     }

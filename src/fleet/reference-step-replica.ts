@@ -99,6 +99,12 @@ export interface ReferenceRunResult {
   peakRunning: number;
   /** Cached blocks evicted to make room. */
   prefixEvictions: number;
+  /** Most running requests with a partly computed prompt at the start of a step. */
+  peakPartialPrompts: number;
+  /** Decodes of running requests that skipped a step because its budget ran out before them. */
+  decodesSkipped: number;
+  /** Steps that began with a partly computed prompt older than a decode (served before it). */
+  interleavedSteps: number;
 }
 
 interface State {
@@ -170,6 +176,10 @@ export function runReferenceReplica(
   let tokensComputed = 0;
   let preemptions = 0;
   let peakRunning = 0;
+  let peakPartialPrompts = 0;
+  let decodesSkipped = 0;
+  let interleavedSteps = 0;
+  const isDecode = (s: State) => s.generated > 0 && s.computed === known(s) - 1;
   const preemptionsByTenant = new Map<string, number>();
   let finished = 0;
 
@@ -294,7 +304,18 @@ export function runReferenceReplica(
     };
 
     if (config.prefill === "chunked") {
+      let partials = 0;
+      let interleaved = false;
+      for (const s of running) {
+        if (!isDecode(s)) partials++;
+        else if (partials > 0) interleaved = true;
+      }
+      if (interleaved) interleavedSteps++;
+      if (partials > peakPartialPrompts) peakPartialPrompts = partials;
       serveRunning((s) => chunkCap(known(s) - s.computed));
+      // the ones served are the first of the running list, in order
+      if (budget === 0)
+        for (let k = scheduled.length; k < running.length; k++) if (isDecode(running[k]!)) decodesSkipped++;
       if (!preemptedThisStep) admit(false);
     } else {
       admit(true);
@@ -371,5 +392,8 @@ export function runReferenceReplica(
     },
     peakRunning,
     prefixEvictions: cache.evictions,
+    peakPartialPrompts,
+    decodesSkipped,
+    interleavedSteps,
   };
 }

@@ -24,6 +24,11 @@ export interface StepServing {
   preemption?: "recompute" | "swap";
   /** swap: one accelerator's host link, bytes/s each way (default 64e9, PCIe Gen5 x16). */
   swapBandwidthBytesPerS?: number;
+  /**
+   * Most prompt tokens one request computes in a step (vLLM's long_prefill_token_threshold; 0 or
+   * absent: none beyond the budget).
+   */
+  longPrefillTokenThreshold?: number;
   /** swap: blocks host memory holds for swapped-out requests (vLLM num_cpu_blocks; default no limit). */
   hostKvBlocks?: number;
 }

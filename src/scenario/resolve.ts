@@ -137,6 +137,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       blockSize: raw.scheduler.block_size,
       gpuMemoryUtilization: raw.scheduler.gpu_memory_utilization,
       preemption: raw.scheduler.preemption ?? "recompute",
+      longPrefillTokenThreshold: raw.scheduler.long_prefill_token_threshold,
     },
     billing: {
       energyUsdPerKwh: raw.billing.energy_usd_per_kwh,

@@ -370,6 +370,8 @@ export interface SchedulerSpec {
   gpuMemoryUtilization: number;
   /** chunked: what a KV-shortage preemption does (docs/service-model.md). */
   preemption: "recompute" | "swap";
+  /** chunked: vLLM's long_prefill_token_threshold, most prompt tokens of one request per step (0: off). */
+  longPrefillTokenThreshold: number;
 }
 
 export interface BillingSpec {

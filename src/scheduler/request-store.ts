@@ -40,6 +40,8 @@ export class RequestStore {
   linkPrev = new Int32Array(0);
   linkNext = new Int32Array(0);
   heapPos = new Int32Array(0);
+  /** Its place in its replica's running order (admission counter; vLLM serves running requests in it). */
+  runSeq = new Float64Array(0);
   /** The prefix its prompt shares with others (prefix caching), or null. */
   prefixRef: Array<PrefixRef | null> = [];
   /** Prompt tokens found cached at its first admission to the replica that serves it (-1 before). */
@@ -94,6 +96,7 @@ export class RequestStore {
     this.linkPrev = i32(this.linkPrev);
     this.linkNext = i32(this.linkNext);
     this.heapPos = i32(this.heapPos);
+    this.runSeq = f64(this.runSeq);
     this.cachedPrompt = i32(this.cachedPrompt);
     for (let i = old; i < cap; i++) this.prefixRef.push(null);
     const spot = new Uint8Array(cap);

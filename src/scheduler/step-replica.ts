@@ -5,10 +5,13 @@
  * with no event per decode step.
  *
  * Each step has a token budget (`maxNumBatchedTokens`) and a sequence cap (`maxNumSeqs`). The
- * running requests are served first, in admission order: every decode takes one token, then the
- * one partly prefilled prompt (there is at most one, and it is the youngest running request) takes
- * what is left of the budget; then waiting requests are admitted first come first served, the last
- * one's prompt cut to the budget. KV blocks are taken as tokens are computed; a decode that cannot
+ * running requests are served first, in admission order, while the budget lasts: a decode takes
+ * one token, a partly prefilled prompt the rest of it, at most long_prefill_token_threshold when
+ * set (vLLM V1's cap on every request's new tokens in a step); then waiting requests are admitted
+ * first come first served, their prompts cut likewise and to the budget. Without the threshold
+ * there is at most one partial prompt, the youngest running request, so the decodes simply go
+ * first; with it several prompts can be partial, older than some decodes, and such a step walks
+ * the running requests in order (serveInterleaved). KV blocks are taken as tokens are computed; a decode that cannot
  * get a block preempts the youngest running request (recompute: its blocks are freed and it goes
  * back to the head of the waiting line, to prefill its prompt and the tokens it has produced again;
  * swap: its blocks are copied out to host memory and it keeps what it has computed, to be copied
@@ -38,9 +41,11 @@ import { blocksFor } from "../fleet/kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import { DecodingSet } from "./decoding-set.js";
 import { IntFifo } from "./fifo.js";
 import { HostSwap } from "./host-swap.js";
 import type { RequestStore } from "./request-store.js";
+import { WaitingLine } from "./waiting-line.js";
 
 const IDLE = 0;
 /** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
@@ -103,29 +108,39 @@ export class StepReplica {
   private static readonly NONE: CachedBlock[] = [];
 
   /** Waiting line (ring buffer; preempted requests go back to its head). */
-  private wq: Int32Array;
-  private wHead = 0;
-  private wSize = 0;
+  private readonly waiting: WaitingLine;
 
-  /** Decoding requests: a list in admission order, a heap of finish marks, context sums. */
-  private dHead = -1;
-  private dTail = -1;
-  private D = 0;
-  /** Sum of the decoding requests' computed tokens. */
-  private C = 0;
-  /** Decode steps taken: a decoding request has computed decodeBase + V tokens. */
-  private V = 0;
-  /** Decoding requests by decodeBase modulo the block size. */
-  private readonly hist: Float64Array;
-  private readonly marks: Float64Array;
-  private readonly ids: Int32Array;
-  /** The running request whose prompt is partly computed, or -1. */
-  private partial = -1;
+  /** Decoding requests. */
+  private readonly dec: DecodingSet;
+  /**
+   * Running requests whose prompt is partly computed, in running order (between steps: all of
+   * them; during a step: those the step skipped, the ones it serves being among its chunks). Without
+   * long_prefill_token_threshold there is at most one, the youngest running request.
+   */
+  private parts: Int32Array;
+  private partsTmp: Int32Array;
+  private pCount = 0;
+  /** Next place in the running order (RequestStore.runSeq). */
+  private seqNext = 0;
+  /** vLLM's long_prefill_token_threshold (0: off). */
+  private readonly lpt: number;
+  /** The step in progress serves running requests in running order, prompts among decodes. */
+  private interleaved = false;
+  /** The next decode the interleaved walk serves (-1 once none is left or it was preempted). */
+  private cursor = -1;
+  /** The step being decided preempted someone. */
+  private preemptedNow = false;
+  /** Most blocks the next stretch's decodes may take (startNext, headAdmissible). */
+  private runBlockLimit = 0;
+  /** Chunks of the step being applied that left their prompt partial (in partsTmp). */
+  private newParts = 0;
 
   private mode = IDLE;
   private stepEnd = Number.POSITIVE_INFINITY;
   private readonly chunkIds: Int32Array;
   private readonly chunkLen: Int32Array;
+  /** 1 where the chunk continues a prompt that was partial before the step. */
+  private readonly chunkPart: Uint8Array;
   private chunkCount = 0;
   private runStart = 0;
   private runN = 0;
@@ -164,16 +179,18 @@ export class StepReplica {
     this.blockBytes = serving.blockSize * (serving.kvBytesPerToken ?? serving.stepModel.kvBytesPerToken);
     this.kvCapacity = serving.kvBlocks * this.blockBytes;
     this.maxBatch = admissionLimit;
-    this.hist = new Float64Array(serving.blockSize);
-    this.marks = new Float64Array(serving.maxNumSeqs + 1);
-    this.ids = new Int32Array(serving.maxNumSeqs + 1);
+    this.dec = new DecodingSet(serving.blockSize, serving.maxNumSeqs + 1);
     this.chunkIds = new Int32Array(serving.maxNumSeqs + 1);
     this.chunkLen = new Int32Array(serving.maxNumSeqs + 1);
+    this.chunkPart = new Uint8Array(serving.maxNumSeqs + 1);
+    this.parts = new Int32Array(serving.maxNumSeqs + 1);
+    this.partsTmp = new Int32Array(serving.maxNumSeqs + 1);
+    this.lpt = serving.longPrefillTokenThreshold ?? 0;
     this.done = new Int32Array(serving.maxNumSeqs + 1);
     this.preempted = new Int32Array(serving.maxNumSeqs + 1);
     this.preemptedSwapped = new Uint8Array(serving.maxNumSeqs + 1);
     this.host = new HostSwap(serving);
-    this.wq = new Int32Array(Math.min(1024, Math.max(16, admissionLimit)));
+    this.waiting = new WaitingLine(Math.min(1024, Math.max(16, admissionLimit)));
     this.lastT = clock.now;
   }
 
@@ -228,8 +245,8 @@ export class StepReplica {
     req.cachedPrompt[r] = req.prefixRef[r] === null ? 0 : -1;
     this.held++;
     this.spotHeld += req.spot[r];
-    const wasWaiting = this.wSize;
-    this.pushWaiting(r);
+    const wasWaiting = this.waiting.size;
+    this.waiting.push(r);
     if (this.mode === IDLE) {
       // Start at the next event at this time, so that requests arriving together share the step.
       if (this.nextEvent === Number.POSITIVE_INFINITY) this.nextEvent = this.clock.now;
@@ -262,38 +279,15 @@ export class StepReplica {
     this.materialize();
     const req = this.req;
     let r = -1;
-    for (let k = this.wSize - 1; k >= 0 && r < 0; k--) {
-      const c = this.wq[this.wSlot(k)];
+    for (let k = this.waiting.size - 1; k >= 0 && r < 0; k--) {
+      const c = this.waiting.at(k);
       if (req.spot[c] === 1) {
         r = c;
-        for (let j = k; j < this.wSize - 1; j++) this.wq[this.wSlot(j)] = this.wq[this.wSlot(j + 1)];
-        this.wSize--; // waiting requests hold no device blocks; a swapped-out one holds host blocks
+        this.waiting.removeAt(k); // waiting requests hold no device blocks; a swapped-out one holds host blocks
         if (req.computed[c] > 0) this.host.used -= blocksFor(req.computed[c], this.B);
       }
     }
-    for (let j = this.chunkCount - 1; j >= 0 && r < 0; j--) {
-      const c = this.chunkIds[j];
-      if (c >= 0 && req.spot[c] === 1) {
-        r = c;
-        this.chunkIds[j] = -1;
-        this.dropBlocks(c, blocksFor(req.computed[c] + this.chunkLen[j], this.B));
-        if (this.partial === c) this.partial = -1;
-      }
-    }
-    if (r < 0 && this.partial >= 0 && req.spot[this.partial] === 1) {
-      r = this.partial;
-      this.partial = -1;
-      this.dropBlocks(r, blocksFor(req.computed[r], this.B));
-    }
-    for (let c = this.dTail; c >= 0 && r < 0; c = req.linkPrev[c]) {
-      if (req.spot[c] === 1) {
-        r = c;
-        const ctx = req.decodeBase[c] + this.V;
-        // A step in progress has already taken the block of the token it computes.
-        this.dropBlocks(c, blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B));
-        this.removeDecode(c);
-      }
-    }
+    if (r < 0) r = this.takeYoungestSpotRunning();
     if (r < 0) return -1;
     this.held--;
     this.spotHeld--;
@@ -303,39 +297,72 @@ export class StepReplica {
     return r;
   }
 
+  /**
+   * Takes the youngest spot request running out (the latest in the running order among the step's
+   * chunks, the partial prompts it skipped and the decodes), freeing its blocks; -1 if none.
+   */
+  private takeYoungestSpotRunning(): number {
+    const req = this.req;
+    const seq = req.runSeq;
+    let j = this.chunkCount - 1;
+    while (j >= 0 && (this.chunkIds[j] < 0 || req.spot[this.chunkIds[j]] === 0)) j--;
+    let k = this.pCount - 1;
+    while (k >= 0 && req.spot[this.parts[k]] === 0) k--;
+    let d = this.dec.tail;
+    while (d >= 0 && req.spot[d] === 0) d = req.linkPrev[d];
+    const c = j >= 0 ? this.chunkIds[j] : -1;
+    const p = k >= 0 ? this.parts[k] : -1;
+    if (c >= 0 && (p < 0 || seq[c] > seq[p]) && (d < 0 || seq[c] > seq[d])) {
+      this.chunkIds[j] = -1;
+      this.dropBlocks(c, blocksFor(req.computed[c] + this.chunkLen[j], this.B));
+      return c;
+    }
+    if (p >= 0 && (d < 0 || seq[p] > seq[d])) {
+      for (let i = k; i < this.pCount - 1; i++) this.parts[i] = this.parts[i + 1];
+      this.pCount--;
+      this.dropBlocks(p, blocksFor(req.computed[p], this.B));
+      return p;
+    }
+    if (d < 0) return -1;
+    const ctx = req.decodeBase[d] + this.dec.V;
+    // A step in progress has already taken the block of the token it computes (one it skipped
+    // counts a token less: see DecodingSet.skipFrom).
+    this.dropBlocks(d, blocksFor(this.mode === STEP ? ctx + 1 : ctx, this.B));
+    this.dec.remove(d, this.req);
+    return d;
+  }
+
   /** Takes every held request out (an outage); returns how many were written to `out`. */
   evict(out: number[]): number {
     this.advance();
     const req = this.req;
     let n = 0;
-    for (let k = 0; k < this.wSize; k++) {
-      out.push(this.wq[this.wSlot(k)]);
+    for (let k = 0; k < this.waiting.size; k++) {
+      out.push(this.waiting.at(k));
       n++;
     }
-    for (let j = 0; j < this.chunkCount; j++) {
-      const c = this.chunkIds[j];
-      if (c >= 0 && c !== this.partial) {
-        out.push(c);
-        n++;
+    // the step's new requests, then the prompts that were partial before it
+    for (let pass = 0; pass <= 1; pass++) {
+      for (let j = 0; j < this.chunkCount; j++) {
+        const c = this.chunkIds[j];
+        if (c >= 0 && this.chunkPart[j] === pass) {
+          out.push(c);
+          n++;
+        }
       }
     }
-    if (this.partial >= 0) {
-      out.push(this.partial);
+    for (let k = 0; k < this.pCount; k++) {
+      out.push(this.parts[k]);
       n++;
     }
-    for (let c = this.dHead; c >= 0; c = req.linkNext[c]) {
+    for (let c = this.dec.head; c >= 0; c = req.linkNext[c]) {
       out.push(c);
       n++;
     }
-    this.wSize = 0;
-    this.wHead = 0;
+    this.waiting.clear();
     this.chunkCount = 0;
-    this.partial = -1;
-    this.dHead = -1;
-    this.dTail = -1;
-    this.D = 0;
-    this.C = 0;
-    this.hist.fill(0);
+    this.pCount = 0;
+    this.dec.clear();
     this.held = 0;
     this.spotHeld = 0;
     this.blocksUsed = 0;
@@ -350,10 +377,10 @@ export class StepReplica {
 
   private toIdle(): void {
     this.mode = IDLE;
-    this.V = 0;
+    this.dec.V = 0;
     this.chunkCount = 0;
     this.stepEnd = Number.POSITIVE_INFINITY;
-    this.nextEvent = this.wSize > 0 ? this.clock.now : Number.POSITIVE_INFINITY;
+    this.nextEvent = this.waiting.size > 0 ? this.clock.now : Number.POSITIVE_INFINITY;
   }
 
   // ---- steps ----
@@ -361,38 +388,59 @@ export class StepReplica {
   /** Decides the next step at now from the state between steps, and sets nextEvent. */
   private startNext(): void {
     const t = this.clock.now;
-    if (this.D === 0 && this.partial < 0 && this.wSize === 0) {
+    if (this.dec.size === 0 && this.pCount === 0 && this.waiting.size === 0) {
       this.toIdle();
       this.kvUsed = this.blocksUsed * this.blockBytes;
       return;
     }
     const free = this.blocks - this.blocksUsed;
-    const need1 = this.dueSteps(1);
-    if (need1 <= free && this.partial < 0 && this.D > 0 && !this.headAdmissible(free - need1)) {
-      this.startRun(t, free);
+    const need1 = this.dec.due(1);
+    this.runBlockLimit = free;
+    if (
+      need1 <= free &&
+      this.pCount === 0 &&
+      this.dec.size > 0 &&
+      !this.headAdmissible(free - need1, need1)
+    ) {
+      this.startRun(t, this.runBlockLimit);
       return;
     }
     this.startStep(t, need1 > free);
   }
 
-  /** Whether the head of the waiting line could be admitted with `free` blocks after the decodes. */
-  private headAdmissible(free: number): boolean {
-    if (this.wSize === 0) return false;
-    const budget = this.budgetTokens - this.D;
-    if (budget <= 0 || this.D >= this.maxSeqs) return false;
-    const r = this.wq[this.wHead];
+  /**
+   * Whether the head of the waiting line could be admitted with `free` blocks after the decodes
+   * have taken their `needDecodes`.
+   */
+  private headAdmissible(free: number, needDecodes: number): boolean {
+    if (this.waiting.size === 0) return false;
+    const budget = this.budgetTokens - this.dec.size;
+    if (budget <= 0 || this.dec.size >= this.maxSeqs) return false;
+    const r = this.waiting.head();
     const req = this.req;
     const known = req.prompt[r] + req.generated[r];
     const ref = req.prefixRef[r];
     // computed > 0 only for one swapped out: it takes all its blocks back, none from the cache
     const computed = req.computed[r];
     if (ref === null || computed > 0) {
-      return blocksFor(computed + Math.min(known - computed, budget), this.B) <= free;
+      return blocksFor(computed + Math.min(this.cap(known - computed), budget), this.B) <= free;
     }
     const hit = this.hit;
-    this.prefixCache().lookup(ref, req.prompt[r], known, this.B, hit);
+    // as the step will see it: after the decodes have taken their blocks (evicting cached ones)
+    this.prefixCache().lookupAfterTaking(needDecodes, ref, req.prompt[r], known, this.B, hit);
     const start = hit.count * this.B;
-    return hit.free + blocksFor(start + Math.min(known - start, budget), this.B) - hit.count <= free;
+    if (hit.free + blocksFor(start + Math.min(this.cap(known - start), budget), this.B) - hit.count <= free) {
+      return true;
+    }
+    // a stretch's decodes must not take (evict) the hit's free blocks: the hit shrinks, and the
+    // head may then fit
+    if (hit.free > 0) this.runBlockLimit = this.prefixCache().blocksBeforeHit(hit, this.runBlockLimit);
+    return false;
+  }
+
+  /** vLLM's cap on one request's new tokens in a step: above long_prefill_token_threshold, the threshold. */
+  private cap(n: number): number {
+    return this.lpt > 0 && n > this.lpt ? this.lpt : n;
   }
 
   private prefixCache(): PrefixCache {
@@ -428,25 +476,25 @@ export class StepReplica {
   }
 
   private startRun(t: number, free: number): void {
-    const kmax = this.marks[0] - this.V;
+    const kmax = this.dec.heap.marks[0] - this.dec.V;
     // The most steps whose blocks the pool holds (at least 1: the first step's are free).
     let lo = 1;
     let hi = kmax;
     // Each request needs at most ceil(k / B) blocks in k steps: when that fits, skip the exact count.
-    if (this.D * Math.ceil(hi / this.B) > free && this.dueSteps(hi) > free) {
+    if (this.dec.size * Math.ceil(hi / this.B) > free && this.dec.due(hi) > free) {
       while (lo < hi) {
         const mid = Math.floor((lo + hi + 1) / 2);
-        if (this.dueSteps(mid) <= free) lo = mid;
+        if (this.dec.due(mid) <= free) lo = mid;
         else hi = mid - 1;
       }
     } else lo = hi;
     this.mode = RUN;
     this.runStart = t;
-    this.runN = this.D;
-    this.runC0 = this.C;
+    this.runN = this.dec.size;
+    this.runC0 = this.dec.C;
     this.runK = lo;
     this.model.decodeRunLines(this.runN, this.runC0, this.runLines);
-    this.runBlockedHead = this.wSize > 0;
+    this.runBlockedHead = this.waiting.size > 0;
     this.noteKvInUse();
     this.nextEvent = t + this.runSeconds(lo);
   }
@@ -488,69 +536,57 @@ export class StepReplica {
     if (this.mode !== RUN) return;
     const k = Math.min(this.stepsDoneBy(this.clock.now), this.runK - 1);
     this.applyDecodeSteps(k, true);
-    this.takeBlocks(this.dueSteps(1));
+    this.takeBlocks(this.dec.due(1));
     this.mode = STEP;
+    this.interleaved = false;
     this.chunkCount = 0;
     this.stepEnd = this.runStart + this.runSeconds(k + 1);
     this.nextEvent = this.stepEnd;
   }
 
-  /** A single step: decodes (after preemptions if blocks are short), the partial prompt, admissions. */
+  /**
+   * A single step. Running requests first: when every partial prompt is younger than every decode
+   * (always without long_prefill_token_threshold), the decodes (after preemptions if blocks are
+   * short), then the partial prompts in order; otherwise all of them in running order
+   * (serveInterleaved). Then, unless it preempted, admissions.
+   */
   private startStep(t: number, short: boolean): void {
     const req = this.req;
-    let preempted = false;
     this.host.stepBlocks = 0;
-    if (short) {
-      this.preemptForDecodes();
-      preempted = true;
-    }
-    this.takeBlocks(this.dueSteps(1));
-    let budget = this.budgetTokens - this.D;
     this.chunkCount = 0;
+    this.preemptedNow = false;
     const comp = this.comp;
     comp.prefillTokens = 0;
     comp.prefillAttendSum = 0;
     comp.prefillCachedRead = 0;
     comp.prefillSampled = 0;
-    comp.decodes = this.D;
-    comp.decodeCachedSum = this.C;
-    let running = this.D;
-    if (this.partial >= 0) {
-      running++;
-      if (budget > 0) {
-        const r = this.partial;
-        const c = req.computed[r];
-        const n = Math.min(req.prompt[r] + req.generated[r] - c, budget);
-        const extra = blocksFor(c + n, this.B) - blocksFor(c, this.B);
-        if (extra > this.blocks - this.blocksUsed) {
-          // It is the youngest running request: it preempts itself.
-          this.dropBlocks(r, blocksFor(c, this.B));
-          this.partial = -1;
-          running--;
-          this.requeue(r, c);
-          preempted = true;
-        } else {
-          this.takeBlocks(extra);
-          const ref = req.prefixRef[r];
-          if (ref !== null) {
-            const B = this.B;
-            this.prefixCache().register(
-              ref,
-              req.prompt[r],
-              B,
-              Math.floor(c / B),
-              Math.floor((c + n) / B),
-              this.heldOf(r),
-            );
-          }
-          this.addChunk(r, c, n);
-          budget -= n;
-        }
+    let budget: number;
+    this.interleaved =
+      this.pCount > 0 && this.dec.tail >= 0 && req.runSeq[this.dec.tail] > req.runSeq[this.parts[0]];
+    if (this.interleaved) {
+      comp.decodes = 0;
+      comp.decodeCachedSum = 0;
+      budget = this.serveInterleaved();
+    } else {
+      if (short) this.preemptForDecodes();
+      this.takeBlocks(this.dec.due(1));
+      budget = this.budgetTokens - this.dec.size;
+      comp.decodes = this.dec.size;
+      comp.decodeCachedSum = this.dec.C;
+      let i = 0;
+      while (i < this.pCount && budget > 0) {
+        const r = this.parts[i];
+        const n = this.servePartial(r, budget);
+        if (n === 0) break;
+        budget -= n;
+        i++;
       }
+      this.dropServedParts(i);
     }
-    if (!preempted) {
-      while (this.wSize > 0 && budget > 0 && running < this.maxSeqs) {
-        const r = this.wq[this.wHead];
+    if (!this.preemptedNow) {
+      let running = this.dec.size + this.pCount + this.chunkCount;
+      while (this.waiting.size > 0 && budget > 0 && running < this.maxSeqs) {
+        const r = this.waiting.head();
         const known = req.prompt[r] + req.generated[r];
         const ref = req.prefixRef[r];
         // computed > 0 only for a request swapped out: it goes on where it stopped
@@ -561,20 +597,20 @@ export class StepReplica {
           running++;
           continue;
         }
-        const n = Math.min(known - start, budget);
+        const n = Math.min(this.cap(known - start), budget);
         const b = blocksFor(start + n, this.B);
         if (b > this.blocks - this.blocksUsed) break;
-        this.wHead = this.wSlot(1);
-        this.wSize--;
+        this.waiting.shift();
         this.blocksUsed += b;
         if (this.cache !== null) this.cache.take(b);
+        req.runSeq[r] = this.seqNext++;
         if (start > 0) this.swapIn(r, start, n);
-        this.addChunk(r, start, n);
+        this.addChunk(r, start, n, 0);
         budget -= n;
         running++;
       }
     }
-    if (this.chunkCount === 0 && this.D === 0) {
+    if (this.chunkCount === 0 && comp.decodes === 0) {
       // Nothing can run: impossible while the router sends only requests that fit alone.
       throw new Error(`step replica ${this.index} stalled at t=${t}`);
     }
@@ -584,6 +620,115 @@ export class StepReplica {
     // the swap copies run before the step computes (vLLM V0's worker), one after the other
     if (this.host.stepBlocks > 0) this.stepEnd += this.host.stepSeconds();
     this.nextEvent = this.stepEnd;
+  }
+
+  /**
+   * Schedules the next chunk of r's partial prompt (at most `budget` tokens), preempting the
+   * youngest running requests if its blocks are short. Returns its length, or 0 if r itself was
+   * preempted.
+   */
+  private servePartial(r: number, budget: number): number {
+    const req = this.req;
+    const B = this.B;
+    const c = req.computed[r];
+    const n = Math.min(this.cap(req.prompt[r] + req.generated[r] - c), budget);
+    const extra = blocksFor(c + n, B) - blocksFor(c, B);
+    if (!this.makeRoom(extra, r)) return 0;
+    this.takeBlocks(extra);
+    const ref = req.prefixRef[r];
+    if (ref !== null) {
+      this.prefixCache().register(
+        ref,
+        req.prompt[r],
+        B,
+        Math.floor(c / B),
+        Math.floor((c + n) / B),
+        this.heldOf(r),
+      );
+    }
+    this.addChunk(r, c, n, 1);
+    return n;
+  }
+
+  /**
+   * Serves the running requests in running order, as vLLM V1 does, while the budget lasts: each
+   * decode one token, each partial prompt its next chunk; those after the budget ran out skip the
+   * step. Returns the budget left.
+   */
+  private serveInterleaved(): number {
+    const req = this.req;
+    const seq = req.runSeq;
+    let budget = this.budgetTokens;
+    let decodes = 0;
+    let ctxSum = 0;
+    let i = 0;
+    this.cursor = this.dec.head;
+    while (budget > 0) {
+      const d = this.cursor;
+      const p = i < this.pCount ? this.parts[i] : -1;
+      if (d >= 0 && (p < 0 || seq[d] < seq[p])) {
+        const ctx = req.decodeBase[d] + this.dec.V;
+        if (ctx % this.B === 0) {
+          if (!this.makeRoom(1, d)) break;
+          this.takeBlocks(1);
+        }
+        decodes++;
+        ctxSum += ctx;
+        budget--;
+        this.cursor = req.linkNext[d];
+      } else if (p >= 0) {
+        const n = this.servePartial(p, budget);
+        if (n === 0) break;
+        budget -= n;
+        i++;
+      } else break;
+    }
+    this.dropServedParts(i);
+    this.dec.skipFrom(this.cursor, this.req);
+    // added to the decodes of partial prompts with one token left (addChunk)
+    this.comp.decodes += decodes;
+    this.comp.decodeCachedSum += ctxSum;
+    return budget;
+  }
+
+  /**
+   * Preempts the youngest running requests until `need` blocks are free. False if `r` itself was
+   * preempted (it is then the youngest: everyone after it is gone too).
+   */
+  private makeRoom(need: number, r: number): boolean {
+    const req = this.req;
+    while (need > this.blocks - this.blocksUsed) {
+      const p = this.pCount > 0 ? this.parts[this.pCount - 1] : -1;
+      const d = this.dec.tail;
+      let victim: number;
+      let computed: number;
+      if (p >= 0 && (d < 0 || req.runSeq[p] > req.runSeq[d])) {
+        victim = p;
+        computed = req.computed[p];
+        this.pCount--;
+        this.dropBlocks(p, blocksFor(computed, this.B));
+      } else {
+        victim = d;
+        computed = req.decodeBase[d] + this.dec.V;
+        this.dropBlocks(d, blocksFor(computed, this.B));
+        // a decoding request has generated every token after its prompt, and one more
+        req.generated[d] = computed - req.prompt[d] + 1;
+        if (this.cursor === d) this.cursor = -1;
+        this.dec.remove(d, this.req);
+      }
+      this.requeue(victim, computed);
+      this.preemptedNow = true;
+      if (victim === r) return false;
+    }
+    return true;
+  }
+
+  /** The partial prompts parts[0 .. served) are among the step's chunks now: the list keeps the rest. */
+  private dropServedParts(served: number): void {
+    if (served === 0) return;
+    const parts = this.parts;
+    for (let k = served; k < this.pCount; k++) parts[k - served] = parts[k];
+    this.pCount -= served;
   }
 
   /** r, swapped out with `start` tokens computed, is admitted: its blocks come back from host memory. */
@@ -616,11 +761,10 @@ export class StepReplica {
     const ref = req.prefixRef[r]!;
     cache.lookup(ref, req.prompt[r], known, B, hit);
     const start = hit.count * B;
-    const n = Math.min(known - start, budget);
+    const n = Math.min(this.cap(known - start), budget);
     const fresh = blocksFor(start + n, B) - hit.count;
     if (hit.free + fresh > this.blocks - this.blocksUsed) return false;
-    this.wHead = this.wSlot(1);
-    this.wSize--;
+    this.waiting.shift();
     const held = this.heldOf(r);
     this.blocksUsed += hit.free;
     cache.acquire(hit, held);
@@ -628,11 +772,13 @@ export class StepReplica {
     cache.register(ref, req.prompt[r], B, hit.count, Math.floor((start + n) / B), held);
     if (req.cachedPrompt[r] < 0) req.cachedPrompt[r] = start;
     req.computed[r] = start;
-    this.addChunk(r, start, n);
+    req.runSeq[r] = this.seqNext++;
+    this.addChunk(r, start, n, 0);
     return true;
   }
 
-  private addChunk(r: number, cached: number, n: number): void {
+  /** Adds r's chunk of n tokens after `cached` to the step; `part`: 1 if r was partial before it. */
+  private addChunk(r: number, cached: number, n: number, part: number): void {
     const known = this.req.prompt[r] + this.req.generated[r];
     // the one token left of a request that has generated is a decode (one swapped back in), as the
     // reference classifies it
@@ -640,33 +786,36 @@ export class StepReplica {
     else addPrefillChunk(this.comp, cached, n, cached + n === known);
     this.chunkIds[this.chunkCount] = r;
     this.chunkLen[this.chunkCount] = n;
+    this.chunkPart[this.chunkCount] = part;
     this.chunkCount++;
   }
 
   /**
    * Serves the decodes in admission order; one that needs a block the pool lacks preempts the
-   * youngest running request (the partial prompt first) until it gets one or is itself taken.
+   * youngest running request (the partial prompts first, youngest first) until it gets one or is itself taken.
    */
   private preemptForDecodes(): void {
     const req = this.req;
     let avail = this.blocks - this.blocksUsed;
-    for (let i = this.dHead; i >= 0; i = req.linkNext[i]) {
-      const needs = (req.decodeBase[i] + this.V) % this.B === 0 ? 1 : 0;
+    for (let i = this.dec.head; i >= 0; i = req.linkNext[i]) {
+      const needs = (req.decodeBase[i] + this.dec.V) % this.B === 0 ? 1 : 0;
       let self = false;
       while (needs > avail) {
-        const fromPartial = this.partial >= 0;
-        const victim = fromPartial ? this.partial : this.dTail;
+        // the partial prompts are the youngest (this is not an interleaved step)
+        const fromPartial = this.pCount > 0;
+        const victim = fromPartial ? this.parts[this.pCount - 1] : this.dec.tail;
         let computed: number;
+        this.preemptedNow = true;
         if (fromPartial) {
           computed = req.computed[victim];
           avail += this.dropBlocks(victim, blocksFor(computed, this.B));
-          this.partial = -1;
+          this.pCount--;
         } else {
-          computed = req.decodeBase[victim] + this.V;
+          computed = req.decodeBase[victim] + this.dec.V;
           avail += this.dropBlocks(victim, blocksFor(computed, this.B));
           // a decoding request has generated every token after its prompt, and one more
           req.generated[victim] = computed - req.prompt[victim] + 1;
-          this.removeDecode(victim);
+          this.dec.remove(victim, this.req);
         }
         this.requeue(victim, computed);
         if (victim === i) self = true;
@@ -685,63 +834,103 @@ export class StepReplica {
   private requeue(r: number, computed: number): void {
     const swapped = this.host.out(blocksFor(computed, this.B));
     this.req.computed[r] = swapped ? computed : 0;
-    this.pushWaitingFront(r);
+    this.waiting.pushFront(r);
     this.preemptedSwapped[this.preemptedCount] = swapped ? 1 : 0;
     this.preempted[this.preemptedCount++] = r;
     this.preemptionsTotal++;
   }
 
   private applyStep(): void {
-    const req = this.req;
-    const t = this.clock.now;
-    this.applyDecodeSteps(1, false);
-    for (let j = 0; j < this.chunkCount; j++) {
-      const r = this.chunkIds[j];
-      if (r < 0) continue;
-      const c = req.computed[r] + this.chunkLen[j];
-      req.computed[r] = c;
-      if (c !== req.prompt[r] + req.generated[r]) {
-        this.partial = r;
-        continue;
-      }
-      if (this.partial === r) this.partial = -1;
-      const g = req.generated[r] + 1;
-      req.generated[r] = g;
-      if (req.firstToken[r] < 0) req.firstToken[r] = t;
-      if (g >= req.output[r]) {
-        this.dropBlocks(r, blocksFor(c, this.B));
-        this.finish(r);
-      } else this.pushDecode(r, c);
+    this.newParts = 0;
+    if (this.interleaved && this.cache !== null) this.applyInOrder();
+    else {
+      this.applyDecodeSteps(1, false);
+      for (let j = 0; j < this.chunkCount; j++) if (this.chunkIds[j] >= 0) this.applyChunk(j);
     }
     this.chunkCount = 0;
+    if (this.newParts > 0) {
+      // still partial: those among the chunks (older), then those the step skipped
+      const next = this.partsTmp;
+      next.set(this.parts.subarray(0, this.pCount), this.newParts);
+      this.partsTmp = this.parts;
+      this.parts = next;
+      this.pCount += this.newParts;
+    }
+  }
+
+  /**
+   * Applies an interleaved step with a prefix cache: requests finish in running order, as the
+   * reference frees their blocks (the free queue's order decides later evictions).
+   */
+  private applyInOrder(): void {
+    const req = this.req;
+    const seq = req.runSeq;
+    this.stepsAcc += 1;
+    this.dec.V += 1;
+    this.dec.C += this.dec.size;
+    let r = this.dec.head;
+    let j = 0;
+    for (;;) {
+      while (j < this.chunkCount && this.chunkIds[j] < 0) j++;
+      const c = j < this.chunkCount ? this.chunkIds[j] : -1;
+      if (r >= 0 && (c < 0 || seq[r] < seq[c])) {
+        const next = req.linkNext[r];
+        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
+          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
+          this.dec.remove(r, this.req);
+          this.finish(r);
+        }
+        r = next;
+      } else if (c >= 0) this.applyChunk(j++);
+      else break;
+    }
+  }
+
+  /** The step's chunk j is computed: its request goes on prefilling, decodes, or finishes. */
+  private applyChunk(j: number): void {
+    const req = this.req;
+    const r = this.chunkIds[j];
+    const c = req.computed[r] + this.chunkLen[j];
+    req.computed[r] = c;
+    if (c !== req.prompt[r] + req.generated[r]) {
+      this.partsTmp[this.newParts++] = r;
+      return;
+    }
+    const g = req.generated[r] + 1;
+    req.generated[r] = g;
+    if (req.firstToken[r] < 0) req.firstToken[r] = this.clock.now;
+    if (g >= req.output[r]) {
+      this.dropBlocks(r, blocksFor(c, this.B));
+      this.finish(r);
+    } else this.dec.push(r, c, this.req);
   }
 
   /** k decode steps of every decoding request; `allocate`: their blocks are taken now. */
   private applyDecodeSteps(k: number, allocate: boolean): void {
     if (k <= 0) return;
     this.stepsAcc += k;
-    if (this.D === 0) return;
-    if (allocate) this.takeBlocks(this.dueSteps(k));
-    this.V += k;
-    this.C += this.D * k;
+    if (this.dec.size === 0) return;
+    if (allocate) this.takeBlocks(this.dec.due(k));
+    this.dec.V += k;
+    this.dec.C += this.dec.size * k;
     const req = this.req;
-    if (this.cache !== null && this.marks[0] <= this.V) {
+    if (this.cache !== null && this.dec.heap.marks[0] <= this.dec.V) {
       // blocks go back to the free queue in admission order, as the reference frees them
-      for (let r = this.dHead; r >= 0; ) {
+      for (let r = this.dec.head; r >= 0; ) {
         const next = req.linkNext[r];
-        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.V) {
-          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.V) / this.B));
-          this.removeDecode(r);
+        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
+          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
+          this.dec.remove(r, this.req);
           this.finish(r);
         }
         r = next;
       }
       return;
     }
-    while (this.D > 0 && this.marks[0] <= this.V) {
-      const r = this.ids[0];
-      this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.V) / this.B);
-      this.removeDecode(r);
+    while (this.dec.size > 0 && this.dec.heap.marks[0] <= this.dec.V) {
+      const r = this.dec.heap.ids[0];
+      this.blocksUsed -= Math.ceil((req.decodeBase[r] + this.dec.V) / this.B);
+      this.dec.remove(r, this.req);
       this.finish(r);
     }
   }
@@ -756,137 +945,4 @@ export class StepReplica {
     this.kvUsed = this.blocksUsed * this.blockBytes;
     if (this.kvUsed > this.kvPeakUsed) this.kvPeakUsed = this.kvUsed;
   }
-
-  /** Blocks due over the next k decode steps of the decoding requests (steps 0 .. k-1). */
-  private dueSteps(k: number): number {
-    if (this.D === 0 || k <= 0) return 0;
-    // one step: the requests whose context is a whole number of blocks (base = -V modulo B)
-    if (k === 1) return this.hist[mod(-this.V, this.B)];
-    const B = this.B;
-    const hist = this.hist;
-    let m = this.V % B; // context modulo B of the requests in hist[0]
-    let total = 0;
-    for (let r = 0; r < B; r++) {
-      const h = hist[r];
-      if (h !== 0) {
-        const first = m === 0 ? 0 : B - m; // the step whose token starts a new block
-        if (first < k) total += h * (Math.floor((k - 1 - first) / B) + 1);
-      }
-      m = m === B - 1 ? 0 : m + 1;
-    }
-    return total;
-  }
-
-  // ---- decoding requests: list, heap of finish marks, histogram ----
-
-  /** r starts decoding with `ctx` tokens computed (after the step that completed its prompt). */
-  private pushDecode(r: number, ctx: number): void {
-    const req = this.req;
-    const base = ctx - this.V;
-    req.decodeBase[r] = base;
-    req.linkPrev[r] = this.dTail;
-    req.linkNext[r] = -1;
-    if (this.dTail >= 0) req.linkNext[this.dTail] = r;
-    else this.dHead = r;
-    this.dTail = r;
-    this.hist[mod(base, this.B)]++;
-    this.C += ctx;
-    // It finishes when its context reaches prompt + output - 1.
-    this.heapInsert(r, req.prompt[r] + req.output[r] - 1 - base);
-  }
-
-  private removeDecode(r: number): void {
-    const req = this.req;
-    const p = req.linkPrev[r];
-    const n = req.linkNext[r];
-    if (p >= 0) req.linkNext[p] = n;
-    else this.dHead = n;
-    if (n >= 0) req.linkPrev[n] = p;
-    else this.dTail = p;
-    const base = req.decodeBase[r];
-    this.hist[mod(base, this.B)]--;
-    this.C -= base + this.V;
-    this.heapRemove(req.heapPos[r]);
-  }
-
-  private heapInsert(r: number, mark: number): void {
-    this.place(this.siftUp(this.D++, mark), mark, r);
-  }
-
-  private heapRemove(i: number): void {
-    const last = --this.D;
-    if (i === last) return;
-    const marks = this.marks;
-    const ids = this.ids;
-    const pos = this.req.heapPos;
-    const m = marks[last];
-    const id = ids[last];
-    // The last entry fills slot i: it moves up, or else down.
-    i = this.siftUp(i, m);
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= last) break;
-      if (c + 1 < last && marks[c + 1] < marks[c]) c++;
-      if (marks[c] >= m) break;
-      marks[i] = marks[c];
-      ids[i] = ids[c];
-      pos[ids[i]] = i;
-      i = c;
-    }
-    this.place(i, m, id);
-  }
-
-  /** Moves parents larger than `mark` down from the empty slot i; returns where `mark` belongs. */
-  private siftUp(i: number, mark: number): number {
-    const marks = this.marks;
-    const ids = this.ids;
-    const pos = this.req.heapPos;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (marks[p] <= mark) break;
-      marks[i] = marks[p];
-      ids[i] = ids[p];
-      pos[ids[i]] = i;
-      i = p;
-    }
-    return i;
-  }
-
-  private place(i: number, mark: number, r: number): void {
-    this.marks[i] = mark;
-    this.ids[i] = r;
-    this.req.heapPos[r] = i;
-  }
-
-  // ---- waiting line ----
-
-  private wSlot(k: number): number {
-    const p = this.wHead + k;
-    return p >= this.wq.length ? p - this.wq.length : p;
-  }
-
-  private growWaiting(): void {
-    const next = new Int32Array(this.wq.length * 2);
-    for (let k = 0; k < this.wSize; k++) next[k] = this.wq[this.wSlot(k)];
-    this.wq = next;
-    this.wHead = 0;
-  }
-
-  private pushWaiting(r: number): void {
-    if (this.wSize === this.wq.length) this.growWaiting();
-    this.wq[this.wSlot(this.wSize)] = r;
-    this.wSize++;
-  }
-
-  private pushWaitingFront(r: number): void {
-    if (this.wSize === this.wq.length) this.growWaiting();
-    this.wHead = this.wHead === 0 ? this.wq.length - 1 : this.wHead - 1;
-    this.wq[this.wHead] = r;
-    this.wSize++;
-  }
-}
-
-function mod(x: number, m: number): number {
-  const r = x % m;
-  return r < 0 ? r + m : r;
 }

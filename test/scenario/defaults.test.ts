@@ -43,6 +43,8 @@ describe("a minimal scenario gets every default", () => {
       gpuMemoryUtilization: 0.9,
       // vLLM's default preemption mode
       preemption: "recompute",
+      // vLLM V1's default: no cap on one request's tokens in a step beyond the budget
+      longPrefillTokenThreshold: 0,
     });
     expect(s.billing).toEqual({ energyUsdPerKwh: 0.08, pue: 1.2, amortizationYears: 5, spotDiscount: 0.6 });
   });

@@ -68,8 +68,14 @@ const mix = fc
       }),
       { freq: 3 },
     ),
+    /**
+     * vLLM's long_prefill_token_threshold in about half of the mixes: small ones keep several
+     * prompts partial at once, older than some decodes, and (with a budget a few chunks wide) use
+     * the budget up before the younger decodes.
+     */
+    threshold: fc.option(fc.constantFrom(1, 7, 16, 64, 256, 700), { freq: 2 }),
   })
-  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix, swap }) => {
+  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix, swap, threshold }) => {
     const refs: PrefixRef[] =
       prefix === null ? [] : Array.from({ length: prefix.groups }, (_, g) => prefixOf(prefix, g));
     let t = 0;
@@ -94,7 +100,13 @@ const mix = fc
       maxNumBatchedTokens: maxNumSeqs + budgetExtra,
       prefill: "chunked",
       preemption: swap === null ? "recompute" : "swap",
+      longPrefillTokenThreshold: threshold ?? 0,
     };
+    // half of the threshold mixes: a budget less than a chunk beyond one token per sequence, so
+    // partial prompts older than some decodes use it up before them
+    if (threshold !== null && budgetExtra % 2 === 0) {
+      cfg.maxNumBatchedTokens = maxNumSeqs + (budgetExtra % threshold);
+    }
     if (swap !== null) {
       cfg.swapBandwidthBytesPerS = swap.bandwidth;
       if (swap.hostKvBlocks === null) delete cfg.hostKvBlocks;
@@ -122,6 +134,13 @@ describe("fast step replica equals the reference replica", () => {
     let evicting = 0;
     let swapping = 0;
     let swapFallback = 0;
+    let thresholded = 0;
+    let severalPartial = 0;
+    let decodeSkipped = 0;
+    let interleavedMixes = 0;
+    let thresholdPrefix = 0;
+    let thresholdPreempt = 0;
+    let thresholdSwap = 0;
     fc.assert(
       fc.property(mix, ({ reqs, cfg }) => {
         const ref = runReferenceReplica(reqs, cfg);
@@ -132,6 +151,20 @@ describe("fast step replica equals the reference replica", () => {
         if (ref.prefixEvictions > 0) evicting++;
         if (ref.swaps > 0) swapping++;
         if (ref.swaps > 0 && ref.swaps < ref.preemptions) swapFallback++;
+        if ((cfg.longPrefillTokenThreshold ?? 0) > 0) {
+          thresholded++;
+          if (ref.peakPartialPrompts > 1) severalPartial++;
+          if (ref.decodesSkipped > 0) decodeSkipped++;
+          if (ref.interleavedSteps > 0) interleavedMixes++;
+          if (ref.requests.some((q) => q.cachedPromptTokens > 0)) thresholdPrefix++;
+          if (ref.preemptions > 0) thresholdPreempt++;
+          if (ref.swaps > 0) thresholdSwap++;
+        } else {
+          // without the threshold there is at most one partial prompt and no decode waits for budget
+          expect(ref.peakPartialPrompts).toBeLessThanOrEqual(1);
+          expect(ref.decodesSkipped).toBe(0);
+          expect(ref.interleavedSteps).toBe(0);
+        }
         // invariants of the reference's pool: everything allocated is freed, never more than it has
         expect(ref.blocks.allocated).toBe(ref.blocks.freed);
         expect(ref.blocks.inUseAtEnd).toBe(0);
@@ -168,8 +201,22 @@ describe("fast step replica equals the reference replica", () => {
         expect(fast.tokensProduced).toBe(reqs.reduce((s, q) => s + q.outputTokens, 0));
         expect(fast.peakBlocks).toBeLessThanOrEqual(cfg.kvBlocks);
       }),
-      { numRuns: 300, seed: 20261207 },
+      { numRuns: 500, seed: 20261207 },
     );
+    // long_prefill_token_threshold: several prompts partial at once, decodes skipped for budget,
+    // with prefix hits, preemptions and swaps in the mix
+    expect(thresholded).toBeGreaterThan(150);
+    expect(severalPartial).toBeGreaterThan(50);
+    // No decode ever waits for budget: a request admitted when the budget had room for everyone
+    // older keeps that room (an older prompt takes at most the threshold, as it did then; older
+    // decodes one token; a preempted request comes back younger), so vLLM's skip never happens
+    // under FCFS here. Both replicas handle it all the same (StepReplica.skipDecodes).
+    expect(decodeSkipped).toBe(0);
+    // ... while prompts older than some decodes (served in running order) are common
+    expect(interleavedMixes).toBeGreaterThan(50);
+    expect(thresholdPrefix).toBeGreaterThan(30);
+    expect(thresholdPreempt).toBeGreaterThan(10);
+    expect(thresholdSwap).toBeGreaterThan(5);
     // the mixes did exercise preemption and prompts cut across steps
     expect(preempting).toBeGreaterThan(20);
     expect(chunking).toBeGreaterThan(20);
