@@ -306,9 +306,21 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
       preempted: this.preemptedCount,
       ...(this.scaling && { scaling: this.scaling.scaler.log }),
       inSystemSeconds: this.inSystemArea,
+      liveAtHorizon: this.inSystemNow(),
       events: sim.events,
       wallSeconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /**
+   * Requests in the system counted where they are: the router's shared queues, each replica's
+   * queue, and what each replica holds (its waiting line and running batch). Independent of the
+   * request store's count, so a request lost from every queue shows as a difference.
+   */
+  private inSystemNow(): number {
+    let n = this.router.queuedTotal();
+    for (const rep of this.replicas) if (rep !== null) n += rep.queue.size + rep.held;
+    return n;
   }
 
   handle(kind: number, id: number): void {

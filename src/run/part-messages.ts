@@ -31,6 +31,7 @@ export interface PartResult {
   interrupted: number;
   preempted: number;
   inSystemSeconds: number;
+  liveAtHorizon: number;
   events: number;
   /** Report boundaries and timeline actions, which every part processes. */
   sharedEvents: number;

@@ -50,6 +50,7 @@ export function partResult(r: RunResult, sharedEvents: number): PartResult {
     interrupted: r.interrupted,
     preempted: r.preempted ?? 0,
     inSystemSeconds: r.inSystemSeconds,
+    liveAtHorizon: r.liveAtHorizon ?? 0,
     events: r.events,
     sharedEvents,
   };
@@ -137,6 +138,7 @@ export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], result
   let interrupted = 0;
   let preempted = 0;
   let inSystemSeconds = 0;
+  let liveAtHorizon = 0;
   let events = 0;
   for (const r of results) {
     for (const [i, st] of r.stats.entries()) stats[i].add(st);
@@ -144,6 +146,7 @@ export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], result
     interrupted += r.interrupted;
     preempted += r.preempted;
     inSystemSeconds += r.inSystemSeconds;
+    liveAtHorizon += r.liveAtHorizon;
     events += r.events;
   }
   // Every part processed the report boundaries and timeline actions; count them once.
@@ -163,6 +166,7 @@ export function mergeParts(s: Scenario, plan: RunPlan, parts: number[][], result
     interrupted,
     preempted,
     inSystemSeconds,
+    liveAtHorizon,
     events,
     wallSeconds: 0,
   };

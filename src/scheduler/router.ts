@@ -170,6 +170,13 @@ export class Router {
     this.host.ensureScheduled(rep);
   }
 
+  /** Requests waiting in the shared queues (shared_queue routing). */
+  queuedTotal(): number {
+    let n = 0;
+    for (const q of this.queues) n += q.size;
+    return n;
+  }
+
   /** A held request left its replica (completed or evicted): keeps the spot counts right. */
   released(rep: Replica, r: number): void {
     this.spotByGroup[rep.group] -= this.req.spot[r];

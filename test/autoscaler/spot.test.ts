@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { acceleratorRates, profileOf } from "../../src/contract/cost-rates.js";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runLogged } from "./support.js";
 
 const FILE = "test/fixtures/autoscaling/spot-reclaim.yaml";
@@ -40,8 +41,7 @@ describe("autoscaler: spot nodes reclaimed with notice", () => {
       const again = restarted.get(x.replica) ?? Number.NEGATIVE_INFINITY;
       if (stop !== undefined && again < stop) expect(x.admitted).toBeLessThan(stop);
     }
-    const s = r.summary;
-    expect(s.completed + s.rejected + s.inFlight).toBe(s.requests);
+    expectEveryRequestAccounted(r.run);
   });
 
   it("bills spot accelerator-seconds at the discount (capex and opex), energy as drawn", () => {

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSeconds } from "../../src/fleet/switch-time.js";
 import { micro, parseCsv, sumColumn } from "../billing/csv-helpers.js";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runLogged } from "./support.js";
 
 const FILE = "test/fixtures/autoscaling/switching.yaml";
@@ -62,8 +63,7 @@ describe.each([["drain"], ["preempt"]])("autoscaler: switching models (on_switch
     const files = r.files();
     const csv = (n: string) => parseCsv(files.get(n)!);
     const summary = csv("summary.csv")[0];
-    const s = r.summary;
-    expect(s.completed + s.rejected + s.inFlight).toBe(s.requests);
+    expectEveryRequestAccounted(r.run);
     const tokens = csv("tenants.csv").reduce((a, row) => a + Number(row.output_tokens), 0);
     expect(tokens).toBe(Number(summary.output_tokens));
     const cost = micro(summary.cost_usd);

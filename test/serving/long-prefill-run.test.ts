@@ -16,6 +16,7 @@ import { servingSetup } from "../../src/fleet/step-setup.js";
 import { addPrefillChunk, emptyComposition } from "../../src/fleet/step-time.js";
 import { loadLines, MINIMAL, problemsOfLines } from "../scenario/helpers.js";
 import { cli } from "../support/cli.js";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/chunked-8b.yaml";
@@ -71,7 +72,7 @@ describe("long_prefill_token_threshold in a run", () => {
     expect(on.summary.requests).toBe(off.summary.requests);
     const price = on.scenario.models.find((m) => m.id === "llama-3.1-8b")!.price;
     for (const out of [off, on]) {
-      for (const st of out.run.stats) expect(st.completed + st.rejected + st.inFlight).toBe(st.requests);
+      expectEveryRequestAccounted(out.run);
       const [chat, batch] = [0, 1].map((ti) => out.run.stats.find((x) => x.tenantIndex === ti)!);
       expect(chat.completed).toBeGreaterThan(100);
       expect(chat.outputTokens).toBe(chat.completed * 100);

@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { summaryText } from "../../src/output/summary-text.js";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runScenario } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/chunked-8b.yaml";
@@ -48,9 +49,7 @@ describe("swap preemption in a run", () => {
     // the same arrivals, each accounted for
     expect(s.requests).toBe(r.requests);
     for (const out of [recompute, swap]) {
-      for (const st of out.run.stats) {
-        expect(st.completed + st.rejected + st.inFlight).toBe(st.requests);
-      }
+      expectEveryRequestAccounted(out.run);
       // constant prompts and outputs: every completed request billed its tokens once
       const [chat, batch] = [0, 1].map((ti) => out.run.stats.find((x) => x.tenantIndex === ti)!);
       expect(chat.outputTokens).toBe(chat.completed * 800);

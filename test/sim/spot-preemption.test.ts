@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { mmcMeanWait } from "../support/queueing.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 
@@ -32,10 +33,8 @@ describe.each([1, 4])("spot preemption, max_batch %s", (batch) => {
     expect(run.preempted).toBeGreaterThan(0);
     expect(spot.preempted).toBe(run.preempted);
     expect(interactive.preempted).toBe(0);
-    for (const st of run.stats) {
-      expect(st.requests).toBe(st.completed + st.rejected + st.inFlight);
-      expect(st.rejected).toBe(0);
-    }
+    expectEveryRequestAccounted(run);
+    for (const st of run.stats) expect(st.rejected).toBe(0);
     if (batch === 1) {
       // With preemption the on-demand tenant sees an M/M/8 of its own load (1 erlang): a wait of
       // mmcMeanWait(8, 1, 1), about 3e-5 s. Without preemption it would queue behind spot work in a

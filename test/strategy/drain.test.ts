@@ -4,6 +4,7 @@
  * 20-30 s each) so a drain is visible at a 10-minute report interval.
  */
 import { describe, expect, it } from "vitest";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runDoc } from "./support.js";
 
 const doc = {
@@ -34,7 +35,7 @@ describe("removing nodes", () => {
     const { run, fin, summary } = await runDoc(doc);
     expect(summary.rejected).toBe(0);
     expect(summary.interrupted).toBe(0);
-    expect(summary.completed + summary.inFlight).toBe(summary.requests);
+    expectEveryRequestAccounted(run);
     const g = run.topology.groups[0].index;
     const present = (k: number) => run.grid.present[run.grid.at(k, g)];
     // gpt-4o: one replica per H100 node. Two replicas for 10 minutes = 1,200 replica-seconds.

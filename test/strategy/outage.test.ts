@@ -4,6 +4,7 @@
  * (constant process) and requests identical, so the counts are exact up to one boundary arrival.
  */
 import { describe, expect, it } from "vitest";
+import { expectEveryRequestAccounted } from "../support/conservation.js";
 import { runDoc, smallTokens } from "./support.js";
 
 const RATE = 2;
@@ -136,7 +137,7 @@ describe("pool_outage", () => {
     const { run, summary } = await runDoc(doc);
     expect(summary.interrupted).toBeGreaterThan(0);
     expect(summary.rejected).toBe(0);
-    expect(summary.completed + summary.inFlight).toBe(summary.requests);
+    expectEveryRequestAccounted(run);
     // One of the two replicas is available during the outage interval (20m-30m), both otherwise.
     const g = run.topology.groups[0].index;
     const available = (k: number) => run.grid.available[run.grid.at(k, g)];
