@@ -24,6 +24,7 @@ function summaryBlock(t: RunTables): string {
     ["busy fraction", fmtPct(n("busy_fraction"))],
     ["compute utilisation (MFU)", fmtPct(n("compute_utilization"))],
     ["KV memory in use", fmtPct(n("kv_utilization"))],
+    ...servingItems(n, (c) => s[c] !== undefined && s[c] !== ""),
     ["SLO attainment", fmtPct(n("slo_attainment"))],
     ["TTFT p50 / p99", `${fmtSeconds(n("ttft_p50_s"))} / ${fmtSeconds(n("ttft_p99_s"))}`],
     ["TPOT p50 / p99", `${fmtMs(n("tpot_p50_ms"))} / ${fmtMs(n("tpot_p99_ms"))}`],
@@ -36,6 +37,25 @@ function summaryBlock(t: RunTables): string {
     `<p class="sub">seed ${esc(s.seed ?? "")}, horizon ${esc(hours)} h, from ${esc(t.dir)}</p>` +
     figures(items)
   );
+}
+
+/**
+ * KV preemptions (and how many swapped) and the prefix cache's hit rate, for run folders that
+ * have the columns (older ones do not; a run without prefixes shows no hit rate).
+ */
+function servingItems(n: (c: string) => number, has: (c: string) => boolean): [string, string][] {
+  const items: [string, string][] = [];
+  if (has("kv_preemptions")) {
+    const swaps = has("kv_swaps") ? n("kv_swaps") : 0;
+    items.push([
+      "KV preemptions",
+      fmtNumber(n("kv_preemptions"), 0) + (swaps > 0 ? ` (${fmtNumber(swaps, 0)} swapped to host)` : ""),
+    ]);
+  }
+  if (has("cached_input_tokens") && n("cached_input_tokens") > 0) {
+    items.push(["prefix cache hits (of prompt tokens)", fmtPct(n("prefix_hit_rate"))]);
+  }
+  return items;
 }
 
 const fmtSeconds = (v: number) => (Number.isFinite(v) ? `${v.toFixed(3)} s` : "–");

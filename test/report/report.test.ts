@@ -60,6 +60,29 @@ describe("buildReport on a real run", () => {
     for (const figure of [requests, revenue, margin, "mmc-rho-0.5"]) expect(html).toContain(figure);
   });
 
+  it("shows KV preemptions with the swapped share, and the prefix hit rate only when prompts hit", async () => {
+    const t = await readRun(runDir);
+    const base = buildReport(t);
+    // this run has no prefixes: a preemption count, no hit rate
+    expect(base).toContain("KV preemptions");
+    expect(base).not.toContain("prefix cache hits");
+    const summary = {
+      ...t.summary,
+      kv_preemptions: "1234",
+      kv_swaps: "1000",
+      cached_input_tokens: "5000",
+      prefix_hit_rate: "0.125",
+    };
+    const html = buildReport({ ...t, summary });
+    expect(html).toContain("1,234 (1,000 swapped to host)");
+    expect(html).toMatch(/prefix cache hits \(of prompt tokens\)<\/[a-z]+>\s*<[a-z]+[^>]*>12\.50 %/);
+    // a folder written before these columns existed shows neither
+    const { kv_preemptions, kv_swaps, cached_input_tokens, prefix_hit_rate, ...old } = summary;
+    const older = buildReport({ ...t, summary: old });
+    expect(older).not.toContain("KV preemptions");
+    expect(older).not.toContain("prefix cache hits");
+  });
+
   it("references nothing on the network and loads no script", async () => {
     const html = buildReport(await readRun(runDir));
     expect(html).not.toMatch(/https?:\/\//);

@@ -81,7 +81,10 @@ function figures(p: HardwareProfile): string {
     ["kind", p.kind],
     ["accelerator", p.accelerator],
     ["accelerators per node", String(p.acceleratorsPerNode)],
-    ["memory per accelerator", `${num(p.memoryGbPerAccelerator, 1)} GB (binary: GiB)`],
+    [
+      "memory per accelerator",
+      `${num(p.memoryGbPerAccelerator, 1)} GiB (${num((p.memoryGbPerAccelerator * 2 ** 30) / 1e9, 1)} GB)`,
+    ],
     ["bandwidth per accelerator", `${num(p.memoryBandwidthTbPerS, 3)} TB/s`],
     ["peak per accelerator", `${num(p.peakTflops, 1)} TFLOPS (dense)`],
     ["efficiency (roofline)", `compute ${p.efficiency.compute}, memory ${p.efficiency.memory}`],
