@@ -875,15 +875,20 @@ export class StepReplica {
       const c = j < this.chunkCount ? this.chunkIds[j] : -1;
       if (r >= 0 && (c < 0 || seq[r] < seq[c])) {
         const next = req.linkNext[r];
-        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
-          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
-          this.dec.remove(r, this.req);
-          this.finish(r);
-        }
+        this.finishDecodeIfDone(r);
         r = next;
       } else if (c >= 0) this.applyChunk(j++);
       else break;
     }
+  }
+
+  /** Finishes decoding request r if the steps so far produced its last token (blocks freed through the cache). */
+  private finishDecodeIfDone(r: number): void {
+    const req = this.req;
+    if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] > this.dec.V) return;
+    this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
+    this.dec.remove(r, req);
+    this.finish(r);
   }
 
   /** The step's chunk j is computed: its request goes on prefilling, decodes, or finishes. */
@@ -918,11 +923,7 @@ export class StepReplica {
       // blocks go back to the free queue in admission order, as the reference frees them
       for (let r = this.dec.head; r >= 0; ) {
         const next = req.linkNext[r];
-        if (req.prompt[r] + req.output[r] - 1 - req.decodeBase[r] <= this.dec.V) {
-          this.dropBlocks(r, Math.ceil((req.decodeBase[r] + this.dec.V) / this.B));
-          this.dec.remove(r, this.req);
-          this.finish(r);
-        }
+        this.finishDecodeIfDone(r);
         r = next;
       }
       return;
