@@ -20,6 +20,7 @@ import { CACHED_INPUT_TOKENS, type TenantModelStats } from "../metrics/tenant-st
 import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
+import { chunkedPrefillDelayS } from "./chunked-prefill-delay.js";
 import { availableOf, FluidTimeline } from "./fleet-timeline.js";
 import { buildFlows, type FlowLayout } from "./flows.js";
 import { ExpectedUsage, WHOLE_FIELDS } from "./whole-usage.js";
@@ -382,6 +383,10 @@ export class FluidState {
     // Queueing before admission (Little on the queue), then the replica's prefill wait.
     const queueWait = C > 0 ? (0.5 * (Q + Qn) * dt) / C : 0;
     const tpot = op.tpotS;
+    const serving = this.topo.groups[g].serving;
+    const threshold = serving?.longPrefillTokenThreshold ?? 0;
+    // the decodes a prefilling request shares its steps with (the batch without itself)
+    const others = Math.max(0, Math.round(op.batch) - 1);
     const fc = C / total;
     const fr = R / total;
     const fq = Qn / total;
@@ -404,7 +409,19 @@ export class FluidState {
       const c = fc * inJ;
       this.rejected[st] += fr * inJ;
       if (c > 0) {
-        const ttft = queueWait + op.prefillWaitS + f.prefillS[j];
+        // a prompt cut into chunks by long_prefill_token_threshold waits for more steps
+        const chunked =
+          threshold > 0 && serving !== null
+            ? chunkedPrefillDelayS(
+                serving.stepModel,
+                threshold,
+                f.cached[j],
+                f.prompt[j] - f.cached[j],
+                others,
+                f.prompt[j] + f.output[j] / 2,
+              )
+            : 0;
+        const ttft = queueWait + op.prefillWaitS + f.prefillS[j] + chunked;
         const decodeS = Math.max(0, f.output[j] - 1) * tpot;
         this.completed[st] += c;
         // the fluid mode knows the mean TTFT only: a flow's completions all miss or all meet
