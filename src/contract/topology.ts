@@ -119,6 +119,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           gpuMemoryUtilization: sc.gpuMemoryUtilization,
           preemption: sc.preemption,
           longPrefillTokenThreshold: sc.longPrefillTokenThreshold,
+          ...(sc.swapSpaceBytes !== null && { swapSpaceBytes: sc.swapSpaceBytes }),
         });
         if (setup.kvBlocks < blocksFor(MIN_REQUEST_CONTEXT_TOKENS, setup.blockSize)) {
           problems.push({

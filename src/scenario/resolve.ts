@@ -138,6 +138,8 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
       gpuMemoryUtilization: raw.scheduler.gpu_memory_utilization,
       preemption: raw.scheduler.preemption ?? "recompute",
       longPrefillTokenThreshold: raw.scheduler.long_prefill_token_threshold,
+      swapSpaceBytes:
+        raw.scheduler.swap_space_gb === undefined ? null : raw.scheduler.swap_space_gb * 2 ** 30,
     },
     billing: {
       energyUsdPerKwh: raw.billing.energy_usd_per_kwh,

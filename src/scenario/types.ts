@@ -370,6 +370,8 @@ export interface SchedulerSpec {
   gpuMemoryUtilization: number;
   /** chunked: what a KV-shortage preemption does (docs/service-model.md). */
   preemption: "recompute" | "swap";
+  /** chunked, swap: host memory per accelerator for swapped-out KV blocks, bytes (vLLM's swap_space; null: its 4 GiB default). */
+  swapSpaceBytes: number | null;
   /** chunked: vLLM's long_prefill_token_threshold, most prompt tokens of one request per step (0: off). */
   longPrefillTokenThreshold: number;
 }

@@ -45,6 +45,7 @@ describe("a minimal scenario gets every default", () => {
       preemption: "recompute",
       // vLLM V1's default: no cap on one request's tokens in a step beyond the budget
       longPrefillTokenThreshold: 0,
+      swapSpaceBytes: null,
     });
     expect(s.billing).toEqual({ energyUsdPerKwh: 0.08, pue: 1.2, amortizationYears: 5, spotDiscount: 0.6 });
   });

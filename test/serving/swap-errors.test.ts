@@ -40,6 +40,19 @@ describe("scheduler.preemption: bad input", () => {
     }
   });
 
+  it("swap_space_gb: GiB of host memory per accelerator, only with preemption: swap, never negative", async () => {
+    expect(await messages([...MINIMAL, "scheduler: { swap_space_gb: 8 }"])).toEqual([
+      "S:17 scheduler.swap_space_gb: swap_space_gb applies only with preemption: swap (a recomputed request keeps nothing in host memory)",
+    ]);
+    expect(await messages([...MINIMAL, "scheduler: { preemption: swap, swap_space_gb: -1 }"])).toEqual([
+      "S:17 scheduler.swap_space_gb: must be >= 0, got -1",
+    ]);
+    const given = await loadLines([...MINIMAL, "scheduler: { preemption: swap, swap_space_gb: 0.5 }"]);
+    expect(given.scheduler.swapSpaceBytes).toBe(2 ** 29);
+    const byDefault = await loadLines([...MINIMAL, "scheduler: { preemption: swap }"]);
+    expect(byDefault.scheduler.swapSpaceBytes).toBeNull();
+  });
+
   it("the command line exits 2 with file:line and field, and writes nothing", () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "fleetsim-swap-")));
     const text = readFileSync(scenarioPath("test/fixtures/serving/chunked-8b.yaml"), "utf8").replace(

@@ -29,8 +29,8 @@ const STARVED = [
   "tenants.1.workloads.0.arrival.rate_per_s=0.5",
 ];
 
-const run = (preemption: string) =>
-  runScenario(FIXTURE, { set: [...STARVED, `scheduler.preemption=${preemption}`], horizon: "10m" });
+const run = (preemption: string, more: string[] = []) =>
+  runScenario(FIXTURE, { set: [...STARVED, `scheduler.preemption=${preemption}`, ...more], horizon: "10m" });
 
 describe("swap preemption in a run", () => {
   it("conserves requests, tokens and money against recompute, counts swaps, and finishes requests sooner", async () => {
@@ -71,5 +71,18 @@ describe("swap preemption in a run", () => {
       x.run.stats.reduce((a, st) => a + st[of].mean()! * st.completed, 0) / x.summary.completed;
     expect(mean(swap, "ttftS")).toBeLessThan(mean(recompute, "ttftS"));
     expect(mean(swap, "e2eS")).toBeLessThan(mean(recompute, "e2eS"));
+  });
+
+  it("with swap_space_gb 0 no victim fits in host memory: every one is recomputed, as under recompute", async () => {
+    const recompute = await run("recompute");
+    const none = await run("swap", ["scheduler.swap_space_gb=0"]);
+    expect(none.summary.kvSwaps).toBe(0);
+    expect(none.summary.kvPreemptions).toBe(recompute.summary.kvPreemptions);
+    expect(none.summary.kvPreemptions).toBeGreaterThan(50);
+    for (const [i, st] of none.run.stats.entries()) {
+      expect(st.completed).toBe(recompute.run.stats[i]!.completed);
+      expect(st.ttftS.mean()).toBe(recompute.run.stats[i]!.ttftS.mean());
+      expect(st.e2eS.mean()).toBe(recompute.run.stats[i]!.e2eS.mean());
+    }
   });
 });

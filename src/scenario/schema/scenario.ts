@@ -237,6 +237,10 @@ const schedulerSchema = z
       .describe(
         "chunked: what a request preempted for lack of KV blocks loses: recompute (its blocks are freed and its prompt and tokens computed again, vLLM's default) or swap (its blocks are copied to host memory and back over the host link, vLLM V0's preemption_mode swap; 4 GiB of host memory per accelerator, as vLLM's swap_space). Default recompute",
       ),
+    swap_space_gb: nonNegative(
+      "chunked, preemption: swap: host memory per accelerator for swapped-out KV blocks, GiB (vLLM's --swap-space). Default 4",
+      LIMITS.memoryGb,
+    ).optional(),
     long_prefill_token_threshold: count(
       "chunked: most prompt tokens one request computes in a step (vLLM's long_prefill_token_threshold): a longer prompt is spread over more steps, leaving budget to the requests after it. 0 = no cap beyond max_num_batched_tokens (vLLM V1's default). Default 0",
       LIMITS.batchedTokens,
@@ -272,6 +276,14 @@ const schedulerSchema = z
         path: ["long_prefill_token_threshold"],
         message:
           "long_prefill_token_threshold needs prefill: chunked (under prefill: pause a prompt is prefilled whole in one step)",
+      });
+    }
+    if (v.swap_space_gb !== undefined && v.preemption !== "swap") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["swap_space_gb"],
+        message:
+          "swap_space_gb applies only with preemption: swap (a recomputed request keeps nothing in host memory)",
       });
     }
     if (v.preemption === "swap" && pause) {
