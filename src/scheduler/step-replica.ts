@@ -45,7 +45,6 @@ import { DecodingSet } from "./decoding-set.js";
 import { IntFifo } from "./fifo.js";
 import { HostSwap } from "./host-swap.js";
 import type { RequestStore } from "./request-store.js";
-import { WaitingLine } from "./waiting-line.js";
 
 const IDLE = 0;
 /** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
@@ -108,7 +107,7 @@ export class StepReplica {
   private static readonly NONE: CachedBlock[] = [];
 
   /** Waiting line (ring buffer; preempted requests go back to its head). */
-  private readonly waiting: WaitingLine;
+  private readonly waiting: IntFifo;
 
   /** Decoding requests. */
   private readonly dec: DecodingSet;
@@ -190,7 +189,7 @@ export class StepReplica {
     this.preempted = new Int32Array(serving.maxNumSeqs + 1);
     this.preemptedSwapped = new Uint8Array(serving.maxNumSeqs + 1);
     this.host = new HostSwap(serving);
-    this.waiting = new WaitingLine(Math.min(1024, Math.max(16, admissionLimit)));
+    this.waiting = new IntFifo(Math.min(1024, Math.max(16, admissionLimit)));
     this.lastT = clock.now;
   }
 
@@ -416,7 +415,7 @@ export class StepReplica {
     if (this.waiting.size === 0) return false;
     const budget = this.budgetTokens - this.dec.size;
     if (budget <= 0 || this.dec.size >= this.maxSeqs) return false;
-    const r = this.waiting.head();
+    const r = this.waiting.peek();
     const req = this.req;
     const known = req.prompt[r] + req.generated[r];
     const ref = req.prefixRef[r];
@@ -586,7 +585,7 @@ export class StepReplica {
     if (!this.preemptedNow) {
       let running = this.dec.size + this.pCount + this.chunkCount;
       while (this.waiting.size > 0 && budget > 0 && running < this.maxSeqs) {
-        const r = this.waiting.head();
+        const r = this.waiting.peek();
         const known = req.prompt[r] + req.generated[r];
         const ref = req.prefixRef[r];
         // computed > 0 only for a request swapped out: it goes on where it stopped
