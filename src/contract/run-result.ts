@@ -35,9 +35,9 @@ export interface RunResult {
   /** Time-integral of the number of requests in the system (queued or held), request-seconds. */
   inSystemSeconds: number;
   /**
-   * Requests still in the system at the horizon (queued or held by a replica), counted by the
-   * request engine's store itself, not derived from the tenant counters: conservation tests check
-   * completed + rejected + this = arrivals. Absent in fluid and hybrid runs.
+   * Requests still in the system at the horizon, counted where they are (the router's shared
+   * queues, the replicas' queues, what the replicas hold), not derived from the tenant counters:
+   * conservation tests check completed + rejected + this = arrivals. Absent in fluid and hybrid runs.
    */
   liveAtHorizon?: number;
   events: number;

@@ -600,8 +600,7 @@ export class StepReplica {
         const b = blocksFor(start + n, this.B);
         if (b > this.blocks - this.blocksUsed) break;
         this.waiting.shift();
-        this.blocksUsed += b;
-        if (this.cache !== null) this.cache.take(b);
+        this.takeBlocks(b);
         req.runSeq[r] = this.seqNext++;
         if (start > 0) this.swapIn(r, start, n);
         this.addChunk(r, start, n, 0);
@@ -634,17 +633,7 @@ export class StepReplica {
     const extra = blocksFor(c + n, B) - blocksFor(c, B);
     if (!this.makeRoom(extra, r)) return 0;
     this.takeBlocks(extra);
-    const ref = req.prefixRef[r];
-    if (ref !== null) {
-      this.prefixCache().register(
-        ref,
-        req.prompt[r],
-        B,
-        Math.floor(c / B),
-        Math.floor((c + n) / B),
-        this.heldOf(r),
-      );
-    }
+    this.registerPrompt(r, c, n);
     this.addChunk(r, c, n, 1);
     return n;
   }
@@ -733,19 +722,23 @@ export class StepReplica {
   /** r, swapped out with `start` tokens computed, is admitted: its blocks come back from host memory. */
   private swapIn(r: number, start: number, n: number): void {
     this.host.in(blocksFor(start, this.B));
+    // its blocks come back as its own: only the prompt blocks it fills from now are registered
+    this.registerPrompt(r, start, n);
+  }
+
+  /** With a prefix, r registers the full prompt blocks its chunk of n tokens after `computed` fills. */
+  private registerPrompt(r: number, computed: number, n: number): void {
     const ref = this.req.prefixRef[r];
-    if (ref !== null) {
-      const B = this.B;
-      // its blocks come back as its own: only the prompt blocks it fills from now are registered
-      this.prefixCache().register(
-        ref,
-        this.req.prompt[r],
-        B,
-        Math.floor(start / B),
-        Math.floor((start + n) / B),
-        this.heldOf(r),
-      );
-    }
+    if (ref === null) return;
+    const B = this.B;
+    this.prefixCache().register(
+      ref,
+      this.req.prompt[r],
+      B,
+      Math.floor(computed / B),
+      Math.floor((computed + n) / B),
+      this.heldOf(r),
+    );
   }
 
   /**

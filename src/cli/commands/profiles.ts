@@ -3,6 +3,7 @@
  * performance it gives every catalog model that fits (docs/service-model.md). Plain text.
  */
 import { InputError } from "../../errors.js";
+import { acceleratorMemoryBytes } from "../../fleet/memory.js";
 import { fitProblem, nodesPerReplica, replicasPerNodes } from "../../fleet/placement.js";
 import { serviceCurve } from "../../fleet/service-model.js";
 import { didYouMean } from "../../scenario/suggest.js";
@@ -83,7 +84,7 @@ function figures(p: HardwareProfile): string {
     ["accelerators per node", String(p.acceleratorsPerNode)],
     [
       "memory per accelerator",
-      `${num(p.memoryGbPerAccelerator, 1)} GiB (${num((p.memoryGbPerAccelerator * 2 ** 30) / 1e9, 1)} GB)`,
+      `${num(p.memoryGbPerAccelerator, 1)} GiB (${num(acceleratorMemoryBytes(p) / 1e9, 1)} GB)`,
     ],
     ["bandwidth per accelerator", `${num(p.memoryBandwidthTbPerS, 3)} TB/s`],
     ["peak per accelerator", `${num(p.peakTflops, 1)} TFLOPS (dense)`],
