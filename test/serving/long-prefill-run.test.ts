@@ -1,23 +1,11 @@
-/**
- * vLLM's long_prefill_token_threshold in scenarios (scheduler.long_prefill_token_threshold): a
- * lone prompt of P tokens takes ceil(P / threshold) steps to its first token (vLLM V1's
- * scheduler caps every request's new tokens in a step at the threshold), each step timed by the
- * step model; decodes are unchanged. Under load, the same scenario with and without the threshold
- * sees the same arrivals, accounts for every request and bills each completed one its tokens once.
- * Bad input is refused as the other chunked-only fields are: file, line and field, exit 2,
- * nothing written.
- */
-import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../../src/errors.js";
 import { servingSetup } from "../../src/fleet/step-setup.js";
 import { addPrefillChunk, emptyComposition } from "../../src/fleet/step-time.js";
 import { loadLines, MINIMAL, problemsOfLines } from "../scenario/helpers.js";
-import { cli } from "../support/cli.js";
 import { expectEveryRequestAccounted } from "../support/conservation.js";
-import { runScenario, scenarioPath } from "../support/run-scenario.js";
+import { expectRunRefusesVariant } from "../support/refusal.js";
+import { runScenario } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/chunked-8b.yaml";
 const REL = 1e-9;
@@ -120,22 +108,13 @@ describe("scheduler.long_prefill_token_threshold: bad input", () => {
   });
 
   it("the command line exits 2 with file:line and field, and writes nothing", () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "fleetsim-lpt-")));
-    const text = readFileSync(scenarioPath(FIXTURE), "utf8").replace(
+    expectRunRefusesVariant(
+      FIXTURE,
       "scheduler: { routing: least_loaded, prefill: chunked }",
       "scheduler: { routing: least_loaded, prefill: pause, long_prefill_token_threshold: 256 }",
+      "long_prefill_token_threshold",
+      "scheduler.long_prefill_token_threshold: long_prefill_token_threshold needs prefill: chunked",
     );
-    const file = join(dir, "lpt-pause.yaml");
-    writeFileSync(file, text);
-    const line = text.split("\n").findIndex((l) => l.includes("long_prefill_token_threshold")) + 1;
-    const out = join(dir, "res");
-    const r = cli(["run", file, "--out", out]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(
-      `${file}:${line} scheduler.long_prefill_token_threshold: long_prefill_token_threshold needs prefill: chunked`,
-    );
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(out)).toBe(false);
   });
 });
 
