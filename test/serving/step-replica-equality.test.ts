@@ -203,14 +203,14 @@ describe("fast step replica equals the reference replica", () => {
       }),
       { numRuns: 500, seed: 20261207 },
     );
-    // long_prefill_token_threshold: several prompts partial at once, decodes skipped for budget,
-    // with prefix hits, preemptions and swaps in the mix
+    // long_prefill_token_threshold: several prompts partial at once, with prefix hits,
+    // preemptions and swaps in the mix
     expect(thresholded).toBeGreaterThan(150);
     expect(severalPartial).toBeGreaterThan(50);
     // No decode ever waits for budget: a request admitted when the budget had room for everyone
     // older keeps that room (an older prompt takes at most the threshold, as it did then; older
     // decodes one token; a preempted request comes back younger), so vLLM's skip never happens
-    // under FCFS here. Both replicas handle it all the same (StepReplica.skipDecodes).
+    // under FCFS here. Both replicas handle it all the same (DecodingSet.skipFrom).
     expect(decodeSkipped).toBe(0);
     // ... while prompts older than some decodes (served in running order) are common
     expect(interleavedMixes).toBeGreaterThan(50);
