@@ -255,14 +255,18 @@ const schedulerSchema = z
       });
     }
     const pause = v.prefill === "pause" || (v.prefill === undefined && v.batching === "static");
-    if (v.routing === "prefix_affinity" && pause) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["routing"],
-        message:
-          "prefix_affinity needs prefill: chunked (under prefill: pause replicas keep no prefix cache to route to)",
-      });
-    }
+    /** A step-level option in use under prefill: pause (given, or implied by static batching). */
+    const needsChunked = (inUse: boolean, field: string, what: string, why: string) => {
+      if (inUse && pause) {
+        ctx.addIssue({ code: "custom", path: [field], message: `${what} needs prefill: chunked (${why})` });
+      }
+    };
+    needsChunked(
+      v.routing === "prefix_affinity",
+      "routing",
+      "prefix_affinity",
+      "under prefill: pause replicas keep no prefix cache to route to",
+    );
     if (v.prefill === "chunked" && v.batching === "static") {
       ctx.addIssue({
         code: "custom",
@@ -270,14 +274,12 @@ const schedulerSchema = z
         message: "prefill: chunked needs batching: continuous (step-level service is continuous batching)",
       });
     }
-    if (v.long_prefill_token_threshold > 0 && pause) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["long_prefill_token_threshold"],
-        message:
-          "long_prefill_token_threshold needs prefill: chunked (under prefill: pause a prompt is prefilled whole in one step)",
-      });
-    }
+    needsChunked(
+      v.long_prefill_token_threshold > 0,
+      "long_prefill_token_threshold",
+      "long_prefill_token_threshold",
+      "under prefill: pause a prompt is prefilled whole in one step",
+    );
     if (v.swap_space_gb !== undefined && v.preemption !== "swap") {
       ctx.addIssue({
         code: "custom",
@@ -286,14 +288,12 @@ const schedulerSchema = z
           "swap_space_gb applies only with preemption: swap (a recomputed request keeps nothing in host memory)",
       });
     }
-    if (v.preemption === "swap" && pause) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["preemption"],
-        message:
-          "preemption: swap needs prefill: chunked (under prefill: pause a replica reserves each request's KV memory at admission and never preempts)",
-      });
-    }
+    needsChunked(
+      v.preemption === "swap",
+      "preemption",
+      "preemption: swap",
+      "under prefill: pause a replica reserves each request's KV memory at admission and never preempts",
+    );
   })
   .describe("Routing and batching");
 
