@@ -102,6 +102,14 @@ export function emptyComposition(): StepComposition {
   };
 }
 
+/** Empties the composition's prompt chunks (its decodes are left as they are). */
+export function clearPrefill(c: StepComposition): void {
+  c.prefillTokens = 0;
+  c.prefillAttendSum = 0;
+  c.prefillCachedRead = 0;
+  c.prefillSampled = 0;
+}
+
 /** Adds a prompt chunk of `length` tokens starting after `cached` tokens already in the cache. */
 export function addPrefillChunk(
   c: StepComposition,

@@ -9,6 +9,7 @@
  */
 import {
   addPrefillChunk,
+  clearPrefill,
   emptyComposition,
   type StepComposition,
   type StepTimeModel,
@@ -24,10 +25,7 @@ function stepWith(
   n: number,
   completes: boolean,
 ): number {
-  comp.prefillTokens = 0;
-  comp.prefillAttendSum = 0;
-  comp.prefillCachedRead = 0;
-  comp.prefillSampled = 0;
+  clearPrefill(comp);
   comp.decodes = decodes;
   comp.decodeCachedSum = decodes * decodeContext;
   addPrefillChunk(comp, cached, n, completes);

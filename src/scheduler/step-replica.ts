@@ -40,7 +40,13 @@ import type { Clock } from "../engine/simulator.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
 import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
-import { addDecode, addPrefillChunk, emptyComposition, type StepTimeModel } from "../fleet/step-time.js";
+import {
+  addDecode,
+  addPrefillChunk,
+  clearPrefill,
+  emptyComposition,
+  type StepTimeModel,
+} from "../fleet/step-time.js";
 import { DecodingSet } from "./decoding-set.js";
 import { IntFifo } from "./fifo.js";
 import { HostSwap } from "./host-swap.js";
@@ -555,10 +561,7 @@ export class StepReplica {
     this.chunkCount = 0;
     this.preemptedNow = false;
     const comp = this.comp;
-    comp.prefillTokens = 0;
-    comp.prefillAttendSum = 0;
-    comp.prefillCachedRead = 0;
-    comp.prefillSampled = 0;
+    clearPrefill(comp);
     let budget: number;
     this.interleaved =
       this.pCount > 0 && this.dec.tail >= 0 && req.runSeq[this.dec.tail] > req.runSeq[this.parts[0]];
