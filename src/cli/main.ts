@@ -329,6 +329,26 @@ async function main(argv: string[]): Promise<void> {
             describe:
               "the server ran the model in FP8, weights and KV cache (vLLM --quantization fp8 --kv-cache-dtype fp8)",
           })
+          .option("kv-cache-dtype", {
+            choices: ["auto", "fp8"] as const,
+            describe:
+              "the server's --kv-cache-dtype: auto (the model's activation dtype, BF16) or fp8; overrides --fp8's KV cache (default: as --fp8 says)",
+          })
+          .option("long-prefill-token-threshold", {
+            type: "number",
+            describe:
+              "the server's --long-prefill-token-threshold: most prompt tokens a request computes per step (default 0: none)",
+          })
+          .option("preemption", {
+            choices: ["recompute", "swap"] as const,
+            describe:
+              "what a request preempted for lack of KV blocks loses: recompute (vLLM's default) or swap",
+          })
+          .option("swap-space", {
+            type: "number",
+            describe:
+              "with --preemption swap: host memory per accelerator for swapped-out KV blocks, GiB (vLLM's --swap-space; default 4)",
+          })
           .option("id", {
             type: "string",
             describe: "id of the fitted profile (default: PROFILE-calibrated)",
@@ -353,6 +373,10 @@ async function main(argv: string[]): Promise<void> {
           blockSize: a["block-size"],
           gpuMemoryUtilization: a["gpu-memory-utilization"],
           fp8: a.fp8,
+          kvCacheDtype: a["kv-cache-dtype"],
+          longPrefillTokenThreshold: a["long-prefill-token-threshold"],
+          preemption: a.preemption,
+          swapSpace: a["swap-space"],
           id: a.id,
           out: a.out,
           seed: a.seed,

@@ -10,8 +10,10 @@ import { parse } from "csv-parse/sync";
 import { parseDocument } from "yaml";
 import { type CalibrationResult, calibrateProfile, type MeasuredRequest } from "../../api/calibrate.js";
 import { InputError, type InputProblem } from "../../errors.js";
+import { BYTES_PER_MEMORY_GB } from "../../fleet/memory.js";
 import type { ServingOptions } from "../../fleet/step-setup.js";
 import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
+import { stepServingSchema } from "../../scenario/schema/step-serving.js";
 import { isJsonMeasurement, readVllmBenchJson } from "./vllm-bench-json.js";
 
 export interface CalibrateArgs {
@@ -26,6 +28,12 @@ export interface CalibrateArgs {
   gpuMemoryUtilization?: number;
   /** The server ran the model in FP8 (weights and KV cache), as vLLM's --quantization fp8 --kv-cache-dtype fp8. */
   fp8?: boolean;
+  /** vLLM's --kv-cache-dtype: auto (the model's activation dtype, BF16: 2 bytes) or fp8 (1 byte); overrides --fp8's KV part. */
+  kvCacheDtype?: "auto" | "fp8";
+  longPrefillTokenThreshold?: number;
+  preemption?: "recompute" | "swap";
+  /** vLLM's --swap-space, GiB per accelerator (with --preemption swap). */
+  swapSpace?: number;
   id?: string;
   out?: string;
   /** Seed of the arrivals drawn for a vLLM benchmark JSON without start_times (default 1). */
@@ -156,15 +164,9 @@ export function calibrateCommand(a: CalibrateArgs): void {
       message: `${a.out} exists: calibrate writes a new profile file and never replaces one`,
     });
   }
+  const opts = servingOptionsOf(a, profile.acceleratorsPerNode);
   const { requests: measured, arrivalNote } = readMeasurements(a.measurements, a.seed);
   if (arrivalNote !== null) process.stdout.write(`${basename(a.measurements)}: ${arrivalNote}\n`);
-  const opts: ServingOptions = {
-    tensor: a.tensor,
-    maxNumBatchedTokens: a.maxNumBatchedTokens,
-    maxNumSeqs: a.maxNumSeqs,
-    blockSize: a.blockSize,
-    gpuMemoryUtilization: a.gpuMemoryUtilization,
-  };
   const r = calibrateProfile(measured, profile, model, opts);
   process.stdout.write(report(r, measured.length));
   if (a.out === undefined) {
@@ -201,6 +203,67 @@ export function calibrateCommand(a: CalibrateArgs): void {
     throw e;
   }
   process.stdout.write(`wrote ${a.out} (profile ${id})\n`);
+}
+
+/** A flag's name for a field of the scheduler section (the scenario's name, dashed; vLLM's --swap-space). */
+function flagOf(field: string): string {
+  return field === "swap_space_gb" ? "--swap-space" : `--${field.replaceAll("_", "-")}`;
+}
+
+/**
+ * The server's configuration from the flags, checked by the rules of the scenario's scheduler
+ * section (src/scenario/schema/step-serving.ts): a bad flag is an input error naming it.
+ */
+export function servingOptionsOf(a: CalibrateArgs, acceleratorsPerNode: number): ServingOptions {
+  const problems: InputProblem[] = [];
+  const t = a.tensor;
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= acceleratorsPerNode)) {
+    problems.push({
+      file: "command line",
+      path: "--tensor",
+      message: `must be a whole number from 1 to the profile's ${acceleratorsPerNode} accelerators per node, got ${t}`,
+    });
+  }
+  const given: Record<string, unknown> = {
+    max_num_batched_tokens: a.maxNumBatchedTokens,
+    max_num_seqs: a.maxNumSeqs,
+    block_size: a.blockSize,
+    gpu_memory_utilization: a.gpuMemoryUtilization,
+    preemption: a.preemption,
+    swap_space_gb: a.swapSpace,
+    long_prefill_token_threshold: a.longPrefillTokenThreshold,
+  };
+  const parsed = stepServingSchema.safeParse(given);
+  if (!parsed.success) {
+    // the schema's messages name fields as a scenario writes them; here they are flags
+    const asFlags = (m: string) =>
+      Object.keys(given).reduce(
+        (t, f) => t.replaceAll(f, flagOf(f)),
+        m.replaceAll("preemption: swap", "preemption swap"),
+      );
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      const got = issue.code === "custom" ? "" : `, got ${String(given[field])}`;
+      problems.push({
+        file: "command line",
+        path: flagOf(field),
+        message: `${asFlags(issue.message)}${got}`,
+      });
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new InputError(problems);
+  const v = parsed.data;
+  return {
+    tensor: t,
+    maxNumBatchedTokens: v.max_num_batched_tokens,
+    maxNumSeqs: v.max_num_seqs,
+    blockSize: v.block_size,
+    gpuMemoryUtilization: v.gpu_memory_utilization,
+    preemption: v.preemption,
+    swapSpaceBytes: v.swap_space_gb === undefined ? undefined : v.swap_space_gb * BYTES_PER_MEMORY_GB,
+    longPrefillTokenThreshold: v.long_prefill_token_threshold,
+    kvBytesPerValue: a.kvCacheDtype === undefined ? undefined : a.kvCacheDtype === "fp8" ? 1 : 2,
+  };
 }
 
 function round(x: number): number {

@@ -19,6 +19,7 @@ import {
 } from "./fields.js";
 import { scenarioModelSchema } from "./model.js";
 import { planSchemaOf } from "./plan.js";
+import { checkStepServing, stepServingShape } from "./step-serving.js";
 import { workloadSchema } from "./workload.js";
 
 const poolSchema = z.strictObject({
@@ -214,46 +215,10 @@ const schedulerSchema = z
       .describe(
         "How prefill shares a replica: chunked (vLLM V1: step-level service, prompts cut to a token budget and sharing steps with decodes, paged KV blocks, preemption) or pause (the batch waits while a prompt is prefilled, vLLM V0 and Orca style). Default chunked; pause under static batching. A pool whose profile has a measured table for the model serves it as measured (pause)",
       ),
-    max_num_batched_tokens: positiveCount(
-      "chunked: tokens one step may compute (vLLM max_num_batched_tokens). Default 8192",
-      LIMITS.batchedTokens,
-    ).default(8192),
-    max_num_seqs: positiveCount(
-      "chunked: requests running at once on a replica (vLLM max_num_seqs; at most max_num_batched_tokens). Default 1024",
-      LIMITS.batch,
-    ).default(1024),
-    block_size: positiveCount("chunked: tokens per KV block (vLLM block_size). Default 16", 1024).default(16),
-    gpu_memory_utilization: z
-      .number()
-      .gt(0)
-      .max(1)
-      .default(0.9)
-      .describe(
-        "chunked: fraction of each accelerator's memory the server may use for weights, activations and KV blocks (vLLM gpu_memory_utilization). Default 0.9",
-      ),
-    preemption: z
-      .enum(["recompute", "swap"])
-      .optional()
-      .describe(
-        "chunked: what a request preempted for lack of KV blocks loses: recompute (its blocks are freed and its prompt and tokens computed again, vLLM's default) or swap (its blocks are copied to host memory and back over the host link, vLLM V0's preemption_mode swap; 4 GiB of host memory per accelerator, as vLLM's swap_space). Default recompute",
-      ),
-    swap_space_gb: nonNegative(
-      "chunked, preemption: swap: host memory per accelerator for swapped-out KV blocks, GiB (vLLM's --swap-space). Default 4",
-      LIMITS.memoryGb,
-    ).optional(),
-    long_prefill_token_threshold: count(
-      "chunked: most prompt tokens one request computes in a step (vLLM's long_prefill_token_threshold): a longer prompt is spread over more steps, leaving budget to the requests after it. 0 = no cap beyond max_num_batched_tokens (vLLM V1's default). Default 0",
-      LIMITS.batchedTokens,
-    ).default(0),
+    ...stepServingShape,
   })
   .superRefine((v, ctx) => {
-    if (v.max_num_seqs > v.max_num_batched_tokens) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["max_num_seqs"],
-        message: `max_num_seqs (${v.max_num_seqs}) must not exceed max_num_batched_tokens (${v.max_num_batched_tokens}): every running request decodes one token a step`,
-      });
-    }
+    checkStepServing(v, ctx);
     const pause = v.prefill === "pause" || (v.prefill === undefined && v.batching === "static");
     /** A step-level option in use under prefill: pause (given, or implied by static batching). */
     const needsChunked = (inUse: boolean, field: string, what: string, why: string) => {
@@ -280,14 +245,6 @@ const schedulerSchema = z
       "long_prefill_token_threshold",
       "under prefill: pause a prompt is prefilled whole in one step",
     );
-    if (v.swap_space_gb !== undefined && v.preemption !== "swap") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["swap_space_gb"],
-        message:
-          "swap_space_gb applies only with preemption: swap (a recomputed request keeps nothing in host memory)",
-      });
-    }
     needsChunked(
       v.preemption === "swap",
       "preemption",

@@ -1,0 +1,176 @@
+/**
+ * `fleetsim calibrate` against a server configured as Red Hat ran vLLM for MLPerf v5.1's Server
+ * scenario (FP8 weights, a BF16 KV cache, a 1,024-token budget, 512 sequences,
+ * --long-prefill-token-threshold 256), here also short of KV memory and swapping: given the
+ * server's flags the fit recovers the figures that made the measurement; without them it cannot.
+ * Every serving flag is checked by the scenario's rules: a bad one is an input error naming it
+ * (exit 2, nothing written).
+ */
+import { existsSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { servingWith } from "../../src/calibrate/fit.js";
+import { replayStepReplica } from "../../src/calibrate/replay.js";
+import { deriveStream } from "../../src/engine/random.js";
+import { BYTES_PER_MEMORY_GB } from "../../src/fleet/memory.js";
+import type { ServingOptions } from "../../src/fleet/step-setup.js";
+import { loadProfiles } from "../../src/scenario/profiles.js";
+import { model, profile } from "../fleet/helpers.js";
+import { cli } from "../support/cli.js";
+
+const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
+const SERVER: ServingOptions = {
+  maxNumBatchedTokens: 1024,
+  maxNumSeqs: 512,
+  longPrefillTokenThreshold: 256,
+  kvBytesPerValue: 2,
+  gpuMemoryUtilization: 0.2,
+  preemption: "swap",
+  swapSpaceBytes: 2 * BYTES_PER_MEMORY_GB,
+};
+const FLAGS = [
+  "--fp8",
+  "--kv-cache-dtype",
+  "auto",
+  "--max-num-batched-tokens",
+  "1024",
+  "--max-num-seqs",
+  "512",
+  "--long-prefill-token-threshold",
+  "256",
+  "--gpu-memory-utilization",
+  "0.2",
+  "--preemption",
+  "swap",
+  "--swap-space",
+  "2",
+];
+const BASE = ["--profile", "nd-h100-v5", "--model", "llama-3.1-8b"];
+
+let dir: string;
+let csv: string;
+let swaps = 0;
+
+beforeAll(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), "calibrate-server-")));
+  const rng = deriveStream(7, "calibration-server");
+  let t = 0;
+  const n = 600;
+  const reqs = Array.from({ length: n }, (_, i) => {
+    t += -Math.log(1 - rng.next()) / (3 * (i < n / 3 ? 1 : i < (2 * n) / 3 ? 4 : 12));
+    return {
+      arrivalS: t,
+      promptTokens: 50 + Math.floor(rng.next() * 3000),
+      outputTokens: 10 + Math.floor(rng.next() * 300),
+    };
+  });
+  const m8 = model("llama-3.1-8b");
+  const fp8 = { ...m8, bytesPerParam: 1, kvBytesPerToken: m8.kvBytesPerToken / 2 };
+  const out = replayStepReplica(reqs, servingWith(profile("nd-h100-v5"), fp8, TRUE, SERVER));
+  swaps = out.swaps.reduce((a, b) => a + b, 0);
+  const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
+  reqs.forEach((q, i) => {
+    lines.push(
+      [
+        q.arrivalS,
+        q.promptTokens,
+        q.outputTokens,
+        out.firstTokenS[i]! - q.arrivalS,
+        out.finishS[i]! - q.arrivalS,
+      ].join(","),
+    );
+  });
+  csv = join(dir, "server.csv");
+  writeFileSync(csv, `${lines.join("\n")}\n`);
+});
+
+const within = (x: number, truth: number) => Math.abs(x / truth - 1);
+
+describe("fleetsim calibrate with the server's scheduling flags", () => {
+  it("the measurement really exercises them: prompts of up to 3,050 tokens cut at 256, KV swapped", () => {
+    expect(swaps).toBeGreaterThan(50);
+  });
+
+  it("recovers the figures when told how the server was configured", () => {
+    const out = join(dir, "fitted.yaml");
+    const r = cli(["calibrate", csv, ...BASE, ...FLAGS, "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    const [fitted] = loadProfiles([out]);
+    // the contract of the plain fit (test/calibrate/cli.test.ts): 2 %, 2 %, 5 %
+    expect(within(fitted!.efficiency.compute, TRUE.computeEfficiency)).toBeLessThan(0.02);
+    expect(within(fitted!.efficiency.memory, TRUE.memoryEfficiency)).toBeLessThan(0.02);
+    expect(within(fitted!.stepOverheadMs!, TRUE.stepOverheadMs)).toBeLessThan(0.05);
+  });
+
+  it("without the threshold, swap and KV dtype flags the same data fits worse and the figures drift", () => {
+    const told = cli(["calibrate", csv, ...BASE, ...FLAGS]);
+    const plain = cli([
+      "calibrate",
+      csv,
+      ...BASE,
+      "--fp8",
+      "--max-num-batched-tokens",
+      "1024",
+      "--max-num-seqs",
+      "512",
+      "--gpu-memory-utilization",
+      "0.2",
+      "--out",
+      join(dir, "plain.yaml"),
+    ]);
+    expect(plain.status, plain.stderr).toBe(0);
+    const e2eAfter = (s: string) => Number(/after .*\n\s+error: .*end-to-end ([\d.]+) %/.exec(s)![1]);
+    expect(e2eAfter(told.stdout)).toBeLessThan(1);
+    expect(e2eAfter(plain.stdout)).toBeGreaterThan(2 * e2eAfter(told.stdout));
+    const [p] = loadProfiles([join(dir, "plain.yaml")]);
+    const worst = Math.max(
+      within(p!.efficiency.compute, TRUE.computeEfficiency),
+      within(p!.efficiency.memory, TRUE.memoryEfficiency),
+      within(p!.stepOverheadMs!, TRUE.stepOverheadMs),
+    );
+    expect(worst).toBeGreaterThan(0.05);
+  });
+
+  it.each([
+    [["--tensor", "0"], "--tensor", /whole number from 1 to the profile's 8 accelerators per node, got 0/],
+    [["--tensor", "16"], "--tensor", /got 16/],
+    [["--max-num-seqs", "-3"], "--max-num-seqs", /got -3/],
+    [
+      ["--max-num-seqs", "2048", "--max-num-batched-tokens", "1024"],
+      "--max-num-seqs",
+      /must not exceed --max-num-batched-tokens/,
+    ],
+    [["--block-size", "7.5"], "--block-size", /got 7\.5/],
+    [["--gpu-memory-utilization", "1.5"], "--gpu-memory-utilization", /got 1\.5/],
+    [["--gpu-memory-utilization", "0"], "--gpu-memory-utilization", /got 0/],
+    [["--long-prefill-token-threshold", "-1"], "--long-prefill-token-threshold", /got -1/],
+    [["--swap-space", "2"], "--swap-space", /only with --preemption swap/],
+    [["--preemption", "swap", "--swap-space", "-1"], "--swap-space", /got -1/],
+    [["--preemption", "evict"], "preemption", /Choices: "recompute", "swap"/],
+    [["--kv-cache-dtype", "int4"], "kv-cache-dtype", /Choices: "auto", "fp8"/],
+  ])("refuses %j naming the flag, exit 2, nothing written", (args, flag, why) => {
+    const out = join(dir, "never.yaml");
+    const r = cli(["calibrate", csv, ...BASE, ...args, "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(flag);
+    expect(r.stderr).toMatch(why);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("the boundaries are accepted: --gpu-memory-utilization 1, --tensor 8, --long-prefill-token-threshold 0", () => {
+    const r = cli([
+      "calibrate",
+      csv,
+      ...BASE,
+      "--gpu-memory-utilization",
+      "1",
+      "--tensor",
+      "8",
+      "--long-prefill-token-threshold",
+      "0",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
