@@ -31,11 +31,16 @@ export interface Buckets {
   rate(values: number[]): number[];
 }
 
-/** The report interval: the smallest step between consecutive period starts (an hour by default). */
-export function intervalOf(times: number[]): number {
+/**
+ * The report interval: the smallest step between consecutive period starts. With one period the
+ * run is no longer than one interval, so the run's length (`horizonMs`) is the interval; an hour
+ * when neither tells.
+ */
+export function intervalOf(times: number[], horizonMs?: number): number {
   let step = Number.POSITIVE_INFINITY;
   for (let k = 1; k < times.length; k++) step = Math.min(step, times[k]! - times[k - 1]!);
-  return Number.isFinite(step) && step > 0 ? step : HOUR;
+  if (Number.isFinite(step) && step > 0) return step;
+  return horizonMs !== undefined && horizonMs > 0 ? horizonMs : HOUR;
 }
 
 export function unitOf(ms: number): string {
@@ -52,8 +57,12 @@ export function unitOf(ms: number): string {
   return `${ms / 1000} s`;
 }
 
-export function buckets(times: number[], maxPoints = MAX_POINTS): Buckets {
-  const interval = intervalOf(times);
+/**
+ * `horizonMs`: the run's length from its first period start (summary.csv horizon_s); the last
+ * bucket ends there when the run stops inside an interval.
+ */
+export function buckets(times: number[], horizonMs?: number, maxPoints = MAX_POINTS): Buckets {
+  const interval = intervalOf(times, horizonMs);
   const t0 = times[0] ?? 0;
   const span = times.length > 0 ? times[times.length - 1]! - t0 + interval : interval;
   const width =
@@ -65,7 +74,10 @@ export function buckets(times: number[], maxPoints = MAX_POINTS): Buckets {
   const n = index.length > 0 ? index[index.length - 1]! + 1 : 0;
   const starts = Array.from({ length: n }, (_, b) => t0 + b * width);
   const ends = starts.map((t) => t + width);
-  if (n > 0) ends[n - 1] = Math.min(ends[n - 1]!, times[times.length - 1]! + interval);
+  if (n > 0) {
+    const runEnd = horizonMs !== undefined && horizonMs > 0 ? t0 + horizonMs : Number.POSITIVE_INFINITY;
+    ends[n - 1] = Math.min(ends[n - 1]!, times[times.length - 1]! + interval, runEnd);
+  }
   const perBucket = width / interval;
   return {
     times: starts,

@@ -3,7 +3,7 @@ import { type Buckets, buckets } from "./buckets.js";
 import { fmtNumber, fmtPct, fmtUsd, num } from "./format.js";
 import { hint, section } from "./layout.js";
 import { type Style, seriesStyle } from "./palette.js";
-import type { Row, RunTables } from "./read-run.js";
+import { horizonMs, type Row, type RunTables } from "./read-run.js";
 import { pivot } from "./series.js";
 import { hbarChart, legend, lineChart, markLegend, type Series, stackedBarChart } from "./svg.js";
 import { table } from "./tables.js";
@@ -26,7 +26,7 @@ function groupedNote(b: Buckets): string {
 
 export function utilisationSection(t: RunTables): string {
   const p = pivot(t.timeseries, "pool");
-  const b = buckets(p.times);
+  const b = buckets(p.times, horizonMs(t));
   const series: Series[] = p.keys.map((k) => {
     const v = pct(p.value(k, "utilization"));
     return b.aggregated
@@ -38,6 +38,7 @@ export function utilisationSection(t: RunTables): string {
     yLabel: "utilisation (%)",
     times: b.times,
     width: b.width,
+    ends: b.ends,
     series,
   });
   return section("Utilisation per pool", chart + legend(series) + groupedNote(b));
@@ -45,7 +46,7 @@ export function utilisationSection(t: RunTables): string {
 
 export function costSection(t: RunTables): string {
   const p = pivot(t.timeseries, "pool");
-  const b = buckets(p.times);
+  const b = buckets(p.times, horizonMs(t));
   const series: Series[] = p.keys.map((k) => ({ name: k, values: b.reduce(p.value(k, "cost_usd"), "sum") }));
   const chart = stackedBarChart({
     title: "Cost per pool",
@@ -127,7 +128,7 @@ export function revenueGroups(t: RunTables, top = TOP_MODELS): { name: string; m
 
 export function revenueSection(t: RunTables): string {
   const p = pivot(t.revenueByModel, "model");
-  const b = buckets(p.times);
+  const b = buckets(p.times, horizonMs(t));
   const groups = revenueGroups(t);
   const perInterval = (models: string[], column: string) =>
     p.times.map((_, k) => models.reduce((a, m) => a + (p.value(m, column)[k] || 0), 0));
@@ -159,6 +160,7 @@ export function revenueSection(t: RunTables): string {
       yLabel: `margin per ${b.unit} (USD)`,
       times: b.times,
       width: b.width,
+      ends: b.ends,
       series: margin,
     }) +
     legend(margin);

@@ -31,10 +31,11 @@ function summaryBlock(t: RunTables): string {
     ["end-to-end p50 / p99", `${fmtSeconds(n("e2e_p50_s"))} / ${fmtSeconds(n("e2e_p99_s"))}`],
     ["Jain fairness", Number.isFinite(n("jain_fairness")) ? n("jain_fairness").toFixed(4) : "–"],
   ];
-  const hours = fmtNumber(n("horizon_s") / 3600, 2);
+  const h = n("horizon_s");
+  const horizon = h < 3600 ? `${fmtNumber(h / 60, h % 60 === 0 ? 0 : 1)} min` : `${fmtNumber(h / 3600, 2)} h`;
   return (
     `<h1>fleetsim report: ${esc(s.scenario ?? "")}</h1>` +
-    `<p class="sub">seed ${esc(s.seed ?? "")}, horizon ${esc(hours)} h, from ${esc(t.dir)}</p>` +
+    `<p class="sub">seed ${esc(s.seed ?? "")}, horizon ${esc(horizon)}, from ${esc(t.dir)}</p>` +
     figures(items)
   );
 }

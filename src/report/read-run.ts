@@ -26,6 +26,12 @@ export const RUN_FILES = [
   "margin.csv",
 ] as const;
 
+/** The run's length in ms (summary.csv horizon_s), when the summary gives it. */
+export function horizonMs(t: RunTables): number | undefined {
+  const h = Number(t.summary.horizon_s);
+  return Number.isFinite(h) && h > 0 ? h * 1000 : undefined;
+}
+
 /** Undoes the leading `'` the writer puts before a cell that a spreadsheet would run as a formula. */
 function unguard(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;

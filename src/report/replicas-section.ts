@@ -6,7 +6,7 @@
 import { buckets } from "./buckets.js";
 import { fmtNumber, num } from "./format.js";
 import { hint, section } from "./layout.js";
-import type { RunTables } from "./read-run.js";
+import { horizonMs, type RunTables } from "./read-run.js";
 import { pivot } from "./series.js";
 import { legend, lineChart, type Series } from "./svg.js";
 
@@ -17,7 +17,7 @@ export function replicasSection(t: RunTables): string {
   if (!first) return "";
   const models = Object.keys(first).filter((c) => c.startsWith(PREFIX));
   const p = pivot(t.timeseries, "pool");
-  const b = buckets(p.times);
+  const b = buckets(p.times, horizonMs(t));
   const series: Series[] = models.map((c) => {
     const total = p.times.map(() => 0);
     for (const pool of p.keys) {
@@ -36,6 +36,7 @@ export function replicasSection(t: RunTables): string {
     yLabel: "replicas (mean over the interval)",
     times: b.times,
     width: b.width,
+    ends: b.ends,
     series,
   });
   const note = hint(

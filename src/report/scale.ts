@@ -71,10 +71,27 @@ export function logScale(values: number[], r0: number, r1: number): Scale {
   return Object.assign(f, { ticks, lo: 10 ** lo, hi: 10 ** hi });
 }
 
-const HOUR = 3_600_000;
-const TIME_STEPS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 168 * HOUR];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// minutes for runs shorter than a few hours (a 5-minute trace replay), then hours and days
+const TIME_STEPS = [
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  24 * HOUR,
+  48 * HOUR,
+  168 * HOUR,
+];
 
-/** Time scale (ms since epoch) with ticks on whole UTC hours or days, at most about `count`. */
+/** Time scale (ms since epoch) with ticks on whole UTC minutes, hours or days, at most about `count`. */
 export function timeScale(t0: number, t1: number, r0: number, r1: number, count = 8): Scale {
   const span = Math.max(t1 - t0, 1);
   const step =

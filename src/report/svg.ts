@@ -108,14 +108,15 @@ const xTitle = (times: number[]) =>
 /** A polyline per series at the middle of each x position, with its band when given. */
 export function lineChart(c: TimeChart): string {
   const t0 = c.times[0] ?? 0;
-  const t1 = (c.times[c.times.length - 1] ?? 0) + c.width;
+  const end = (k: number) => c.ends?.[k] ?? c.times[k]! + c.width;
+  const t1 = c.times.length > 0 ? end(c.times.length - 1) : c.width;
   const x = timeScale(t0, t1, M.left, W - M.right);
   const y = valueScale(
     c.series.flatMap((s) => [...s.values, ...(s.low ?? []), ...(s.high ?? [])]),
     H - M.bottom,
     M.top,
   );
-  const mid = (k: number) => r1(x(c.times[k]! + c.width / 2));
+  const mid = (k: number) => r1(x((c.times[k]! + end(k)) / 2));
   const lines = c.series.map((s, i) => {
     const st = styleOf(s, i);
     let band = "";

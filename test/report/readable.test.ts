@@ -4,7 +4,7 @@ import { buckets } from "../../src/report/buckets.js";
 import { revenueGroups } from "../../src/report/charts.js";
 import { tickLabels } from "../../src/report/format.js";
 import type { RunTables } from "../../src/report/read-run.js";
-import { logScale, valueScale } from "../../src/report/scale.js";
+import { logScale, timeScale, valueScale } from "../../src/report/scale.js";
 import { wrapLabel } from "../../src/report/svg.js";
 
 const HOUR = 3_600_000;
@@ -55,6 +55,24 @@ describe("buckets", () => {
     ).toBeCloseTo(2 * 24, 9);
   });
 
+  it("a run no longer than one report interval is one bucket of the run's length, not an hour", () => {
+    const b = buckets([start], 5 * 60_000);
+    expect(b.width).toBe(5 * 60_000);
+    expect(b.unit).toBe("5 min");
+    expect(b.ends).toEqual([start + 5 * 60_000]);
+    expect(b.rate([0.73])).toEqual([0.73]);
+    // without the run's length (an older folder) the one row still reads as an hour
+    expect(buckets([start]).width).toBe(HOUR);
+  });
+
+  it("a run that stops inside its last interval ends there: 90 minutes of hourly rows", () => {
+    const b = buckets(hours(2), 90 * 60_000);
+    expect(b.width).toBe(HOUR);
+    expect(b.ends).toEqual([start + HOUR, start + 90 * 60_000]);
+    // exactly at a whole interval the last bucket is whole
+    expect(buckets(hours(2), 2 * HOUR).ends.at(-1)).toBe(start + 2 * HOUR);
+  });
+
   it("groups a week of 5-minute rows into hours (2,016 -> 168 > 120, so 6 hours: 28)", () => {
     const times = Array.from({ length: 2016 }, (_, k) => start + k * 300_000);
     const b = buckets(times);
@@ -64,6 +82,14 @@ describe("buckets", () => {
 });
 
 describe("axes from the data", () => {
+  it("a short run's time axis is ticked in minutes, from its start to its end", () => {
+    const x = timeScale(start, start + 5 * 60_000, 0, 500);
+    expect(x.ticks).toEqual([0, 1, 2, 3, 4, 5].map((m) => start + m * 60_000));
+    expect(x(start + 5 * 60_000)).toBe(500);
+    // a day still ticks in hours
+    expect(timeScale(start, start + 24 * HOUR, 0, 500).ticks[1]! - start).toBe(3 * HOUR);
+  });
+
   it("a tiny value beside large ones does not pull the axis a whole step below 0 when nothing is negative", () => {
     const y = valueScale([0.0001, 5_000], 300, 0);
     expect(y.ticks[0]).toBe(0);

@@ -50,6 +50,18 @@ describe("buildReport on a real run", () => {
     expect(html).toContain(">00:00</text>");
   });
 
+  it("draws a run shorter than its report interval over its own length, in minutes", async () => {
+    const dir = join(root, "short");
+    await mkdir(dir);
+    const r = await runScenario("scenarios/validation/mmc-rho-0.5.yaml", { horizon: "5m" });
+    for (const [name, content] of r.files()) await writeFile(join(dir, name), content);
+    const html = buildReport(await readRun(dir));
+    expect(html).toContain("horizon 5 min,");
+    expect(html).toContain(">cost per 5 min (USD)</text>");
+    expect(html).toContain(">00:05</text>");
+    expect(html).not.toContain(">01:00</text>"); // it drew a one-hour axis with one point before
+  });
+
   it("shows the summary figures of summary.csv", async () => {
     const t = await readRun(runDir);
     const html = buildReport(t);
