@@ -8,31 +8,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { predict } from "../../src/calibrate/fit.js";
-import { deriveStream } from "../../src/engine/random.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
-import { model, profile } from "../fleet/helpers.js";
+import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
+import { llama8Fp8, steppedLoad, TRUE } from "./measurement.js";
 
-const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
 let dir: string;
 let csv: string;
 
 beforeAll(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), "calibrate-cli-")));
-  const rng = deriveStream(7, "calibration-cli");
-  let t = 0;
-  const n = 600;
-  const reqs = Array.from({ length: n }, (_, i) => {
-    t += -Math.log(1 - rng.next()) / (3 * (i < n / 3 ? 1 : i < (2 * n) / 3 ? 4 : 12));
-    return {
-      arrivalS: t,
-      promptTokens: 50 + Math.floor(rng.next() * 3000),
-      outputTokens: 10 + Math.floor(rng.next() * 300),
-    };
-  });
+  const reqs = steppedLoad("calibration-cli");
   // served in FP8 (the command's --fp8), as in Red Hat's MLPerf v5.1 run
-  const m8 = model("llama-3.1-8b");
-  const fp8 = { ...m8, bytesPerParam: 1, kvBytesPerToken: m8.kvBytesPerToken / 2 };
+  const fp8 = llama8Fp8();
   const p = predict(reqs, profile("nd-h100-v5"), fp8, TRUE, {});
   const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
   reqs.forEach((q, i) => {

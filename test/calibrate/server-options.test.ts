@@ -12,14 +12,15 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { servingWith } from "../../src/calibrate/fit.js";
 import { replayStepReplica } from "../../src/calibrate/replay.js";
-import { deriveStream } from "../../src/engine/random.js";
+import { type CalibrateArgs, servingOptionsOf } from "../../src/cli/commands/calibrate.js";
+import { InputError } from "../../src/errors.js";
 import { BYTES_PER_MEMORY_GB } from "../../src/fleet/memory.js";
 import type { ServingOptions } from "../../src/fleet/step-setup.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
-import { model, profile } from "../fleet/helpers.js";
+import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
+import { llama8Fp8, steppedLoad, TRUE } from "./measurement.js";
 
-const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
 const SERVER: ServingOptions = {
   maxNumBatchedTokens: 1024,
   maxNumSeqs: 512,
@@ -54,19 +55,8 @@ let swaps = 0;
 
 beforeAll(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), "calibrate-server-")));
-  const rng = deriveStream(7, "calibration-server");
-  let t = 0;
-  const n = 600;
-  const reqs = Array.from({ length: n }, (_, i) => {
-    t += -Math.log(1 - rng.next()) / (3 * (i < n / 3 ? 1 : i < (2 * n) / 3 ? 4 : 12));
-    return {
-      arrivalS: t,
-      promptTokens: 50 + Math.floor(rng.next() * 3000),
-      outputTokens: 10 + Math.floor(rng.next() * 300),
-    };
-  });
-  const m8 = model("llama-3.1-8b");
-  const fp8 = { ...m8, bytesPerParam: 1, kvBytesPerToken: m8.kvBytesPerToken / 2 };
+  const reqs = steppedLoad("calibration-server");
+  const fp8 = llama8Fp8();
   const out = replayStepReplica(reqs, servingWith(profile("nd-h100-v5"), fp8, TRUE, SERVER));
   swaps = out.swaps.reduce((a, b) => a + b, 0);
   const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
@@ -132,45 +122,58 @@ describe("fleetsim calibrate with the server's scheduling flags", () => {
     expect(worst).toBeGreaterThan(0.05);
   });
 
-  it.each([
-    [["--tensor", "0"], "--tensor", /whole number from 1 to the profile's 8 accelerators per node, got 0/],
-    [["--tensor", "16"], "--tensor", /got 16/],
-    [["--max-num-seqs", "-3"], "--max-num-seqs", /got -3/],
+  // the flag checks in-process (each a yargs-parsed value), then the command's exit and files
+  const args = (over: Partial<CalibrateArgs>): CalibrateArgs => ({
+    measurements: csv,
+    profile: "nd-h100-v5",
+    model: "llama-3.1-8b",
+    profiles: [],
+    ...over,
+  });
+  it.each<[Partial<CalibrateArgs>, string, RegExp]>([
+    [{ tensor: 0 }, "--tensor", /whole number from 1 to the profile's 8 accelerators per node, got 0/],
+    [{ tensor: 16 }, "--tensor", /got 16/],
+    [{ maxNumSeqs: -3 }, "--max-num-seqs", /got -3/],
     [
-      ["--max-num-seqs", "2048", "--max-num-batched-tokens", "1024"],
+      { maxNumSeqs: 2048, maxNumBatchedTokens: 1024 },
       "--max-num-seqs",
       /must not exceed --max-num-batched-tokens/,
     ],
-    [["--block-size", "7.5"], "--block-size", /got 7\.5/],
-    [["--gpu-memory-utilization", "1.5"], "--gpu-memory-utilization", /got 1\.5/],
-    [["--gpu-memory-utilization", "0"], "--gpu-memory-utilization", /got 0/],
-    [["--long-prefill-token-threshold", "-1"], "--long-prefill-token-threshold", /got -1/],
-    [["--swap-space", "2"], "--swap-space", /only with --preemption swap/],
-    [["--preemption", "swap", "--swap-space", "-1"], "--swap-space", /got -1/],
-    [["--preemption", "evict"], "preemption", /Choices: "recompute", "swap"/],
-    [["--kv-cache-dtype", "int4"], "kv-cache-dtype", /Choices: "auto", "fp8"/],
-  ])("refuses %j naming the flag, exit 2, nothing written", (args, flag, why) => {
-    const out = join(dir, "never.yaml");
-    const r = cli(["calibrate", csv, ...BASE, ...args, "--out", out]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(flag);
-    expect(r.stderr).toMatch(why);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(existsSync(out)).toBe(false);
+    [{ blockSize: 7.5 }, "--block-size", /got 7\.5/],
+    [{ gpuMemoryUtilization: 1.5 }, "--gpu-memory-utilization", /got 1\.5/],
+    [{ gpuMemoryUtilization: 0 }, "--gpu-memory-utilization", /got 0/],
+    [{ longPrefillTokenThreshold: -1 }, "--long-prefill-token-threshold", /got -1/],
+    [{ swapSpace: 2 }, "--swap-space", /only with --preemption swap/],
+    [{ preemption: "swap", swapSpace: -1 }, "--swap-space", /got -1/],
+  ])("refuses %j naming the flag", (over, flag, why) => {
+    let err: unknown;
+    try {
+      servingOptionsOf(args(over), 8);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    const [p] = (err as InputError).problems;
+    expect(p!.file).toBe("command line");
+    expect(p!.path).toBe(flag);
+    expect(p!.message).toMatch(why);
   });
 
   it("the boundaries are accepted: --gpu-memory-utilization 1, --tensor 8, --long-prefill-token-threshold 0", () => {
-    const r = cli([
-      "calibrate",
-      csv,
-      ...BASE,
-      "--gpu-memory-utilization",
-      "1",
-      "--tensor",
-      "8",
-      "--long-prefill-token-threshold",
-      "0",
-    ]);
-    expect(r.status, r.stderr).toBe(0);
+    const o = servingOptionsOf(args({ gpuMemoryUtilization: 1, tensor: 8, longPrefillTokenThreshold: 0 }), 8);
+    expect(o).toMatchObject({ gpuMemoryUtilization: 1, tensor: 8, longPrefillTokenThreshold: 0 });
+  });
+
+  it.each([
+    [["--tensor", "0", "--gpu-memory-utilization", "1.5"], /--tensor: .*\n.*--gpu-memory-utilization: /],
+    [["--preemption", "evict"], /preemption.*Choices: "recompute", "swap"/],
+    [["--kv-cache-dtype", "int4"], /kv-cache-dtype.*Choices: "auto", "fp8"/],
+  ])("the command refuses %j: exit 2, every bad flag named, no stack trace, nothing written", (bad, why) => {
+    const out = join(dir, "never.yaml");
+    const r = cli(["calibrate", csv, ...BASE, ...bad, "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(why);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -11,32 +11,17 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { predict } from "../../src/calibrate/fit.js";
 import { readVllmBenchJson } from "../../src/cli/commands/vllm-bench-json.js";
-import { deriveStream } from "../../src/engine/random.js";
 import { formatProblem, InputError } from "../../src/errors.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
-import { model, profile } from "../fleet/helpers.js";
+import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
+import { llama8Fp8, steppedLoad, TRUE } from "./measurement.js";
 
-const TRUE = { computeEfficiency: 0.38, memoryEfficiency: 0.62, stepOverheadMs: 3.4 };
-const m8 = model("llama-3.1-8b");
-const FP8 = { ...m8, bytesPerParam: 1, kvBytesPerToken: m8.kvBytesPerToken / 2 };
+const FP8 = llama8Fp8();
 const H100 = profile("nd-h100-v5");
 let dir: string;
 
-/** 600 requests whose Poisson load steps from 3 to 12 to 36 per second (as the CSV test). */
-function requests(seedName: string) {
-  const rng = deriveStream(7, seedName);
-  let t = 0;
-  const n = 600;
-  return Array.from({ length: n }, (_, i) => {
-    t += -Math.log(1 - rng.next()) / (3 * (i < n / 3 ? 1 : i < (2 * n) / 3 ? 4 : 12));
-    return {
-      arrivalS: t,
-      promptTokens: 50 + Math.floor(rng.next() * 3000),
-      outputTokens: 10 + Math.floor(rng.next() * 300),
-    };
-  });
-}
+const requests = steppedLoad;
 
 /** The JSON vLLM's benchmark writes for those requests served with `figures` (two failed requests added). */
 function benchJson(reqs: ReturnType<typeof requests>, over: Record<string, unknown> = {}) {
