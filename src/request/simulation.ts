@@ -175,6 +175,8 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
       routerStream(s.seed, routes, sources),
       groupEconomics(s, topo),
       s.scheduler.prefixAffinity,
+      s.scheduler.kvAware,
+      s.scheduler.blockSize,
     );
     this.router.host = this;
     const rowOf = new Map<string, number>();

@@ -127,6 +127,10 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
         balanceRelThreshold: raw.scheduler.prefix_affinity.balance_rel_threshold,
         indexTokens: raw.scheduler.prefix_affinity.index_tokens,
       },
+      kvAware: {
+        overlapWeight: raw.scheduler.kv_aware.overlap_weight,
+        temperature: raw.scheduler.kv_aware.temperature,
+      },
       modelRouting,
       maxQueuePerReplica: raw.scheduler.max_queue_per_replica,
       batching: raw.scheduler.batching,

@@ -326,7 +326,8 @@ export type RoutingPolicy =
   | "power_of_two"
   | "cost_aware"
   | "slo_aware"
-  | "prefix_affinity";
+  | "prefix_affinity"
+  | "kv_aware";
 
 /**
  * prefix_affinity's tuning (SGLang's cache-aware load balancer: docs/service-model.md "Prefix-aware
@@ -344,6 +345,17 @@ export interface PrefixAffinitySpec {
 }
 
 /**
+ * kv_aware's tuning (NVIDIA Dynamo's KV-aware router: docs/service-model.md "KV-aware routing"):
+ * cost = overlapWeight x prefill blocks + decode blocks per replica, the lowest wins.
+ */
+export interface KvAwareSpec {
+  /** Weight of the prefill term (Dynamo's overlap_score_weight). */
+  overlapWeight: number;
+  /** 0: the lowest cost; above 0: softmax sampling over the costs (Dynamo's router_temperature). */
+  temperature: number;
+}
+
+/**
  * Which pools a model's requests go to before the routing policy picks a replica: a share per
  * target (drawn per request), or by prompt length (targets[0] = short, targets[1] = long). Each
  * target is the pool ids it names (a pool id, or every pool of a kind that serves the model).
@@ -355,6 +367,7 @@ export type ModelRouting =
 export interface SchedulerSpec {
   routing: RoutingPolicy;
   prefixAffinity: PrefixAffinitySpec;
+  kvAware: KvAwareSpec;
   /** Per model at most one entry; models without one use all their pools alike. */
   modelRouting: ModelRouting[];
   maxQueuePerReplica: number;

@@ -23,6 +23,7 @@
 
 import type { Clock } from "../engine/simulator.js";
 import { IntFifo } from "./fifo.js";
+import type { KvView } from "./kv-cost.js";
 import type { RequestStore } from "./request-store.js";
 
 const TOKEN_EPS = 1e-7;
@@ -135,6 +136,28 @@ export class Replica {
   /** Requests held plus queued here: the load routing policies compare. */
   get load(): number {
     return this.held + this.queue.size;
+  }
+
+  /**
+   * kv_aware routing on a replica without KV blocks or prefix cache (a pool serving a model from a
+   * measured table): the prompts in its prefill line (the one being prefilled counted whole, like
+   * those whose end is not yet settled) and queued for it, and its KV memory reserved plus the
+   * queued requests', in blocks of `bytesPerBlock`. No hit.
+   */
+  kvView(bytesPerBlock: number, out: KvView): void {
+    const req = this.req;
+    let tokens = 0;
+    let bytes = this.kvUsed;
+    for (let k = 0; k < this.pfSize; k++) tokens += req.prompt[this.pf[this.pfSlot(k)]];
+    for (let k = 0; k < this.queue.size; k++) {
+      const c = this.queue.at(k);
+      tokens += req.prompt[c];
+      bytes += req.kvBytes[c];
+    }
+    out.pendingTokens = tokens;
+    out.activeBlocks = bytes / bytesPerBlock;
+    out.hitBlocks = 0;
+    out.hitInUse = 0;
   }
 
   /**

@@ -9,9 +9,10 @@
 import type { RouteClass, Routes } from "../contract/routes.js";
 import type { Topology } from "../contract/topology.js";
 import type { RandomStream } from "../engine/random.js";
-import type { PrefixAffinitySpec, RoutingPolicy } from "../scenario/types.js";
+import type { KvAwareSpec, PrefixAffinitySpec, RoutingPolicy } from "../scenario/types.js";
 import { ClassMinIndex } from "./class-min-index.js";
 import { IntFifo } from "./fifo.js";
+import { emptyKvView, kvCost, pickByCost } from "./kv-cost.js";
 import { LoadBuckets, NO_KEY } from "./load-buckets.js";
 import { PrefixIndex } from "./prefix-index.js";
 import type { RequestStore } from "./request-store.js";
@@ -58,6 +59,7 @@ const POLICY_CODES: Record<RoutingPolicy, number> = {
   slo_aware: 4,
   shared_queue: 5,
   prefix_affinity: 6,
+  kv_aware: 7,
 };
 
 /** SGLang's cache-aware defaults (docs/service-model.md "Prefix-aware routing"). */
@@ -67,6 +69,19 @@ export const PREFIX_AFFINITY_DEFAULTS: PrefixAffinitySpec = {
   balanceRelThreshold: 1.5,
   indexTokens: null,
 };
+
+/** Dynamo's KV router defaults: overlap_score_weight 1, router_temperature 0 (docs/service-model.md "KV-aware routing"). */
+export const KV_AWARE_DEFAULTS: KvAwareSpec = { overlapWeight: 1, temperature: 0 };
+
+/** kv_aware's tuning and scratch: the block size its costs count in, and per group a KV block's bytes. */
+interface KvAwareState {
+  spec: KvAwareSpec;
+  blockSize: number;
+  blockBytes: Float64Array;
+  view: ReturnType<typeof emptyKvView>;
+  costs: Float64Array;
+  picks: Array<Replica | null>;
+}
 
 export class Router {
   private readonly heaps: LoadBuckets[];
@@ -97,6 +112,8 @@ export class Router {
   /** prefix_affinity: its tuning and the router's record of the prefixes it sent each replica. */
   private readonly affinity: PrefixAffinitySpec;
   private readonly prefixIndex: PrefixIndex | null;
+  /** kv_aware: null under the other policies. */
+  private readonly kv: KvAwareState | null;
 
   constructor(
     policy: RoutingPolicy,
@@ -109,6 +126,9 @@ export class Router {
     private readonly rng: RandomStream,
     economics: GroupEconomics[],
     affinity: PrefixAffinitySpec = PREFIX_AFFINITY_DEFAULTS,
+    kvAware: KvAwareSpec = KV_AWARE_DEFAULTS,
+    /** Tokens per KV block (scheduler.block_size): the unit kv_aware's costs count in. */
+    blockSize = 16,
   ) {
     this.shared = policy === "shared_queue";
     this.policyCode = POLICY_CODES[policy];
@@ -142,6 +162,17 @@ export class Router {
     );
     this.affinity = affinity;
     this.prefixIndex = policy === "prefix_affinity" ? new PrefixIndex(indexBounds(topo, affinity)) : null;
+    this.kv =
+      policy === "kv_aware"
+        ? {
+            spec: kvAware,
+            blockSize,
+            blockBytes: Float64Array.from(topo.groups, (g) => blockSize * g.model.kvBytesPerToken),
+            view: emptyKvView(),
+            costs: new Float64Array(topo.replicaCount),
+            picks: new Array<Replica | null>(topo.replicaCount).fill(null),
+          }
+        : null;
   }
 
   private keyOf(rep: Replica): number {
@@ -361,6 +392,8 @@ export class Router {
         return this.sloAware(cls, r, slo);
       case 6:
         return this.prefixAffinity(cls, r);
+      case 7:
+        return this.kvAware(cls, r);
       default:
         return this.leastLoaded(cls, this.req.kvBytes[r]);
     }
@@ -532,6 +565,40 @@ export class Router {
     else rep = bestMatch > a.cacheThreshold * prompt ? best : smallest;
     if (rep !== null && ref !== null) index.record(rep.index, ref, prompt);
     return rep;
+  }
+
+  /**
+   * kv_aware, as NVIDIA Dynamo's KV router decides (src/scheduler/kv-cost.ts): among the available
+   * replicas of the class whose KV memory can hold the request, the lowest cost = overlap_weight x
+   * prefill blocks + decode blocks, read from each replica's actual cache and load; ties to the
+   * first in class order. With a temperature, drawn by softmax over the costs from the router's
+   * seeded stream.
+   */
+  private kvAware(cls: RouteClass, r: number): Replica | null {
+    const kv = this.kv!;
+    const req = this.req;
+    const kvBytes = req.kvBytes[r];
+    const ref = req.prefixRef[r];
+    const prompt = req.prompt[r];
+    const { overlapWeight, temperature } = kv.spec;
+    const view = kv.view;
+    let n = 0;
+    for (const g of cls.groups) {
+      if (this.groupKv[g] < kvBytes) continue;
+      const first = this.groupFirst[g];
+      const slots = this.topo.groups[g].slots;
+      for (let i = 0; i < slots; i++) {
+        const rep = this.replicas[first + i];
+        if (rep === null || !this.available(rep)) continue;
+        if (rep.stepLevel) rep.kvView(ref, prompt, view);
+        else rep.kvView(kv.blockBytes[g], view);
+        kv.costs[n] = kvCost(overlapWeight, kv.blockSize, prompt, view);
+        kv.picks[n++] = rep;
+      }
+    }
+    if (n === 0) return null;
+    const u = temperature > 0 ? this.rng.next() : 0;
+    return kv.picks[pickByCost(kv.costs, n, temperature, u)]!;
   }
 }
 

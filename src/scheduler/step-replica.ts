@@ -38,7 +38,7 @@
 
 import type { Clock } from "../engine/simulator.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
-import { type CachedBlock, emptyHit, PrefixCache } from "../fleet/prefix-cache.js";
+import { type CachedBlock, emptyHit, PrefixCache, type PrefixRef } from "../fleet/prefix-cache.js";
 import type { StepServing } from "../fleet/step-curve.js";
 import {
   addDecode,
@@ -50,6 +50,7 @@ import {
 import { DecodingSet } from "./decoding-set.js";
 import { IntFifo } from "./fifo.js";
 import { HostSwap } from "./host-swap.js";
+import type { KvView } from "./kv-cost.js";
 import type { RequestStore } from "./request-store.js";
 
 const IDLE = 0;
@@ -110,6 +111,8 @@ export class StepReplica {
   /** Cached blocks each request holds, by request slot. */
   private prefixHeld: CachedBlock[][] = [];
   private readonly hit = emptyHit();
+  /** kv_aware routing's lookups (kept apart from the scheduler's). */
+  private readonly routeHit = emptyHit();
   private static readonly NONE: CachedBlock[] = [];
 
   /** Waiting line (ring buffer; preempted requests go back to its head). */
@@ -202,6 +205,62 @@ export class StepReplica {
   /** KV blocks held now (those of a stretch in progress are counted as its steps are applied). */
   get blocksInUse(): number {
     return this.blocksUsed;
+  }
+
+  /**
+   * kv_aware routing (src/scheduler/kv-cost.ts): what the router reads of this replica for a prompt
+   * of `prompt` tokens with prefix `ref`, its KV events and load taken as instantaneous. Pending
+   * tokens: the prompt tokens (and tokens to recompute) not yet computed of the requests waiting,
+   * partly prefilled or in the step in progress, and of those queued for it at the router (their
+   * hits are not known before admission: counted whole). Active blocks: blocks in use now, plus
+   * those the same requests' prompts still need. Hit: the leading blocks of this prompt cached now.
+   * Changes nothing.
+   */
+  kvView(ref: PrefixRef | null, prompt: number, out: KvView): void {
+    const req = this.req;
+    const B = this.B;
+    let tokens = 0;
+    let blocks = this.blocksUsed;
+    // a stretch's decodes take their blocks as its steps are applied: count those of the steps
+    // done by now and the one in progress (a single step takes its blocks when it starts)
+    if (this.mode === RUN) blocks += this.dec.due(Math.min(this.stepsDoneBy(this.clock.now) + 1, this.runK));
+    for (let k = 0; k < this.waiting.size; k++) {
+      const c = this.waiting.at(k);
+      const known = req.prompt[c] + req.generated[c];
+      tokens += known - req.computed[c];
+      blocks += blocksFor(known, B);
+    }
+    for (let k = 0; k < this.pCount; k++) {
+      const c = this.parts[k];
+      const known = req.prompt[c] + req.generated[c];
+      tokens += known - req.computed[c];
+      blocks += blocksFor(known, B) - blocksFor(req.computed[c], B);
+    }
+    if (this.mode === STEP) {
+      for (let j = 0; j < this.chunkCount; j++) {
+        const c = this.chunkIds[j];
+        if (c < 0) continue;
+        const known = req.prompt[c] + req.generated[c];
+        tokens += known - req.computed[c];
+        // the chunk's blocks were taken when its step started
+        blocks += blocksFor(known, B) - blocksFor(req.computed[c] + this.chunkLen[j], B);
+      }
+    }
+    for (let k = 0; k < this.queue.size; k++) {
+      const c = this.queue.at(k);
+      tokens += req.prompt[c];
+      blocks += blocksFor(req.prompt[c], B);
+    }
+    out.pendingTokens = tokens;
+    out.activeBlocks = blocks;
+    out.hitBlocks = 0;
+    out.hitInUse = 0;
+    if (ref !== null && this.cache !== null) {
+      const hit = this.routeHit;
+      this.cache.lookup(ref, prompt, prompt, B, hit);
+      out.hitBlocks = hit.count;
+      out.hitInUse = hit.count - hit.free;
+    }
   }
 
   /** Blocks of swapped-out requests held in host memory now. */

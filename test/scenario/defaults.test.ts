@@ -31,6 +31,8 @@ describe("a minimal scenario gets every default", () => {
         balanceRelThreshold: 1.5,
         indexTokens: null,
       },
+      // Dynamo's KV router defaults (overlap_score_weight, router_temperature)
+      kvAware: { overlapWeight: 1, temperature: 0 },
       modelRouting: [],
       maxQueuePerReplica: 1000,
       batching: "continuous",

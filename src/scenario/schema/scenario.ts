@@ -175,6 +175,19 @@ const prefixAffinitySchema = z
   })
   .describe("routing: prefix_affinity's tuning (SGLang's cache-aware load balancer)");
 
+const kvAwareSchema = z
+  .strictObject({
+    overlap_weight: nonNegative(
+      "Weight of the prefill term (prompt tokens still to compute on the replica, this request's uncached ones included, in blocks) against the decode term (KV blocks in use or due there): cost = overlap_weight x prefill blocks + decode blocks, lowest wins. 0 ignores the caches (pure KV-load balancing). Default 1 (Dynamo's overlap_score_weight)",
+      1e6,
+    ).default(1),
+    temperature: nonNegative(
+      "0: the lowest cost always wins (ties to the first replica in class order). Above 0: a replica is drawn with probability proportional to exp(-cost / (cost range x temperature)), from the run's seeded router stream. Default 0 (Dynamo's router_temperature)",
+      1e6,
+    ).default(0),
+  })
+  .describe("routing: kv_aware's tuning (NVIDIA Dynamo's KV-aware router)");
+
 const schedulerSchema = z
   .strictObject({
     routing: z
@@ -186,12 +199,14 @@ const schedulerSchema = z
         "cost_aware",
         "slo_aware",
         "prefix_affinity",
+        "kv_aware",
       ])
       .default("least_loaded")
       .describe(
-        "How a request picks a replica. prefix_affinity: to the replica the router sent most of the prompt's prefix to, unless loads are imbalanced (then least loaded), as SGLang's cache-aware router; needs prefill: chunked. Default least_loaded",
+        "How a request picks a replica. prefix_affinity: to the replica the router sent most of the prompt's prefix to, unless loads are imbalanced (then least loaded), as SGLang's cache-aware router; needs prefill: chunked. kv_aware: to the replica of lowest cost = overlap_weight x prompt blocks still to compute there (its cache's actual hits deducted) + KV blocks in use or due there, as NVIDIA Dynamo's KV router; needs prefill: chunked. Default least_loaded",
       ),
     prefix_affinity: prefixAffinitySchema.prefault({}),
+    kv_aware: kvAwareSchema.prefault({}),
     model_routing: z
       .array(modelRoutingSchema)
       .default([])
@@ -231,6 +246,12 @@ const schedulerSchema = z
       "routing",
       "prefix_affinity",
       "under prefill: pause replicas keep no prefix cache to route to",
+    );
+    needsChunked(
+      v.routing === "kv_aware",
+      "routing",
+      "kv_aware",
+      "under prefill: pause replicas keep no prefix cache and no KV blocks to route by",
     );
     if (v.prefill === "chunked" && v.batching === "static") {
       ctx.addIssue({
