@@ -313,11 +313,13 @@ async function main(argv: string[]): Promise<void> {
           })
           .option("max-num-batched-tokens", {
             type: "number",
-            describe: "the server's token budget per step (default 8192)",
+            describe:
+              "the server's token budget per step (default: vLLM's for the profile, 8192 on H100-class GPUs, 2048 on A100 and smaller)",
           })
           .option("max-num-seqs", {
             type: "number",
-            describe: "the server's cap on running requests (default 1024)",
+            describe:
+              "the server's cap on running requests (default: vLLM's for the profile, 1024 on H100-class GPUs, 256 on A100 and smaller)",
           })
           .option("block-size", { type: "number", describe: "KV block size in tokens (default 16)" })
           .option("gpu-memory-utilization", {

@@ -8,7 +8,7 @@ import { MIN_REQUEST_CONTEXT_TOKENS } from "../fleet/memory.js";
 import { fitProblem, replicasPerNodes } from "../fleet/placement.js";
 import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
 import { type StepServing, stepServiceCurve } from "../fleet/step-curve.js";
-import { servingSetup } from "../fleet/step-setup.js";
+import { servingSetup, vllmBatchDefaults } from "../fleet/step-setup.js";
 import { TableStepTime } from "../fleet/step-table.js";
 import { managedPoolIds } from "../scenario/managed-pools.js";
 import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
@@ -107,11 +107,27 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
       const measured = profile.performance.find((x) => x.model === model.id);
       if (s.scheduler.prefill === "chunked" && (measured === undefined || measured.steps !== undefined)) {
         const sc = s.scheduler;
+        // vLLM's defaults depend on the hardware: a limit not given is the pool's profile's
+        const limits = vllmBatchDefaults(
+          profile,
+          model.acceleratorsPerReplica,
+          sc.maxNumBatchedTokens ?? undefined,
+        );
+        const maxNumSeqs = sc.maxNumSeqs ?? limits.maxNumSeqs;
+        if (maxNumSeqs > limits.maxNumBatchedTokens) {
+          problems.push({
+            file: s.file,
+            line: s.lines["scheduler.max_num_seqs"],
+            path: "scheduler.max_num_seqs",
+            message: `max_num_seqs (${maxNumSeqs}) must not exceed max_num_batched_tokens (${limits.maxNumBatchedTokens}, vLLM's default for pool ${pool.id}'s ${profile.accelerator}): every running request decodes one token a step; give max_num_batched_tokens`,
+          });
+          continue;
+        }
         const setup = servingSetup(profile, model, {
-          maxNumBatchedTokens: sc.maxNumBatchedTokens,
+          maxNumBatchedTokens: limits.maxNumBatchedTokens,
           // scheduler.max_batch (and a table's max_batch) caps the running batch of a step replica too
           maxNumSeqs: Math.min(
-            sc.maxNumSeqs,
+            maxNumSeqs,
             sc.maxBatch ?? Number.POSITIVE_INFINITY,
             measured?.maxBatch ?? Number.POSITIVE_INFINITY,
           ),

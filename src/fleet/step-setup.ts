@@ -30,15 +30,38 @@ export const DEFAULT_STEP_OVERHEAD_MS = 2;
 /** Link assumed when a profile gives none: PCIe Gen5 x16, 64 GB/s each way; ESTIMATE 5 us per hop. */
 export const DEFAULT_INTERCONNECT: Interconnect = { kind: "pcie5", bandwidthBytesPerS: 64e9, latencyS: 5e-6 };
 
-/** vLLM's defaults on GPUs with >= 70 GiB other than A100 (engine/arg_utils.py get_batch_defaults). */
+/** vLLM's defaults of the settings that do not depend on the hardware. */
 export const VLLM_DEFAULTS = {
-  /** API server: 8192 (offline LLM class: 16384; smaller GPUs and A100: 2048 / 8192). */
-  maxNumBatchedTokens: 8192,
-  /** 1024 (smaller GPUs and A100: 256). */
-  maxNumSeqs: 1024,
   blockSize: DEFAULT_BLOCK_SIZE,
   gpuMemoryUtilization: DEFAULT_GPU_MEMORY_UTILIZATION,
 } as const;
+
+/** A GPU with at least this much memory (other than an A100) gets vLLM's larger batch defaults. */
+const LARGE_GPU_BYTES = 70 * 2 ** 30;
+
+/**
+ * vLLM's defaults of max_num_batched_tokens and max_num_seqs for `vllm serve` (its OpenAI API
+ * server usage context), which depend on the hardware (vllm/engine/arg_utils.py,
+ * EngineArgs.get_batch_defaults / _set_default_args): a GPU of at least 70 GiB other than an A100
+ * (H100, H200, MI300X; "setting large max_num_batched_tokens for A100 reduces throughput", vLLM PR
+ * #17885) gets 8192 and 1024; other GPUs 2048 and 256; CPUs (Cobalt) 2048 and 128 per device of
+ * the replica (tensor x pipeline). max_num_seqs is then held to max_num_batched_tokens. Accelerators
+ * that vLLM does not name (Maia) follow its GPU rule by their memory.
+ */
+export function vllmBatchDefaults(
+  profile: HardwareProfile,
+  devices: number,
+  maxNumBatchedTokens?: number,
+): { maxNumBatchedTokens: number; maxNumSeqs: number } {
+  const [tokens, seqs] =
+    profile.kind === "cobalt"
+      ? [2048 * devices, 128 * devices]
+      : acceleratorMemoryBytes(profile) >= LARGE_GPU_BYTES && !/a100/i.test(profile.accelerator)
+        ? [8192, 1024]
+        : [2048, 256];
+  const budget = maxNumBatchedTokens ?? tokens;
+  return { maxNumBatchedTokens: budget, maxNumSeqs: Math.min(seqs, budget) };
+}
 
 export function stepDevice(profile: HardwareProfile, over: Partial<StepDevice> = {}): StepDevice {
   const ic = profile.interconnect;
@@ -124,8 +147,9 @@ export function servingSetup(
     device,
     parallel,
   );
-  const maxNumBatchedTokens = opts.maxNumBatchedTokens ?? VLLM_DEFAULTS.maxNumBatchedTokens;
-  const maxNumSeqs = opts.maxNumSeqs ?? VLLM_DEFAULTS.maxNumSeqs;
+  const defaults = vllmBatchDefaults(profile, tensor * pipeline, opts.maxNumBatchedTokens);
+  const maxNumBatchedTokens = defaults.maxNumBatchedTokens;
+  const maxNumSeqs = opts.maxNumSeqs ?? defaults.maxNumSeqs;
   const blockSize = opts.blockSize ?? VLLM_DEFAULTS.blockSize;
   const kvBlocks =
     opts.kvBlocks ??

@@ -376,9 +376,9 @@ export interface SchedulerSpec {
   maxBatch: number | null;
   /** How prefill shares a replica with decoding (documented in docs/service-model.md). */
   prefill: "pause" | "chunked";
-  /** chunked: vLLM's scheduler limits and KV memory settings. */
-  maxNumBatchedTokens: number;
-  maxNumSeqs: number;
+  /** chunked: vLLM's scheduler limits (null: vLLM's default for each pool's hardware) and KV memory settings. */
+  maxNumBatchedTokens: number | null;
+  maxNumSeqs: number | null;
   blockSize: number;
   gpuMemoryUtilization: number;
   /** chunked: what a KV-shortage preemption does (docs/service-model.md). */

@@ -38,9 +38,9 @@ describe("a minimal scenario gets every default", () => {
       batching: "continuous",
       maxBatch: null,
       prefill: "chunked",
-      // vLLM's defaults (engine/arg_utils.py, for GPUs of 70 GiB or more) and its block size
-      maxNumBatchedTokens: 8192,
-      maxNumSeqs: 1024,
+      // vLLM's defaults depend on each pool's hardware (test/fleet/vllm-defaults.test.ts); its block size
+      maxNumBatchedTokens: null,
+      maxNumSeqs: null,
       blockSize: 16,
       gpuMemoryUtilization: 0.9,
       // vLLM's default preemption mode

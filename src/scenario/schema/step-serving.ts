@@ -8,13 +8,13 @@ import { count, LIMITS, nonNegative, positiveCount } from "./fields.js";
 
 export const stepServingShape = {
   max_num_batched_tokens: positiveCount(
-    "chunked: tokens one step may compute (vLLM max_num_batched_tokens). Default 8192",
+    "chunked: tokens one step may compute (vLLM max_num_batched_tokens). Default: vLLM's for the pool's hardware, 8192 on accelerators of 70 GiB or more other than the A100 (H100, H200, GB200), 2048 on the others (A100, Maia 100), 2048 per CPU of a replica (Cobalt)",
     LIMITS.batchedTokens,
-  ).default(8192),
+  ).optional(),
   max_num_seqs: positiveCount(
-    "chunked: requests running at once on a replica (vLLM max_num_seqs; at most max_num_batched_tokens). Default 1024",
+    "chunked: requests running at once on a replica (vLLM max_num_seqs; at most max_num_batched_tokens). Default: vLLM's for the pool's hardware, 1024 where max_num_batched_tokens defaults to 8192, 256 on the other accelerators, 128 per CPU of a replica; at most max_num_batched_tokens",
     LIMITS.batch,
-  ).default(1024),
+  ).optional(),
   block_size: positiveCount("chunked: tokens per KV block (vLLM block_size). Default 16", 1024).default(16),
   gpu_memory_utilization: z
     .number()
@@ -41,15 +41,20 @@ export const stepServingShape = {
 };
 
 type StepServingFields = {
-  max_num_batched_tokens: number;
-  max_num_seqs: number;
+  max_num_batched_tokens?: number;
+  max_num_seqs?: number;
   swap_space_gb?: number;
   preemption?: "recompute" | "swap";
 };
 
 /** The rules between the options (each issue at the field it names). */
 export function checkStepServing(v: StepServingFields, ctx: z.RefinementCtx): void {
-  if (v.max_num_seqs > v.max_num_batched_tokens) {
+  // given alone, each is checked against the other's default for each pool (contract/topology.ts)
+  if (
+    v.max_num_seqs !== undefined &&
+    v.max_num_batched_tokens !== undefined &&
+    v.max_num_seqs > v.max_num_batched_tokens
+  ) {
     ctx.addIssue({
       code: "custom",
       path: ["max_num_seqs"],
