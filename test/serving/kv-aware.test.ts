@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { parseCsv } from "../billing/csv-helpers.js";
 import { cli } from "../support/cli.js";
 import { expectEveryRequestAccounted } from "../support/conservation.js";
+import { COMPARED_FILES, prefixFleetRunner } from "../support/prefix-fleet.js";
 import { expectRunRefusesVariant } from "../support/refusal.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 
@@ -108,32 +109,14 @@ describe("kv_aware routing", () => {
   });
 
   it("writes the same bytes twice, on 1 and 2 worker threads, and with a seeded temperature", () => {
-    const dir = mkdtempSync(join(tmpdir(), "fleetsim-kv-aware-"));
-    const args = [
-      "run",
-      scenarioPath("bench/scenarios/fleet.yaml"),
-      "--horizon",
-      "10m",
-      "--set",
-      "scheduler.routing=kv_aware",
-      "--set",
-      "tenants.0.workloads.0.prefix={tokens: 512, groups: 8}",
-      "--set",
-      "tenants.3.workloads.0.prefix={tokens: 256, groups: 3}",
-    ];
-    const run = (name: string, extra: string[]) => {
-      const out = join(dir, name);
-      const r = cli([...args, ...extra, "--out", out]);
-      expect(r.status, r.stderr).toBe(0);
-      return (f: string) => readFileSync(join(out, f), "utf8");
-    };
-    const w1 = run("w1", ["--workers", "1"]);
-    const w2 = run("w2", ["--workers", "2"]);
-    const again = run("again", ["--workers", "1"]);
-    const warm = run("warm", ["--workers", "2", "--set", "scheduler.kv_aware.temperature=1"]);
-    const warmAgain = run("warm-again", ["--workers", "1", "--set", "scheduler.kv_aware.temperature=1"]);
+    const run = prefixFleetRunner("kv_aware");
+    const w1 = run(["--workers", "1"]);
+    const w2 = run(["--workers", "2"]);
+    const again = run(["--workers", "1"]);
+    const warm = run(["--workers", "2", "--set", "scheduler.kv_aware.temperature=1"]);
+    const warmAgain = run(["--workers", "1", "--set", "scheduler.kv_aware.temperature=1"]);
     expect(Number(parseCsv(w1("summary.csv"))[0]!.cached_input_tokens)).toBeGreaterThan(0);
-    for (const f of ["summary.csv", "tenants.csv", "timeseries.csv", "margin.csv"]) {
+    for (const f of COMPARED_FILES) {
       expect(w2(f), f).toBe(w1(f));
       expect(again(f), f).toBe(w1(f));
       expect(warmAgain(f), f).toBe(warm(f));

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { steadyPrefixHitTokens } from "../../src/fleet/prefix-cache.js";
 import { parseCsv } from "../billing/csv-helpers.js";
 import { cli } from "../support/cli.js";
+import { COMPARED_FILES, prefixFleetRunner } from "../support/prefix-fleet.js";
 import { runScenario, scenarioPath } from "../support/run-scenario.js";
 
 const FIXTURE = "test/fixtures/serving/affinity-groups.yaml";
@@ -101,32 +102,10 @@ describe("prefix_affinity routing", () => {
   });
 
   it("writes the same bytes on 1 and 2 worker threads (a fleet of independent parts)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "fleetsim-affinity-"));
-    const args = [
-      "run",
-      scenarioPath("bench/scenarios/fleet.yaml"),
-      "--horizon",
-      "10m",
-      "--set",
-      "scheduler.routing=prefix_affinity",
-      "--set",
-      "tenants.0.workloads.0.prefix={tokens: 512, groups: 8}",
-      "--set",
-      "tenants.3.workloads.0.prefix={tokens: 256, groups: 3}",
-    ];
-    const outputs = ["1", "2"].map((n) => {
-      const out = join(dir, `w${n}`);
-      const r = cli([...args, "--out", out, "--workers", n]);
-      expect(r.status, r.stderr).toBe(0);
-      return out;
-    });
-    const cached = Number(
-      parseCsv(readFileSync(join(outputs[0]!, "summary.csv"), "utf8"))[0]!.cached_input_tokens,
-    );
-    expect(cached).toBeGreaterThan(0);
-    for (const f of ["summary.csv", "tenants.csv", "timeseries.csv", "margin.csv"]) {
-      expect(readFileSync(join(outputs[1]!, f), "utf8"), f).toBe(readFileSync(join(outputs[0]!, f), "utf8"));
-    }
+    const run = prefixFleetRunner("prefix_affinity");
+    const [w1, w2] = [run(["--workers", "1"]), run(["--workers", "2"])];
+    expect(Number(parseCsv(w1("summary.csv"))[0]!.cached_input_tokens)).toBeGreaterThan(0);
+    for (const f of COMPARED_FILES) expect(w2(f), f).toBe(w1(f));
   });
 });
 
