@@ -38,6 +38,15 @@ describe("fleetsim profiles", () => {
     expect(row.split(/\s+/)).toEqual(expect.arrayContaining(["llama-2-70b", "4", String(curve.maxBatch)]));
   });
 
+  it("shows vLLM's batch defaults for the hardware: larger on an H100 than on an A100", () => {
+    const line = (id: string) =>
+      profilesText(shippedProfiles, shippedModels, id)
+        .split("\n")
+        .find((l) => l.startsWith("vLLM batch defaults"));
+    expect(line("nd-h100-v5")).toMatch(/8,192 tokens a step, 1,024 requests/);
+    expect(line("nd-a100-v4")).toMatch(/2,048 tokens a step, 256 requests/);
+  });
+
   it("lists the models that do not fit with the reason", () => {
     const text = profilesText(shippedProfiles, shippedModels, "cobalt-100");
     const [fits, misfits] = text.split("models that do not fit");

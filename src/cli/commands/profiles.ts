@@ -6,6 +6,7 @@ import { InputError } from "../../errors.js";
 import { acceleratorMemoryBytes } from "../../fleet/memory.js";
 import { fitProblem, nodesPerReplica, replicasPerNodes } from "../../fleet/placement.js";
 import { serviceCurve } from "../../fleet/service-model.js";
+import { vllmBatchDefaults } from "../../fleet/step-setup.js";
 import { didYouMean } from "../../scenario/suggest.js";
 import type { HardwareProfile, ModelSpec } from "../../scenario/types.js";
 
@@ -78,6 +79,7 @@ function overview(profiles: HardwareProfile[]): string {
 }
 
 function figures(p: HardwareProfile): string {
+  const batch = vllmBatchDefaults(p, 1);
   const lines: Array<[string, string]> = [
     ["kind", p.kind],
     ["accelerator", p.accelerator],
@@ -89,6 +91,10 @@ function figures(p: HardwareProfile): string {
     ["bandwidth per accelerator", `${num(p.memoryBandwidthTbPerS, 3)} TB/s`],
     ["peak per accelerator", `${num(p.peakTflops, 1)} TFLOPS (dense)`],
     ["efficiency (roofline)", `compute ${p.efficiency.compute}, memory ${p.efficiency.memory}`],
+    [
+      "vLLM batch defaults",
+      `${num(batch.maxNumBatchedTokens)} tokens a step, ${num(batch.maxNumSeqs)} requests (vllm serve on one device)`,
+    ],
     ["power per node", `${num(p.powerW.idle)} W idle, ${num(p.powerW.peak)} W peak`],
     ...(p.powerW.accelerator && p.powerW.other
       ? ([
