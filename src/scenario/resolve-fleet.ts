@@ -51,7 +51,7 @@ export function resolvePools(raw: RawPool[], ctx: FleetContext): PoolSpec[] {
     if (total > p.nodes) {
       ctx.problems.add(
         [...path, "serves"],
-        `give ${total} nodes in all, more than the pool's ${p.nodes} nodes`,
+        `give ${total} node${total === 1 ? "" : "s"} in all, more than the pool's ${p.nodes} node${p.nodes === 1 ? "" : "s"}`,
       );
     }
     return {

@@ -29,8 +29,14 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, locate: 
   const found = result.error.issues.flatMap((issue) => describeIssue(issue, data, allowedKeys));
   // `rate_per_sec` suggested as `rate_per_s` already says that rate_per_s is missing: say it once.
   const suggested = new Set(found.flatMap((p) => (p.suggestion ? [p.suggestion] : [])));
+  // a whole number above 2^53 breaks both `int` (its safe range) and the field's own maximum:
+  // say the field's bound only (the tighter of the two upper bounds on one path)
+  const bound = tightestUpperBounds(result.error.issues);
   for (const p of found) {
-    if (!(p.required && suggested.has(dotted(p.path)))) problems.add(p.path, p.message);
+    if (p.required && suggested.has(dotted(p.path))) continue;
+    const b = bound.get(dotted(p.path));
+    if (b !== undefined && p.upperBound !== undefined && p.upperBound > b) continue;
+    problems.add(p.path, p.message);
   }
   problems.throwIfAny();
   throw new Error("unreachable: zod failed without issues");
@@ -63,6 +69,20 @@ interface Found {
   required?: boolean;
   /** Dotted path of the known field an unknown key probably meant. */
   suggestion?: string;
+  /** The maximum a too-big issue names. */
+  upperBound?: number;
+}
+
+/** Per dotted path, the smallest maximum among its too-big issues. */
+function tightestUpperBounds(issues: readonly Issue[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const issue of issues) {
+    if (issue.code !== "too_big") continue;
+    const key = dotted(issue.path as FieldPath);
+    const max = Number(issue.maximum);
+    if (!(max >= (out.get(key) ?? Number.POSITIVE_INFINITY))) out.set(key, max);
+  }
+  return out;
 }
 
 function describeIssue(issue: Issue, data: unknown, allowedKeys: Map<string, string[]>): Found[] {
@@ -87,7 +107,13 @@ function describeIssue(issue: Issue, data: unknown, allowedKeys: Map<string, str
       const max = String(issue.maximum);
       if (issue.origin === "array") return one(`must have at most ${max} items`);
       if (issue.origin === "string") return one(`must be at most ${max} characters`);
-      return one(`must be ${issue.inclusive ? "<=" : "<"} ${max}, ${got}`);
+      return [
+        {
+          path,
+          message: `must be ${issue.inclusive ? "<=" : "<"} ${max}, ${got}`,
+          upperBound: Number(issue.maximum),
+        },
+      ];
     }
     case "invalid_value":
       return one(oneOf(issue.values.map(String), value));

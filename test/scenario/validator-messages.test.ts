@@ -237,6 +237,21 @@ describe("validator messages for every kind of issue", () => {
     ]);
   });
 
+  it("a whole number beyond 2^53 and the field's maximum gets one message, the field's bound", () => {
+    const schema = z.strictObject({
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1),
+      n: z.number().int().max(10),
+    });
+    expect(check(schema, ["seed: 1e30", "n: 1e17"])).toEqual([
+      "f.yaml:1 seed: must be <= 4294967295, got 1e+30",
+      "f.yaml:2 n: must be <= 10, got 100000000000000000",
+    ]);
+  });
+
   it("names enum values (one or several), suggesting the nearest to a misspelt one", () => {
     const schema = z.strictObject({
       colour: z.enum(["red", "green", "blue"]),
