@@ -115,12 +115,16 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
         );
         const maxNumSeqs = sc.maxNumSeqs ?? limits.maxNumSeqs;
         if (maxNumSeqs > limits.maxNumBatchedTokens) {
-          problems.push({
-            file: s.file,
-            line: s.lines["scheduler.max_num_seqs"],
-            path: "scheduler.max_num_seqs",
-            message: `max_num_seqs (${maxNumSeqs}) must not exceed max_num_batched_tokens (${limits.maxNumBatchedTokens}, vLLM's default for pool ${pool.id}'s ${profile.accelerator}): every running request decodes one token a step; give max_num_batched_tokens`,
-          });
+          const message = `max_num_seqs (${maxNumSeqs}) must not exceed max_num_batched_tokens (${limits.maxNumBatchedTokens}, vLLM's default for pool ${pool.id}'s ${profile.accelerator}): every running request decodes one token a step; give max_num_batched_tokens`;
+          // once per pool, not once per model it serves
+          if (!problems.some((p) => p.message === message)) {
+            problems.push({
+              file: s.file,
+              line: s.lines["scheduler.max_num_seqs"],
+              path: "scheduler.max_num_seqs",
+              message,
+            });
+          }
           continue;
         }
         const setup = servingSetup(profile, model, {

@@ -129,6 +129,19 @@ describe("a scenario without the limits gets each pool's", () => {
     expect(messages[0]).toMatch(
       /^scheduler\.max_num_seqs: max_num_seqs \(4096\) must not exceed max_num_batched_tokens \(2048, vLLM's default for pool \S+'s A100-SXM4-80GB\)/,
     );
+    // a pool serving several models says it once
+    let many: unknown;
+    try {
+      buildTopology(
+        await loadScenario("scenarios/multi-model-2025.yaml", { set: ["scheduler.max_num_seqs=4096"] }),
+        new Map(),
+      );
+    } catch (e) {
+      many = e;
+    }
+    const said = (many as InputError).problems.map((p) => p.message);
+    expect(said.length).toBeGreaterThan(0);
+    expect(new Set(said).size).toBe(said.length);
     // exactly at the A100's budget it is accepted
     const ok = await loadScenario(scenario, { set: ["scheduler.max_num_seqs=2048"] });
     expect(() => buildTopology(ok, new Map())).not.toThrow();
