@@ -12,10 +12,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { servingWith } from "../../src/calibrate/fit.js";
 import { replayStepReplica } from "../../src/calibrate/replay.js";
-import { type CalibrateArgs, servingOptionsOf } from "../../src/cli/commands/calibrate.js";
+import { type CalibrateArgs, checkServerHolds, servingOptionsOf } from "../../src/cli/commands/calibrate.js";
 import { InputError } from "../../src/errors.js";
 import { BYTES_PER_MEMORY_GB } from "../../src/fleet/memory.js";
 import type { ServingOptions } from "../../src/fleet/step-setup.js";
+import { servingSetup } from "../../src/fleet/step-setup.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
 import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
@@ -174,6 +175,40 @@ describe("fleetsim calibrate with the server's scheduling flags", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(why);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a server that could not have held the longest measured request is refused: exactly at its KV blocks it is accepted", () => {
+    const h100 = profile("nd-h100-v5");
+    const m = llama8Fp8();
+    const opts = { gpuMemoryUtilization: 0.2 };
+    const { kvBlocks, blockSize } = servingSetup(h100, m, opts);
+    const request = (tokens: number) => [
+      { arrivalS: 0, promptTokens: tokens - 10, outputTokens: 10, ttftS: 1, e2eS: 2 },
+    ];
+    expect(() => checkServerHolds(h100, m, opts, request(kvBlocks * blockSize))).not.toThrow();
+    expect(() => checkServerHolds(h100, m, opts, request(kvBlocks * blockSize + 1))).toThrow(
+      /leaves \d+ KV blocks of 16 tokens .* needs \d+\. Give the server's --tensor/,
+    );
+  });
+
+  it("the command refuses a model whose weights the server's devices cannot hold (exit 2, nothing written)", () => {
+    const out = join(dir, "never.yaml");
+    const r = cli([
+      "calibrate",
+      csv,
+      "--profile",
+      "nd-h100-v5",
+      "--model",
+      "llama-3.1-405b",
+      "--tensor",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/llama-3\.1-405b on nd-h100-v5 \(1 accelerator, .*\) leaves 0 KV blocks/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /); // it stalled with an internal error before
     expect(existsSync(out)).toBe(false);
   });
 });

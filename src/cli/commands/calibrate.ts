@@ -10,10 +10,12 @@ import { parse } from "csv-parse/sync";
 import { parseDocument } from "yaml";
 import { type CalibrationResult, calibrateProfile, type MeasuredRequest } from "../../api/calibrate.js";
 import { InputError, type InputProblem } from "../../errors.js";
+import { blocksFor } from "../../fleet/kv-blocks.js";
 import { BYTES_PER_MEMORY_GB } from "../../fleet/memory.js";
-import type { ServingOptions } from "../../fleet/step-setup.js";
+import { type ServingOptions, servingSetup } from "../../fleet/step-setup.js";
 import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
 import { stepServingSchema } from "../../scenario/schema/step-serving.js";
+import type { HardwareProfile, ModelSpec } from "../../scenario/types.js";
 import { isJsonMeasurement, readVllmBenchJson } from "./vllm-bench-json.js";
 
 export interface CalibrateArgs {
@@ -167,6 +169,7 @@ export function calibrateCommand(a: CalibrateArgs): void {
   const opts = servingOptionsOf(a, profile.acceleratorsPerNode);
   const { requests: measured, arrivalNote } = readMeasurements(a.measurements, a.seed);
   if (arrivalNote !== null) process.stdout.write(`${basename(a.measurements)}: ${arrivalNote}\n`);
+  checkServerHolds(profile, model, opts, measured);
   const r = calibrateProfile(measured, profile, model, opts);
   process.stdout.write(report(r, measured.length));
   if (a.out === undefined) {
@@ -203,6 +206,31 @@ export function calibrateCommand(a: CalibrateArgs): void {
     throw e;
   }
   process.stdout.write(`wrote ${a.out} (profile ${id})\n`);
+}
+
+/**
+ * The server as configured must have been able to hold the longest measured request in its KV
+ * cache (weights that do not fit leave none): otherwise the replay could never serve it, and the
+ * flags do not describe the server that made the measurement.
+ */
+export function checkServerHolds(
+  profile: HardwareProfile,
+  model: ModelSpec,
+  opts: ServingOptions,
+  measured: readonly MeasuredRequest[],
+): void {
+  const setup = servingSetup(profile, model, opts);
+  let longest = measured[0]!;
+  for (const q of measured) {
+    if (q.promptTokens + q.outputTokens > longest.promptTokens + longest.outputTokens) longest = q;
+  }
+  const need = blocksFor(longest.promptTokens + longest.outputTokens, setup.blockSize);
+  if (setup.kvBlocks >= need) return;
+  const devices = setup.parallel.tensor * setup.parallel.pipeline;
+  throw new InputError({
+    file: "command line",
+    message: `${model.id} on ${profile.id} (${devices} accelerator${devices === 1 ? "" : "s"}, gpu memory utilization ${opts.gpuMemoryUtilization ?? 0.9}) leaves ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens after its weights and activations; the longest measured request (${longest.promptTokens} prompt + ${longest.outputTokens} output tokens) needs ${need}. Give the server's --tensor, --gpu-memory-utilization, --fp8 or --kv-cache-dtype as it ran`,
+  });
 }
 
 /** A flag's name for a field of the scheduler section (the scenario's name, dashed; vLLM's --swap-space). */
