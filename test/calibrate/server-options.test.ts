@@ -12,7 +12,12 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { servingWith } from "../../src/calibrate/fit.js";
 import { replayStepReplica } from "../../src/calibrate/replay.js";
-import { type CalibrateArgs, checkServerHolds, servingOptionsOf } from "../../src/cli/commands/calibrate.js";
+import {
+  type CalibrateArgs,
+  checkServerHolds,
+  readMeasurements,
+  servingOptionsOf,
+} from "../../src/cli/commands/calibrate.js";
 import { InputError } from "../../src/errors.js";
 import { BYTES_PER_MEMORY_GB } from "../../src/fleet/memory.js";
 import type { ServingOptions } from "../../src/fleet/step-setup.js";
@@ -210,5 +215,17 @@ describe("fleetsim calibrate with the server's scheduling flags", () => {
     expect(r.stderr).toMatch(/llama-3\.1-405b on nd-h100-v5 \(1 accelerator, .*\) leaves 0 KV blocks/);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /); // it stalled with an internal error before
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("times stay within 100 years (3,153,600,000 s): at the bound accepted, beyond it named by line and column", () => {
+    const file = join(dir, "times.csv");
+    const rows = (arrival: string, e2e: string) =>
+      `arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s\n0,100,10,0.1,0.5\n1,100,10,0.1,0.5\n${arrival},100,10,0.1,${e2e}\n`;
+    writeFileSync(file, rows("3153600000", "3153600000"));
+    expect(readMeasurements(file).requests).toHaveLength(3);
+    writeFileSync(file, rows("1e308", "3153600001"));
+    expect(() => readMeasurements(file)).toThrow(
+      /times\.csv:4 arrival_s: must be a number >= 0 and at most 100 years \(seconds\), got "1e308"\n.*times\.csv:4 e2e_s: must be a number > 0 and at most 100 years/,
+    );
   });
 });

@@ -188,7 +188,7 @@ describe("fleetsim calibrate on vLLM's benchmark JSON", () => {
       ],
       [
         { ttfts: base.ttfts.map((x, i) => (i === 4 ? -1 : x)) },
-        "x.json ttfts[4]: must be a number > 0 (seconds), got -1",
+        "x.json ttfts[4]: must be a number > 0 and at most 100 years (seconds), got -1",
       ],
       [{ latencies: undefined, itls: undefined }, "x.json itls: is missing, and so is latencies"],
       [

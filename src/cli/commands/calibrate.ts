@@ -14,6 +14,7 @@ import { blocksFor } from "../../fleet/kv-blocks.js";
 import { BYTES_PER_MEMORY_GB } from "../../fleet/memory.js";
 import { type ServingOptions, servingSetup } from "../../fleet/step-setup.js";
 import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
+import { LIMITS } from "../../scenario/schema/limits.js";
 import { stepServingSchema } from "../../scenario/schema/step-serving.js";
 import type { HardwareProfile, ModelSpec } from "../../scenario/types.js";
 import { isJsonMeasurement, readVllmBenchJson } from "./vllm-bench-json.js";
@@ -90,13 +91,16 @@ function readCsvMeasurements(file: string, text: string): MeasuredRequest[] {
       const ok =
         cell !== "" &&
         Number.isFinite(x) &&
-        (integer ? Number.isInteger(x) && x >= 1 : c === "arrival_s" ? x >= 0 : x > 0);
+        // times at most fleetsim's longest duration (100 years): beyond it float seconds lose the milliseconds
+        (integer
+          ? Number.isInteger(x) && x >= 1 && x <= LIMITS.tokens
+          : (c === "arrival_s" ? x >= 0 : x > 0) && x <= LIMITS.durationS);
       if (!ok) {
         const want = integer
-          ? "a whole number >= 1"
+          ? `a whole number from 1 to ${LIMITS.tokens}`
           : c === "arrival_s"
-            ? "a number >= 0 (seconds)"
-            : "a number > 0 (seconds)";
+            ? "a number >= 0 and at most 100 years (seconds)"
+            : "a number > 0 and at most 100 years (seconds)";
         problems.push({ file, line, path: c, message: `must be ${want}, got ${JSON.stringify(cell)}` });
       }
       return x;

@@ -16,6 +16,7 @@
 import type { MeasuredRequest } from "../../api/calibrate.js";
 import { deriveStream, NormalSource, type RandomStream } from "../../engine/random.js";
 import { InputError, type InputProblem } from "../../errors.js";
+import { LIMITS } from "../../scenario/schema/limits.js";
 
 /** Whether a measurements file is a vLLM benchmark JSON: by extension, else by its first character. */
 export function isJsonMeasurement(file: string, text: string): boolean {
@@ -73,7 +74,7 @@ export function readVllmBenchJson(file: string, text: string, seed = 1): VllmBen
     const ttft = ttfts[i];
     if (!isWhole(prompt)) bad("input_lens", i, "a whole number >= 1", prompt);
     if (!isWhole(output)) bad("output_lens", i, "a whole number >= 1", output);
-    if (!isPositive(ttft)) bad("ttfts", i, "a number > 0 (seconds)", ttft);
+    if (!isPositive(ttft)) bad("ttfts", i, "a number > 0 and at most 100 years (seconds)", ttft);
     let e2e: unknown;
     if (latencies !== null) e2e = latencies[i];
     else {
@@ -84,10 +85,11 @@ export function readVllmBenchJson(file: string, text: string, seed = 1): VllmBen
       }
       e2e = (ttft as number) + gaps.reduce((a: number, g: number) => a + g, 0);
     }
-    if (!isPositive(e2e)) bad(latencies !== null ? "latencies" : "itls", i, "a number > 0 (seconds)", e2e);
+    if (!isPositive(e2e))
+      bad(latencies !== null ? "latencies" : "itls", i, "a number > 0 and at most 100 years (seconds)", e2e);
     const start = starts !== null ? starts[i] : arrivals![i];
-    if (typeof start !== "number" || !Number.isFinite(start))
-      bad("start_times", i, "a number (seconds)", start);
+    if (typeof start !== "number" || !Number.isFinite(start) || Math.abs(start) > LIMITS.durationS)
+      bad("start_times", i, "a number of seconds within 100 years of 0", start);
     if (isPositive(ttft) && isPositive(e2e) && ttft > e2e) {
       problems.push({
         file,
@@ -155,7 +157,9 @@ function needed(
 }
 
 const isWhole = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1;
-const isPositive = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x > 0;
+/** A time in seconds above 0 and at most fleetsim's longest duration (100 years): beyond it float times lose the milliseconds. */
+const isPositive = (x: unknown): x is number =>
+  typeof x === "number" && Number.isFinite(x) && x > 0 && x <= LIMITS.durationS;
 
 /**
  * Arrival times as the benchmark drew them (no per-request start times in the file): request i
