@@ -386,6 +386,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     req.replica[r] = -1;
     req.spot[r] = this.spotWorkload[w];
     req.prefixRef[r] = d.prefix ?? null;
+    req.routedHit[r] = 0;
     const counters = this.stats[this.statOfWorkload[w]].counters;
     counters[REQUESTS]++;
     this.route(r, 0);

@@ -46,6 +46,8 @@ export class RequestStore {
   prefixRef: Array<PrefixRef | null> = [];
   /** Prompt tokens found cached at its first admission to the replica that serves it (-1 before). */
   cachedPrompt = new Int32Array(0);
+  /** kv_aware: prompt tokens the router found cached at the replica it chose (0 under other policies). */
+  routedHit = new Int32Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   live = 0;
@@ -98,6 +100,7 @@ export class RequestStore {
     this.heapPos = i32(this.heapPos);
     this.runSeq = f64(this.runSeq);
     this.cachedPrompt = i32(this.cachedPrompt);
+    this.routedHit = i32(this.routedHit);
     for (let i = old; i < cap; i++) this.prefixRef.push(null);
     const spot = new Uint8Array(cap);
     spot.set(this.spot);

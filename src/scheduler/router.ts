@@ -80,6 +80,8 @@ interface KvAwareState {
   blockBytes: Float64Array;
   view: ReturnType<typeof emptyKvView>;
   costs: Float64Array;
+  /** Per candidate, the leading blocks of the prompt cached there. */
+  hits: Int32Array;
   picks: Array<Replica | null>;
 }
 
@@ -170,6 +172,7 @@ export class Router {
             blockBytes: Float64Array.from(topo.groups, (g) => blockSize * g.model.kvBytesPerToken),
             view: emptyKvView(),
             costs: new Float64Array(topo.replicaCount),
+            hits: new Int32Array(topo.replicaCount),
             picks: new Array<Replica | null>(topo.replicaCount).fill(null),
           }
         : null;
@@ -593,12 +596,16 @@ export class Router {
         if (rep.stepLevel) rep.kvView(ref, prompt, view);
         else rep.kvView(kv.blockBytes[g], view);
         kv.costs[n] = kvCost(overlapWeight, kv.blockSize, prompt, view);
+        kv.hits[n] = view.hitBlocks;
         kv.picks[n++] = rep;
       }
     }
     if (n === 0) return null;
     const u = temperature > 0 ? this.rng.next() : 0;
-    return kv.picks[pickByCost(kv.costs, n, temperature, u)]!;
+    const i = pickByCost(kv.costs, n, temperature, u);
+    // as Dynamo's scheduler books it: the chosen replica's prefill work is the prompt less its overlap
+    req.routedHit[r] = Math.min(prompt, kv.hits[i]! * kv.blockSize);
+    return kv.picks[i]!;
   }
 }
 

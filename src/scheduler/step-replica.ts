@@ -211,9 +211,10 @@ export class StepReplica {
    * kv_aware routing (src/scheduler/kv-cost.ts): what the router reads of this replica for a prompt
    * of `prompt` tokens with prefix `ref`, its KV events and load taken as instantaneous. Pending
    * tokens: the prompt tokens (and tokens to recompute) not yet computed of the requests waiting,
-   * partly prefilled or in the step in progress, and of those queued for it at the router (their
-   * hits are not known before admission: counted whole). Active blocks: blocks in use now, plus
-   * those the same requests' prompts still need. Hit: the leading blocks of this prompt cached now.
+   * partly prefilled or in the step in progress, and of those queued for it at the router; a
+   * request not yet served counts its prompt less the overlap the router found when it chose this
+   * replica (`routedHit`), as Dynamo books it. Active blocks: blocks in use now, plus those the same
+   * requests' prompts still need. Hit: the leading blocks of this prompt cached now.
    * Changes nothing.
    */
   kvView(ref: PrefixRef | null, prompt: number, out: KvView): void {
@@ -227,8 +228,10 @@ export class StepReplica {
     for (let k = 0; k < this.waiting.size; k++) {
       const c = this.waiting.at(k);
       const known = req.prompt[c] + req.generated[c];
-      tokens += known - req.computed[c];
-      blocks += blocksFor(known, B);
+      // not yet served (its cache lookup is still to come): the overlap seen at routing
+      const overlap = req.cachedPrompt[c] < 0 ? req.routedHit[c] : 0;
+      tokens += known - req.computed[c] - overlap;
+      blocks += blocksFor(known, B) - Math.floor(overlap / B);
     }
     for (let k = 0; k < this.pCount; k++) {
       const c = this.parts[k];
@@ -248,8 +251,9 @@ export class StepReplica {
     }
     for (let k = 0; k < this.queue.size; k++) {
       const c = this.queue.at(k);
-      tokens += req.prompt[c];
-      blocks += blocksFor(req.prompt[c], B);
+      const overlap = req.routedHit[c];
+      tokens += req.prompt[c] - overlap;
+      blocks += blocksFor(req.prompt[c], B) - Math.floor(overlap / B);
     }
     out.pendingTokens = tokens;
     out.activeBlocks = blocks;

@@ -19,6 +19,7 @@ import { runScenario, scenarioPath } from "../support/run-scenario.js";
 const STALE = "test/fixtures/serving/kv-stale-record.yaml";
 const UNEQUAL = "test/fixtures/serving/kv-unequal-prompts.yaml";
 const MOONCAKE = "test/fixtures/serving/mooncake-prefix.yaml";
+const BURST = "test/fixtures/serving/kv-burst.yaml";
 
 /** `fleetsim run` with the request log; its rows by request number. */
 function requestRows(fixture: string, set: string[], extra: string[] = []) {
@@ -51,6 +52,22 @@ describe("kv_aware routing", () => {
     // and its prefill is the 512 tokens after the prefix instead of 4,608: a ninth of the work
     // and more (the fixed per-step overhead aside), so well under half the time
     expect(Number(kv[3]!.ttft_s)).toBeLessThan(0.5 * Number(affinity[3]!.ttft_s));
+  });
+
+  it("books a routed request's prompt less the overlap it was sent for, as Dynamo does: a burst stays on the cached replica", () => {
+    // request 0 caches a 4,096-token prefix (256 blocks of 16) on replica 0; at 10 s requests 1-4
+    // bring it with 512 tokens of their own, at once. Cost = prefill blocks + active blocks + new
+    // blocks (288 for a 4,608-token prompt). An empty replica: 4,608 / 16 + 0 + 288 = 576. Replica 0
+    // for request k (k - 1 already sent there, each booked as 512 tokens and 32 blocks):
+    // (512 (k - 1) + 512) / 16 + 32 (k - 1) + 288 = 64 k + 256 <= 512 < 576 for k <= 4. Counted whole,
+    // request 2 would see (4,608 + 512) / 16 + 288 + 288 = 896 and go to an empty replica.
+    const { rows, summary } = requestRows(BURST, []);
+    expect(rows.map((x) => x.replica)).toEqual(["0", "0", "0", "0", "0"]);
+    expect(rows.slice(1).map((x) => x.cached_tokens)).toEqual(["4096", "4096", "4096", "4096"]);
+    expect(Number(summary.cached_input_tokens)).toBe(4 * 4096);
+    // the four share one step of 4 x 512 new tokens: each first token well before a cold
+    // 4,608-token prefill's (request 0's, alone on an idle replica)
+    for (const x of rows.slice(1)) expect(Number(x.ttft_s)).toBeLessThan(0.75 * Number(rows[0]!.ttft_s));
   });
 
   it("counts load in tokens: short prompts avoid the replica prefilling a long one that request counts call less loaded", () => {
