@@ -30,8 +30,13 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, locate: 
   // `rate_per_sec` suggested as `rate_per_s` already says that rate_per_s is missing: say it once.
   const suggested = new Set(found.flatMap((p) => (p.suggestion ? [p.suggestion] : [])));
   // a whole number above 2^53 breaks both `int` (its safe range) and the field's own maximum:
-  // say the field's bound only (the tighter of the two upper bounds on one path)
-  const bound = tightestUpperBounds(result.error.issues);
+  // say the field's bound only (the tightest of the upper bounds on one path)
+  const bound = new Map<string, number>();
+  for (const p of found) {
+    if (p.upperBound === undefined) continue;
+    const key = dotted(p.path);
+    bound.set(key, Math.min(bound.get(key) ?? Number.POSITIVE_INFINITY, p.upperBound));
+  }
   for (const p of found) {
     if (p.required && suggested.has(dotted(p.path))) continue;
     const b = bound.get(dotted(p.path));
@@ -71,18 +76,6 @@ interface Found {
   suggestion?: string;
   /** The maximum a too-big issue names. */
   upperBound?: number;
-}
-
-/** Per dotted path, the smallest maximum among its too-big issues. */
-function tightestUpperBounds(issues: readonly Issue[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const issue of issues) {
-    if (issue.code !== "too_big") continue;
-    const key = dotted(issue.path as FieldPath);
-    const max = Number(issue.maximum);
-    if (!(max >= (out.get(key) ?? Number.POSITIVE_INFINITY))) out.set(key, max);
-  }
-  return out;
 }
 
 function describeIssue(issue: Issue, data: unknown, allowedKeys: Map<string, string[]>): Found[] {
