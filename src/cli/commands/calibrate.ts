@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { parseDocument } from "yaml";
 import { type CalibrationResult, calibrateProfile, type MeasuredRequest } from "../../api/calibrate.js";
 import { InputError, type InputProblem } from "../../errors.js";
-import { blocksFor } from "../../fleet/kv-blocks.js";
+import { blocksFor, DEFAULT_GPU_MEMORY_UTILIZATION } from "../../fleet/kv-blocks.js";
 import { BYTES_PER_MEMORY_GB } from "../../fleet/memory.js";
 import { type ServingOptions, servingSetup } from "../../fleet/step-setup.js";
 import { loadCatalog, loadProfiles, shippedProfileDir } from "../../scenario/profiles.js";
@@ -233,7 +233,7 @@ export function checkServerHolds(
   const devices = setup.parallel.tensor * setup.parallel.pipeline;
   throw new InputError({
     file: "command line",
-    message: `${model.id} on ${profile.id} (${devices} accelerator${devices === 1 ? "" : "s"}, gpu memory utilization ${opts.gpuMemoryUtilization ?? 0.9}) leaves ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens after its weights and activations; the longest measured request (${longest.promptTokens} prompt + ${longest.outputTokens} output tokens) needs ${need}. Give the server's --tensor, --gpu-memory-utilization, --fp8 or --kv-cache-dtype as it ran`,
+    message: `${model.id} on ${profile.id} (${devices} accelerator${devices === 1 ? "" : "s"}, gpu memory utilization ${opts.gpuMemoryUtilization ?? DEFAULT_GPU_MEMORY_UTILIZATION}) leaves ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens after its weights and activations; the longest measured request (${longest.promptTokens} prompt + ${longest.outputTokens} output tokens) needs ${need}. Give the server's --tensor, --gpu-memory-utilization, --fp8 or --kv-cache-dtype as it ran`,
   });
 }
 
