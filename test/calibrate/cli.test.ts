@@ -11,7 +11,7 @@ import { predict } from "../../src/calibrate/fit.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
 import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
-import { llama8Fp8, steppedLoad, TRUE } from "./measurement.js";
+import { llama8Fp8, steppedLoad, TRUE, writeMeasuredCsv } from "./measurement.js";
 
 let dir: string;
 let csv: string;
@@ -22,12 +22,8 @@ beforeAll(() => {
   // served in FP8 (the command's --fp8), as in Red Hat's MLPerf v5.1 run
   const fp8 = llama8Fp8();
   const p = predict(reqs, profile("nd-h100-v5"), fp8, TRUE, {});
-  const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
-  reqs.forEach((q, i) => {
-    lines.push([q.arrivalS, q.promptTokens, q.outputTokens, p.ttftS[i], p.e2eS[i]].join(","));
-  });
   csv = join(dir, "measured.csv");
-  writeFileSync(csv, `${lines.join("\n")}\n`);
+  writeMeasuredCsv(csv, reqs, p.ttftS, p.e2eS);
 });
 
 describe("fleetsim calibrate", () => {

@@ -1,4 +1,5 @@
 /** The synthetic measurement the calibration tests fit back: known figures, a load that steps up. */
+import { writeFileSync } from "node:fs";
 import { deriveStream } from "../../src/engine/random.js";
 import type { ModelSpec } from "../../src/scenario/types.js";
 import { model } from "../fleet/helpers.js";
@@ -25,4 +26,18 @@ export function steppedLoad(seedName: string) {
       outputTokens: 10 + Math.floor(rng.next() * 300),
     };
   });
+}
+
+/** Writes requests with their TTFT and end-to-end seconds as the documented measurement CSV. */
+export function writeMeasuredCsv(
+  file: string,
+  reqs: ReadonlyArray<{ arrivalS: number; promptTokens: number; outputTokens: number }>,
+  ttftS: ArrayLike<number>,
+  e2eS: ArrayLike<number>,
+): void {
+  const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
+  reqs.forEach((q, i) => {
+    lines.push([q.arrivalS, q.promptTokens, q.outputTokens, ttftS[i], e2eS[i]].join(","));
+  });
+  writeFileSync(file, `${lines.join("\n")}\n`);
 }

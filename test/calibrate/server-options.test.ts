@@ -25,7 +25,7 @@ import { servingSetup } from "../../src/fleet/step-setup.js";
 import { loadProfiles } from "../../src/scenario/profiles.js";
 import { profile } from "../fleet/helpers.js";
 import { cli } from "../support/cli.js";
-import { llama8Fp8, steppedLoad, TRUE } from "./measurement.js";
+import { llama8Fp8, steppedLoad, TRUE, writeMeasuredCsv } from "./measurement.js";
 
 const SERVER: ServingOptions = {
   maxNumBatchedTokens: 1024,
@@ -65,20 +65,13 @@ beforeAll(() => {
   const fp8 = llama8Fp8();
   const out = replayStepReplica(reqs, servingWith(profile("nd-h100-v5"), fp8, TRUE, SERVER));
   swaps = out.swaps.reduce((a, b) => a + b, 0);
-  const lines = ["arrival_s,prompt_tokens,output_tokens,ttft_s,e2e_s"];
-  reqs.forEach((q, i) => {
-    lines.push(
-      [
-        q.arrivalS,
-        q.promptTokens,
-        q.outputTokens,
-        out.firstTokenS[i]! - q.arrivalS,
-        out.finishS[i]! - q.arrivalS,
-      ].join(","),
-    );
-  });
   csv = join(dir, "server.csv");
-  writeFileSync(csv, `${lines.join("\n")}\n`);
+  writeMeasuredCsv(
+    csv,
+    reqs,
+    reqs.map((q, i) => out.firstTokenS[i]! - q.arrivalS),
+    reqs.map((q, i) => out.finishS[i]! - q.arrivalS),
+  );
 });
 
 const within = (x: number, truth: number) => Math.abs(x / truth - 1);
