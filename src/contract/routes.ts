@@ -16,6 +16,20 @@ export interface RouteClass {
   slots: number;
   /** Largest KV memory of a replica in the class: a request needing more cannot be served here. */
   maxKvBytes: number;
+  /** The model's context length (Infinity: none): a longer request, prompt + output, is not served here. */
+  maxTokens: number;
+  /** The model's KV bytes per token of context. */
+  kvBytesPerToken: number;
+}
+
+/**
+ * Most tokens, prompt + output, a request may have to be served by the class: within the model's
+ * context and, at kvBytesPerToken each, within the largest replica's KV memory.
+ */
+export function classTokenLimit(cls: RouteClass): number {
+  const byKv =
+    cls.kvBytesPerToken > 0 ? Math.floor(cls.maxKvBytes / cls.kvBytesPerToken) : Number.POSITIVE_INFINITY;
+  return Math.min(cls.maxTokens, byKv);
 }
 
 /**
@@ -92,6 +106,8 @@ export function buildRoutes(s: Scenario, topo: Topology): Routes {
         groups,
         slots: groups.reduce((a, g) => a + topo.groups[g].slots, 0),
         maxKvBytes: groups.reduce((a, g) => Math.max(a, topo.groups[g].curve.kvCapacityBytes), 0),
+        maxTokens: s.models[mi].contextTokens ?? Number.POSITIVE_INFINITY,
+        kvBytesPerToken: s.models[mi].kvBytesPerToken,
       });
     }
     return c;

@@ -2,6 +2,7 @@
  * The fleet as the simulation sees it: replica groups (one per pool x model), their replicas laid
  * out contiguously, and per group the service curve that sets the replicas' speed and memory.
  */
+
 import { InputError } from "../errors.js";
 import { blocksFor } from "../fleet/kv-blocks.js";
 import { MIN_REQUEST_CONTEXT_TOKENS } from "../fleet/memory.js";
@@ -10,6 +11,7 @@ import { type ServiceCurve, serviceCurve } from "../fleet/service-model.js";
 import { type StepServing, stepServiceCurve } from "../fleet/step-curve.js";
 import { servingSetup, vllmBatchDefaults } from "../fleet/step-setup.js";
 import { TableStepTime } from "../fleet/step-table.js";
+import { fieldProblem } from "../scenario/field-problem.js";
 import { managedPoolIds } from "../scenario/managed-pools.js";
 import type { HardwareProfile, ModelSpec, PoolSpec, Scenario } from "../scenario/types.js";
 
@@ -118,12 +120,7 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           const message = `max_num_seqs (${maxNumSeqs}) must not exceed max_num_batched_tokens (${limits.maxNumBatchedTokens}, vLLM's default for pool ${pool.id}'s ${profile.accelerator}): every running request decodes one token a step; give max_num_batched_tokens`;
           // once per pool, not once per model it serves
           if (!problems.some((p) => p.message === message)) {
-            problems.push({
-              file: s.file,
-              line: s.lines["scheduler.max_num_seqs"],
-              path: "scheduler.max_num_seqs",
-              message,
-            });
+            problems.push(fieldProblem(s, "scheduler.max_num_seqs", message));
           }
           continue;
         }
@@ -142,12 +139,13 @@ export function buildTopology(s: Scenario, contextByModel: ContextByModel): Topo
           ...(sc.swapSpaceBytes !== null && { swapSpaceBytes: sc.swapSpaceBytes }),
         });
         if (setup.kvBlocks < blocksFor(MIN_REQUEST_CONTEXT_TOKENS, setup.blockSize)) {
-          problems.push({
-            file: s.file,
-            line: s.lines[path],
-            path,
-            message: `model ${model.id} on pool ${pool.id} (${profile.id}): ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens are left after weights and activations at gpu_memory_utilization ${sc.gpuMemoryUtilization}, too few for one request of ${MIN_REQUEST_CONTEXT_TOKENS} tokens`,
-          });
+          problems.push(
+            fieldProblem(
+              s,
+              path,
+              `model ${model.id} on pool ${pool.id} (${profile.id}): ${setup.kvBlocks} KV blocks of ${setup.blockSize} tokens are left after weights and activations at gpu_memory_utilization ${sc.gpuMemoryUtilization}, too few for one request of ${MIN_REQUEST_CONTEXT_TOKENS} tokens`,
+            ),
+          );
           continue;
         }
         serving = {

@@ -8,6 +8,7 @@ import type { Topology } from "../contract/topology.js";
 import { fullRequestsPerS } from "../fleet/operating-point.js";
 import { steadyPrefixHitTokens } from "../fleet/prefix-cache.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
+import { type LengthEntry, lengthEntry } from "./length-entry.js";
 import { promptSplit } from "./prompt-split.js";
 import { tokenCv2 } from "./prompt-variability.js";
 
@@ -48,6 +49,8 @@ export interface FlowLayout {
   groupFlows: Int32Array;
   /** Longest route chain (size of the per-workload re-route buffer). */
   maxChain: number;
+  /** Where each workload's arrivals enter its chain, by length, and the share rejected as too long. */
+  lengths: LengthEntry;
 }
 
 export function buildFlows(
@@ -150,5 +153,6 @@ export function buildFlows(
     groupStart,
     groupFlows,
     maxChain: Math.max(1, ...routes.workloads.map((w) => w.chain.length)),
+    lengths: lengthEntry(routes, estimates),
   };
 }

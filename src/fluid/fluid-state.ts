@@ -217,10 +217,11 @@ export class FluidState {
       const st = this.statOfWorkload[w];
       if (this.recording) this.requests[st] += arriving;
       const chain = f.byChain[w];
-      let carry = arriving;
+      const entry = f.lengths.entry[w];
+      let carry = 0;
       for (let pos = 0; pos < chain.length; pos++) {
         const r = w * f.maxChain + pos;
-        carry += this.reroute[r];
+        carry += arriving * entry[pos] + this.reroute[r];
         this.reroute[r] = 0;
         if (carry === 0) continue;
         const flowsHere = chain[pos];
@@ -241,6 +242,7 @@ export class FluidState {
         }
         carry = 0;
       }
+      carry += arriving * f.lengths.tooLong[w];
       if (carry > 0 && this.recording) this.rejected[st] += carry;
     }
   }

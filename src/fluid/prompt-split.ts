@@ -7,8 +7,7 @@
  * the fluid mode refuses today) is taken as exponential about its mean.
  */
 import type { TokenDist } from "../scenario/types.js";
-import { loadEmpiricalValues } from "../workload/empirical-values.js";
-import { lognormalParams, tokenCap, uniformRange } from "../workload/token-sampler.js";
+import { forEachTokenMass } from "./token-mass.js";
 
 export interface PromptSplit {
   /** Fraction of prompts of more than `threshold` tokens. */
@@ -21,50 +20,10 @@ export interface PromptSplit {
   cv2Long: number;
 }
 
-/** Steps of the quadratures: 200,000 points, each side's mean to well under 0.1 %. */
-const STEPS = 200_000;
-/** The lognormal's normal variate is integrated over [-Z_SPAN, Z_SPAN]. */
-const Z_SPAN = 9;
-
 export function promptSplit(dist: TokenDist | null, meanPrompt: number, threshold: number): PromptSplit {
   const acc = new Accumulator(threshold);
-  const d: TokenDist = dist ?? { dist: "exponential", mean: meanPrompt, max: null };
-  const cap = tokenCap(d);
-  const clamp = (x: number) => {
-    const r = Math.floor(x + 0.5);
-    return r < 1 ? 1 : Math.min(r, cap);
-  };
-  switch (d.dist) {
-    case "constant":
-      acc.add(clamp(d.value), 1);
-      break;
-    case "uniform": {
-      const [lo, hi] = uniformRange(d);
-      for (let v = lo; v <= hi; v++) acc.add(v, 1);
-      break;
-    }
-    case "empirical":
-      for (const v of loadEmpiricalValues(d.file, d.column)) acc.add(clamp(v), 1);
-      break;
-    case "exponential":
-      // Midpoints of equal-probability slices of u, the sampler's -mean ln(1 - u).
-      for (let i = 0; i < STEPS; i++) acc.add(clamp(-d.mean * Math.log(1 - (i + 0.5) / STEPS)), 1);
-      break;
-    case "lognormal": {
-      const { mu, sigma } = lognormalParams(d.median, d.p90);
-      const dz = (2 * Z_SPAN) / STEPS;
-      for (let i = 0; i < STEPS; i++) {
-        const z = -Z_SPAN + (i + 0.5) * dz;
-        acc.add(clamp(Math.exp(mu + sigma * z)), normalDensity(z) * dz);
-      }
-      break;
-    }
-  }
+  forEachTokenMass(dist, meanPrompt, (tokens, weight) => acc.add(tokens, weight));
   return acc.result();
-}
-
-function normalDensity(z: number): number {
-  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 }
 
 class Accumulator {

@@ -15,6 +15,7 @@ import type { RunResult } from "../contract/run-result.js";
 import { InputError, RunAborted } from "../errors.js";
 import { IntervalGrid } from "../metrics/interval-grid.js";
 import { UsageLedger } from "../metrics/usage-ledger.js";
+import { fieldProblem } from "../scenario/field-problem.js";
 import type { Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
 import { onFraction, RateProfile } from "../workload/rate-profile.js";
@@ -46,12 +47,11 @@ export async function runFluid(
     throw new InputError(
       traces.map(({ ti, wi }) => {
         const path = `tenants.${ti}.workloads.${wi}.arrival.process`;
-        return {
-          file: s.file,
-          line: s.lines[path],
+        return fieldProblem(
+          s,
           path,
-          message: `trace arrivals run only with fidelity request (the fluid mode needs a rate), got fidelity ${s.fidelity}`,
-        };
+          `trace arrivals run only with fidelity request (the fluid mode needs a rate), got fidelity ${s.fidelity}`,
+        );
       }),
     );
   }

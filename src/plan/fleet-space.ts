@@ -6,6 +6,7 @@
 
 import { acceleratorRates } from "../contract/cost-rates.js";
 import { InputError } from "../errors.js";
+import { fieldProblem } from "../scenario/field-problem.js";
 import { managedPoolIds } from "../scenario/managed-pools.js";
 import type {
   HardwareProfile,
@@ -147,12 +148,11 @@ function refuseManagedPools(base: Scenario, plan: PlanSpec): void {
     if (!managed.has(pp.pool)) return [];
     const path = `plan.pools.${i}.pool`;
     return [
-      {
-        file: base.file,
-        line: base.lines[path],
+      fieldProblem(
+        base,
         path,
-        message: `pool "${pp.pool}" is managed by the autoscaler, which sizes it as the run goes: plan sizes fixed pools (bound it with scaling: min_nodes and max_nodes instead, or plan it without autoscaling:)`,
-      },
+        `pool "${pp.pool}" is managed by the autoscaler, which sizes it as the run goes: plan sizes fixed pools (bound it with scaling: min_nodes and max_nodes instead, or plan it without autoscaling:)`,
+      ),
     ];
   });
   if (problems.length > 0) throw new InputError(problems);

@@ -401,7 +401,9 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     const { chain, splits } = this.routes.workloads[w];
     for (let pos = from; pos < chain.length; pos++) {
       const cls = this.routes.classes[chain[pos]];
-      const kv = (req.prompt[r] + req.output[r]) * this.kvPerToken[cls.modelIndex];
+      const tokens = req.prompt[r] + req.output[r];
+      if (tokens > cls.maxTokens) continue; // longer than the model's context (vLLM refuses it)
+      const kv = tokens * this.kvPerToken[cls.modelIndex];
       if (kv > cls.maxKvBytes) continue; // longer than any replica of this model here can hold
       req.kvBytes[r] = kv;
       req.chainPos[r] = pos;

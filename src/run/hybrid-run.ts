@@ -12,6 +12,7 @@ import type { RunResult } from "../contract/run-result.js";
 import { InputError } from "../errors.js";
 import { runFluid } from "../fluid/simulate-fluid.js";
 import { EVENTS_PER_REQUEST } from "../request/simulation.js";
+import { fieldProblem } from "../scenario/field-problem.js";
 import { showSeconds } from "../scenario/hybrid-windows.js";
 import type { HybridWindow, Scenario } from "../scenario/types.js";
 import { estimateWorkload } from "../workload/create-source.js";
@@ -147,7 +148,7 @@ async function windowsOnThreads(
 function checkedWindows(s: Scenario): HybridWindow[] {
   const windows = s.fluid?.windows ?? [];
   const fail = (path: string, message: string): never => {
-    throw new InputError({ file: s.file, line: s.lines[path], path, message });
+    throw new InputError(fieldProblem(s, path, message));
   };
   let end = 0;
   windows.forEach((w, i) => {

@@ -67,6 +67,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
       file: resolve(file),
       fileHash: createHash("sha256").update(source.bytes).digest("hex"),
       lines: source.lines,
+      setPaths: applied.map((a) => a.path.join(".")),
       dir,
       profiles,
       catalog,

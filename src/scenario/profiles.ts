@@ -300,6 +300,7 @@ export function loadCatalog(file: string): ModelSpec[] {
         }),
       },
       ownerRevenueShare: m.owner_revenue_share ?? 0,
+      ...(m.context_tokens !== undefined && { contextTokens: m.context_tokens }),
       ...(m.architecture && { architecture: toArchitecture(m.architecture) }),
     });
   });

@@ -103,6 +103,7 @@ export class ModelRegistry {
         ...cachedPrice(cached),
       },
       ownerRevenueShare: m.owner_revenue_share ?? base?.ownerRevenueShare ?? 0,
+      ...contextOf(m.context_tokens ?? base?.contextTokens),
       ...architectureOf(m, base),
     };
   }
@@ -112,6 +113,11 @@ export class ModelRegistry {
 function architectureOf(m: RawScenarioModel, base: ModelSpec | undefined): Pick<ModelSpec, "architecture"> {
   if (m.architecture) return { architecture: toArchitecture(m.architecture) };
   return base?.architecture ? { architecture: base.architecture } : {};
+}
+
+/** The context length field, only when the scenario or the catalog gives one. */
+function contextOf(tokens: number | undefined): Pick<ModelSpec, "contextTokens"> {
+  return tokens === undefined ? {} : { contextTokens: tokens };
 }
 
 /** The cached-input price field, only when one is given. */

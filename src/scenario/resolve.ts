@@ -17,6 +17,8 @@ export interface ResolveInput {
   file: string;
   fileHash: string;
   lines: Record<string, number>;
+  /** Dotted paths `--set` wrote. */
+  setPaths: string[];
   /** Folder of the scenario file. */
   dir: string;
   profiles: HardwareProfile[];
@@ -154,6 +156,7 @@ export function resolveScenario(input: ResolveInput, problems: ProblemList): Sce
     autoscaling,
     plan,
     lines: input.lines,
+    setPaths: input.setPaths,
   };
 }
 

@@ -36,6 +36,8 @@ export interface Scenario {
   plan?: PlanSpec | null;
   /** Dotted field path (e.g. "tenants.0.workloads.1.model") -> 1-based line in `file`, where known. */
   lines: Record<string, number>;
+  /** Dotted paths of the fields `--set` wrote (list items by index); absent in scenarios built in code. */
+  setPaths?: string[];
 }
 
 export interface FluidSpec {
@@ -67,6 +69,11 @@ export interface ModelSpec {
   /** cachedInputUsdPerMtok: prompt tokens found in the prefix cache (absent: the input price). */
   price: { inputUsdPerMtok: number; outputUsdPerMtok: number; cachedInputUsdPerMtok?: number };
   ownerRevenueShare: number;
+  /**
+   * Longest sequence served, prompt + generated tokens (vLLM's max_model_len); absent: no limit.
+   * A longer request goes down its route chain, else it is rejected.
+   */
+  contextTokens?: number;
   /** Public architecture, when given (step model; src/fleet/architecture.ts). */
   architecture?: ModelArchitecture;
 }

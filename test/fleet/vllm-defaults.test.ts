@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildTopology } from "../../src/contract/topology.js";
-import { InputError } from "../../src/errors.js";
+import { formatProblem, InputError } from "../../src/errors.js";
 import { servingSetup, vllmBatchDefaults } from "../../src/fleet/step-setup.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { model, profile, toyProfile } from "./helpers.js";
@@ -129,6 +129,8 @@ describe("a scenario without the limits gets each pool's", () => {
     expect(messages[0]).toMatch(
       /^scheduler\.max_num_seqs: max_num_seqs \(4096\) must not exceed max_num_batched_tokens \(2048, vLLM's default for pool \S+'s A100-SXM4-80GB\)/,
     );
+    // given with --set, the error names the flag, not the scenario file
+    expect(formatProblem((err as InputError).problems[0])).toMatch(/^--set scheduler\.max_num_seqs: max_num_seqs \(4096\)/);
     // a pool serving several models says it once
     let many: unknown;
     try {

@@ -20,8 +20,13 @@ describe("--set overrides", () => {
     ]);
     expect(rate(s.tenants[0].workloads[0].arrival)).toBe(90);
     expect(rate(s.tenants[1].workloads[0].arrival)).toBe(7);
+    // the fields written are recorded (errors found later name the flag), by index
+    expect(s.setPaths).toEqual([
+      "tenants.0.workloads.0.arrival.rate_per_s",
+      "tenants.1.workloads.0.arrival.rate_per_s",
+    ]);
     // nothing else moved
-    expect({ ...s, tenants: null }).toEqual({ ...before, tenants: null });
+    expect({ ...s, tenants: null, setPaths: [] }).toEqual({ ...before, tenants: null });
   });
 
   it("reads the value as YAML: durations, lists and mappings", async () => {

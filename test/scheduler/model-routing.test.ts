@@ -1,6 +1,6 @@
 /**
  * scheduler.model_routing (test/fixtures/routing/model-routing.yaml): gpt-4o split 30 / 70 between
- * the Maia pool (by kind) and us-h100 (by id); llama-3-70b's prompts above 2048 tokens to us-h200,
+ * the Maia pool (by kind) and us-h100 (by id); llama-3.1-70b's prompts above 2048 tokens to us-h200,
  * the others to us-h100.
  *
  * Shares: each arrival picks a pool with probability p, so a pool's count of N requests is
@@ -120,7 +120,7 @@ describe("model_routing", () => {
 
   // Observed (seed 11), fluid against request, requests / input / output tokens:
   //   us-maia/gpt-4o -0.03 / -1.17 / -0.29 %, us-h100/gpt-4o +0.20 / +0.07 / -0.14 %,
-  //   us-h100/llama-3-70b +0.10 / -0.15 / -0.15 %, us-h200/llama-3-70b +0.16 / +0.40 / -0.58 %.
+  //   us-h100/llama-3.1-70b +0.10 / -0.15 / -0.15 %, us-h200/llama-3.1-70b +0.16 / +0.40 / -0.58 %.
   // Hybrid (3-hour request windows daily) lies within 1.4 % too.
   const HYBRID = [
     "fidelity=hybrid",
@@ -189,7 +189,7 @@ describe("model_routing: bad input (exit 2, file:line and field)", () => {
       from: "short: us-h100, long: us-h200",
       to: "short: cobalt, long: us-h200",
       expected:
-        /:49 scheduler\.model_routing\.1\.by_prompt_length\.short: no cobalt pool serves model llama-3-70b/,
+        /:49 scheduler\.model_routing\.1\.by_prompt_length\.short: no cobalt pool serves model llama-3.1-70b/,
     },
     {
       name: "both shares and by_prompt_length",

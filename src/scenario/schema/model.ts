@@ -50,6 +50,10 @@ const modelFields = {
     "Accelerators one replica spans (tensor/pipeline parallel degree)",
     LIMITS.acceleratorsPerReplica,
   ),
+  context_tokens: positiveCount(
+    "Longest sequence the model serves, prompt + generated tokens (vLLM's max_model_len: the config's max_position_embeddings, or the provider's context window). A longer request is not served by this model: it goes down its fallback chain, else it is rejected. Default: no limit",
+    LIMITS.tokens,
+  ),
   owner_revenue_share: fraction(
     "Fraction (0..1) of token revenue paid on to the model owner (a cost of revenue). Default 0",
   ),
@@ -82,6 +86,7 @@ export const catalogModelSchema = z.strictObject({
   ...modelFields,
   active_params_b: modelFields.active_params_b.optional(),
   owner_revenue_share: modelFields.owner_revenue_share.optional(),
+  context_tokens: modelFields.context_tokens.optional(),
   architecture: modelFields.architecture.optional(),
   price: z
     .strictObject({

@@ -1,0 +1,85 @@
+/**
+ * The share of a workload's requests longer than a limit, prompt + output tokens, for the fluid
+ * mode's context and KV-memory limits (the request engine skips a route class that cannot hold a
+ * request, and rejects it when none can). Prompt and output are drawn independently (separate
+ * streams), so P(p + o > L) = sum over prompt values p of P(p) x P(o > L - p), on the same
+ * whole-token points as the request engine's draws (src/fluid/token-mass.ts).
+ */
+import type { TokenDist } from "../scenario/types.js";
+import { forEachTokenMass } from "./token-mass.js";
+
+/** Distinct token values in increasing order, with their probabilities. */
+interface Mass {
+  values: Float64Array;
+  probs: Float64Array;
+}
+
+function massOf(dist: TokenDist | null, mean: number): Mass {
+  // The points come in increasing order for every distribution but an empirical one, so equal
+  // values merge as they come; otherwise they are sorted once at the end.
+  const values: number[] = [];
+  const weights: number[] = [];
+  let sorted = true;
+  let total = 0;
+  forEachTokenMass(dist, mean, (tokens, weight) => {
+    total += weight;
+    const last = values.length - 1;
+    if (last >= 0 && values[last] === tokens) {
+      weights[last] += weight;
+      return;
+    }
+    if (last >= 0 && tokens < values[last]) sorted = false;
+    values.push(tokens);
+    weights.push(weight);
+  });
+  if (!sorted) return merged(values, weights, total);
+  return { values: Float64Array.from(values), probs: Float64Array.from(weights, (w) => w / total) };
+}
+
+function merged(values: number[], weights: number[], total: number): Mass {
+  const byValue = new Map<number, number>();
+  values.forEach((v, i) => {
+    byValue.set(v, (byValue.get(v) ?? 0) + weights[i]);
+  });
+  const distinct = Float64Array.from(byValue.keys()).sort();
+  return { values: distinct, probs: Float64Array.from(distinct, (v) => byValue.get(v)! / total) };
+}
+
+export class LengthTail {
+  private readonly prompt: Mass;
+  private readonly output: Mass;
+  /** above[i] = P(output > output.values[i - 1]); above[0] = 1. */
+  private readonly above: Float64Array;
+
+  constructor(prompt: TokenDist | null, meanPrompt: number, output: TokenDist | null, meanOutput: number) {
+    this.prompt = massOf(prompt, meanPrompt);
+    this.output = massOf(output, meanOutput);
+    const n = this.output.values.length;
+    this.above = new Float64Array(n + 1);
+    // summed from the top so that small tails keep their precision
+    for (let i = n - 1; i >= 0; i--) this.above[i] = this.above[i + 1] + this.output.probs[i];
+  }
+
+  /** P(prompt + output > limit); 0 for an infinite limit. */
+  longer(limit: number): number {
+    if (limit === Number.POSITIVE_INFINITY) return 0;
+    let share = 0;
+    const { values, probs } = this.prompt;
+    for (let i = 0; i < values.length; i++) share += probs[i] * this.outputAbove(limit - values[i]);
+    return Math.min(1, share);
+  }
+
+  /** P(output > x). */
+  private outputAbove(x: number): number {
+    const v = this.output.values;
+    // first index whose value exceeds x
+    let lo = 0;
+    let hi = v.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.above[lo];
+  }
+}
