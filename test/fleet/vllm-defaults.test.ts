@@ -130,7 +130,9 @@ describe("a scenario without the limits gets each pool's", () => {
       /^scheduler\.max_num_seqs: max_num_seqs \(4096\) must not exceed max_num_batched_tokens \(2048, vLLM's default for pool \S+'s A100-SXM4-80GB\)/,
     );
     // given with --set, the error names the flag, not the scenario file
-    expect(formatProblem((err as InputError).problems[0])).toMatch(/^--set scheduler\.max_num_seqs: max_num_seqs \(4096\)/);
+    expect(formatProblem((err as InputError).problems[0])).toMatch(
+      /^--set scheduler\.max_num_seqs: max_num_seqs \(4096\)/,
+    );
     // a pool serving several models says it once
     let many: unknown;
     try {
