@@ -3,9 +3,10 @@
  * "TensorRT-LLM's throughput table"): NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md
  * (v1.0, `trtllm-bench throughput`, FP8 checkpoints, every request queued at once, uniform
  * lengths; total output tokens/s). Llama 3.3 70B (Llama 3.1 70B's architecture) on one H200 and
- * on two H100s, Llama 3.1 8B on one of each, at 128/128 and 1,000/1,000 tokens.
+ * on two H100s, Llama 3.1 8B on one of each, Llama 3.1 405B on eight of each, at 128/128,
+ * 1,000/1,000 and 2,048/128 tokens.
  *
- *   npx tsx bench/validation/trtllm-throughput.ts     (about a minute)
+ *   npx tsx bench/validation/trtllm-throughput.ts     (a few seconds)
  *
  * Replayed on one step replica with the profiles' documented defaults; the table does not give
  * the engines' batch limits, so TensorRT-LLM's defaults are assumed (max_num_tokens 8,192,
@@ -33,10 +34,21 @@ const ROWS: Array<
   ["nd-h100-v5", "llama-3.1-70b", 2, 128, 128, 6378],
   ["nd-h200-v5", "llama-3.1-70b", 1, 1000, 1000, 2909],
   ["nd-h100-v5", "llama-3.1-70b", 2, 1000, 1000, 4205],
+  ["nd-h200-v5", "llama-3.1-70b", 1, 2048, 128, 442],
+  ["nd-h100-v5", "llama-3.1-70b", 2, 2048, 128, 762],
   ["nd-h200-v5", "llama-3.1-8b", 1, 128, 128, 27911],
   ["nd-h100-v5", "llama-3.1-8b", 1, 128, 128, 28312],
   ["nd-h200-v5", "llama-3.1-8b", 1, 1000, 1000, 17744],
   ["nd-h100-v5", "llama-3.1-8b", 1, 1000, 1000, 15220],
+  ["nd-h200-v5", "llama-3.1-8b", 1, 2048, 128, 3538],
+  ["nd-h100-v5", "llama-3.1-8b", 1, 2048, 128, 3450],
+  // Llama 3.1 405B at tensor parallel 8 on both GPUs
+  ["nd-h200-v5", "llama-3.1-405b", 8, 128, 128, 3814],
+  ["nd-h100-v5", "llama-3.1-405b", 8, 128, 128, 3627],
+  ["nd-h200-v5", "llama-3.1-405b", 8, 1000, 1000, 3330],
+  ["nd-h100-v5", "llama-3.1-405b", 8, 1000, 1000, 2919],
+  ["nd-h200-v5", "llama-3.1-405b", 8, 2048, 128, 456],
+  ["nd-h100-v5", "llama-3.1-405b", 8, 2048, 128, 453],
 ];
 
 for (const [p, id, tensor, isl, osl, published] of ROWS) {
@@ -45,8 +57,8 @@ for (const [p, id, tensor, isl, osl, published] of ROWS) {
     maxNumBatchedTokens: 8192,
     maxNumSeqs: 2048,
   });
-  // the table's request counts (30,000 and 3,000) reach a steady state; a fifth of them does too
-  const n = isl === 128 ? 6000 : 1500;
+  // the table's request counts (30,000 at 128/128, else 3,000) reach a steady state; a fifth of them does too
+  const n = isl === 128 && osl === 128 ? 6000 : 1500;
   const out = replayStepReplica(
     Array.from({ length: n }, () => ({ arrivalS: 0, promptTokens: isl, outputTokens: osl })),
     serving,
