@@ -36,6 +36,8 @@ describe("fleetsim profiles", () => {
     const cost = (98.32 / (3600 * nodeTokensPerS)) * 1e6;
     expect(row).toContain(`$${cost.toFixed(2)}`);
     expect(row.split(/\s+/)).toEqual(expect.arrayContaining(["llama-2-70b", "4", String(curve.maxBatch)]));
+    // Llama 2's context, 4,096 tokens, in its own column
+    expect(row.split(/\s+/).slice(0, 4)).toEqual(["llama-2-70b", "4", "4,096", String(curve.maxBatch)]);
   });
 
   it("shows vLLM's batch defaults for the hardware: larger on an H100 than on an A100", () => {

@@ -139,6 +139,7 @@ function detail(profile: HardwareProfile, models: ModelSpec[]): string {
     rows.push([
       model.id,
       text,
+      model.contextTokens === undefined ? "-" : num(model.contextTokens),
       String(curve.maxBatch),
       nodeDecode(1),
       nodeDecode(8),
@@ -152,6 +153,7 @@ function detail(profile: HardwareProfile, models: ModelSpec[]): string {
   const header = [
     "model",
     "replicas/node",
+    "max context",
     "max batch",
     "decode@1",
     "decode@8",
@@ -170,7 +172,8 @@ function detail(profile: HardwareProfile, models: ModelSpec[]): string {
     "",
     `models (context ${num(TYPICAL_PROMPT_TOKENS)} prompt + ${num(TYPICAL_OUTPUT_TOKENS)} output tokens;`,
     "decode in tokens/s per node over a replica batch of 1, 8, 32 and the maximum; prefill in prompt",
-    "tokens/s per replica; $/M out = price per node-hour / output tokens per node-hour at full load)",
+    "tokens/s per replica; $/M out = price per node-hour / output tokens per node-hour at full load;",
+    "max context = the longest request the model serves, prompt + output tokens)",
     rows.length > 0 ? table(header, rows) : "  no catalog model fits",
   ];
   if (misfits.length > 0) out.push("", "models that do not fit", ...misfits);
