@@ -61,6 +61,8 @@ export interface Summary {
   kvPreemptions: number;
   /** Of those, the ones that swapped the request out to host memory. */
   kvSwaps: number;
+  /** Of the rejections, requests longer than every model of their route chain could hold. */
+  rejectedTooLong: number;
   /** Prompt tokens of the completed requests read from the prefix cache (step replicas). */
   cachedInputTokens: number;
   /** cachedInputTokens / inputTokens; null when no prompt token completed. */
@@ -146,6 +148,7 @@ export function summarize(run: RunResult, fin: Financials): Summary {
     preempted: run.preempted ?? 0,
     kvPreemptions: run.stats.reduce((a, st) => a + st.kvPreempted, 0),
     kvSwaps: run.stats.reduce((a, st) => a + st.kvSwapped, 0),
+    rejectedTooLong: run.stats.reduce((a, st) => a + st.rejectedTooLong, 0),
     cachedInputTokens: cachedInput,
     prefixHitRate: inputTokens > 0 ? cachedInput / inputTokens : null,
     replicaLoads: run.scaling ? run.scaling.loads.reduce((a, b) => a + b, 0) : 0,

@@ -16,7 +16,7 @@ import { firstPriceEpoch, nextPriceEpoch, type PriceEpoch } from "../contract/ru
 import type { Topology } from "../contract/topology.js";
 import { emptyOperatingPoint, solveOperatingPoint } from "../fleet/operating-point.js";
 import type { IntervalGrid } from "../metrics/interval-grid.js";
-import { CACHED_INPUT_TOKENS, type TenantModelStats } from "../metrics/tenant-stats.js";
+import { CACHED_INPUT_TOKENS, REJECTED_TOO_LONG, type TenantModelStats } from "../metrics/tenant-stats.js";
 import type { UsageLedger } from "../metrics/usage-ledger.js";
 import type { Scenario } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/create-source.js";
@@ -58,6 +58,8 @@ export class FluidState {
   // Per stats row: expected counts and latency sums.
   private readonly requests: Float64Array;
   private readonly rejected: Float64Array;
+  /** Of the rejections, the share of arrivals longer than every class of their chain can hold. */
+  private readonly rejectedTooLong: Float64Array;
   private readonly sloMet: Float64Array;
   private readonly ttftSum: Float64Array;
   private readonly tpotSum: Float64Array;
@@ -113,6 +115,7 @@ export class FluidState {
     this.modelEpoch = new Int32Array(s.models.length);
     this.requests = new Float64Array(R);
     this.rejected = new Float64Array(R);
+    this.rejectedTooLong = new Float64Array(R);
     this.sloMet = new Float64Array(R);
     this.ttftSum = new Float64Array(R);
     this.tpotSum = new Float64Array(R);
@@ -242,7 +245,9 @@ export class FluidState {
         }
         carry = 0;
       }
-      carry += arriving * f.lengths.tooLong[w];
+      const tooLong = arriving * f.lengths.tooLong[w];
+      if (tooLong > 0 && this.recording) this.rejectedTooLong[st] += tooLong;
+      carry += tooLong;
       if (carry > 0 && this.recording) this.rejected[st] += carry;
     }
   }
@@ -492,6 +497,7 @@ export class FluidState {
       st.outputTokens = whole[i * WHOLE_FIELDS + 3];
       st.counters[CACHED_INPUT_TOKENS] = whole[i * WHOLE_FIELDS + 4];
       st.rejected = Math.round(this.rejected[i]);
+      st.counters[REJECTED_TOO_LONG] = Math.min(st.rejected, Math.round(this.rejectedTooLong[i]));
       st.requests = Math.max(Math.round(this.requests[i]), completed + st.rejected);
       st.sloMet = Math.min(completed, Math.round(this.sloMet[i]));
       const c = this.completed[i];

@@ -20,7 +20,12 @@ export const KV_PREEMPTED = 11;
 export const CACHED_INPUT_TOKENS = 12;
 /** Of the KV preemptions, those that swapped the request's blocks out to host memory. */
 export const KV_SWAPPED = 13;
-const COUNTERS = 14;
+/**
+ * Of the rejections, requests no model left in their route chain could hold: prompt + output
+ * longer than the model's context or than its largest replica's KV memory.
+ */
+export const REJECTED_TOO_LONG = 14;
+const COUNTERS = 15;
 
 export class TenantModelStats {
   /**
@@ -123,6 +128,11 @@ export class TenantModelStats {
   /** Of those, the ones that swapped the request out to host memory (scheduler.preemption: swap). */
   get kvSwapped(): number {
     return this.counters[KV_SWAPPED];
+  }
+
+  /** Of the rejections, the requests longer than every model of their chain could hold. */
+  get rejectedTooLong(): number {
+    return this.counters[REJECTED_TOO_LONG];
   }
 
   get cachedInputTokens(): number {

@@ -15,6 +15,10 @@ export function summaryText(s: Summary, outDir: string | null): string {
     ["requests", count(s.requests)],
     ["  completed", count(s.completed)],
     ["  rejected", count(s.rejected)],
+    // Only when it happened: longer than every model of the chain could hold (context or KV memory).
+    ...(s.rejectedTooLong > 0
+      ? [["    too long for the model", count(s.rejectedTooLong)] as [string, string]]
+      : []),
     ["  in flight at horizon", count(s.inFlight)],
     ["  failed over", count(s.failedOver)],
     // Only when it happened: a replica short of KV blocks preempts and recomputes or swaps (prefill: chunked).

@@ -58,6 +58,8 @@ export const SUMMARY_COLUMNS = [
   "replica_switches",
   // swap preemption (step replicas)
   "kv_swaps",
+  // models' context lengths
+  "rejected_too_long",
 ];
 
 /** ttft_p50_s ... e2e_p99_s: the latency percentiles' columns (summary.csv, models.csv). */
@@ -115,6 +117,7 @@ export function summaryRow(s: Summary): Cell[] {
     int(s.replicaLoads),
     int(s.replicaSwitches),
     int(s.kvSwaps),
+    int(s.rejectedTooLong),
   ];
 }
 
@@ -352,6 +355,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
           : null,
       ),
       int(i < R ? run.stats[i].kvSwapped : 0),
+      int(i < R ? run.stats[i].rejectedTooLong : 0),
     ];
     if (rowsOf[ti].length === 0) {
       const counts = Array.from({ length: 7 }, () => int(0)); // requests .. output_tokens
@@ -421,6 +425,7 @@ export function tenantsTable(run: RunResult, fin: Financials): Table {
       "cached_input_tokens",
       "prefix_hit_rate",
       "kv_swaps",
+      "rejected_too_long",
     ],
     rows,
   };

@@ -13,7 +13,7 @@ function summaryBlock(t: RunTables): string {
   const items: [string, string][] = [
     ["requests", fmtNumber(n("requests"), 0)],
     ["completed", fmtNumber(n("completed"), 0)],
-    ["rejected", fmtNumber(n("rejected"), 0)],
+    ["rejected", rejectedText(n("rejected"), s.rejected_too_long ? n("rejected_too_long") : 0)],
     ["in flight at horizon", fmtNumber(n("in_flight"), 0)],
     ["revenue", fmtUsd(n("revenue_usd"))],
     ["owner share", fmtUsd(n("owner_share_usd"))],
@@ -38,6 +38,11 @@ function summaryBlock(t: RunTables): string {
     `<p class="sub">seed ${esc(s.seed ?? "")}, horizon ${esc(horizon)}, from ${esc(t.dir)}</p>` +
     figures(items)
   );
+}
+
+/** Rejections, and of them those too long for every model of their chain (folders that have the column). */
+function rejectedText(rejected: number, tooLong: number): string {
+  return fmtNumber(rejected, 0) + (tooLong > 0 ? ` (${fmtNumber(tooLong, 0)} too long for the model)` : "");
 }
 
 /**

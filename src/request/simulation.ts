@@ -24,6 +24,7 @@ import {
   KV_PREEMPTED,
   KV_SWAPPED,
   OUTPUT_TOKENS,
+  REJECTED_TOO_LONG,
   REQUESTS,
   SLO_MET,
   SLO_MET_INPUT_TOKENS,
@@ -399,12 +400,14 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
     const req = this.req;
     const w = req.workload[r];
     const { chain, splits } = this.routes.workloads[w];
+    let held = false; // some class of the chain can hold the request
     for (let pos = from; pos < chain.length; pos++) {
       const cls = this.routes.classes[chain[pos]];
       const tokens = req.prompt[r] + req.output[r];
       if (tokens > cls.maxTokens) continue; // longer than the model's context (vLLM refuses it)
       const kv = tokens * this.kvPerToken[cls.modelIndex];
       if (kv > cls.maxKvBytes) continue; // longer than any replica of this model here can hold
+      held = true;
       req.kvBytes[r] = kv;
       req.chainPos[r] = pos;
       const split = splits[pos];
@@ -418,6 +421,7 @@ class Run implements EventHandler, ScalingRunHost, RequestRun, RouterHost {
         return;
       }
     }
+    if (!held) this.stats[this.statOfWorkload[w]].counters[REJECTED_TOO_LONG]++;
     this.reject(r, w);
   }
 

@@ -84,14 +84,19 @@ describe("buildReport on a real run", () => {
       kv_swaps: "1000",
       cached_input_tokens: "5000",
       prefix_hit_rate: "0.125",
+      rejected: "30",
+      rejected_too_long: "22",
     };
     const html = buildReport({ ...t, summary });
     expect(html).toContain("1,234 (1,000 swapped to host)");
+    expect(html).toContain("30 (22 too long for the model)");
     expect(html).toMatch(/prefix cache hits \(of prompt tokens\)<\/[a-z]+>\s*<[a-z]+[^>]*>12\.50 %/);
     // a folder written before these columns existed shows neither
-    const { kv_preemptions, kv_swaps, cached_input_tokens, prefix_hit_rate, ...old } = summary;
+    const { kv_preemptions, kv_swaps, cached_input_tokens, prefix_hit_rate, rejected_too_long, ...old } =
+      summary;
     const older = buildReport({ ...t, summary: old });
     expect(older).not.toContain("KV preemptions");
+    expect(older).not.toContain("too long");
     expect(older).not.toContain("prefix cache hits");
   });
 

@@ -32,26 +32,36 @@ function tenantRow(out: Awaited<ReturnType<typeof runScenario>>, tenant: string)
 
 describe("context length, request engine", () => {
   it("serves exactly the context, rejects one token more, and fails over to a longer-context model", async () => {
-    const summary = await runScenario(FIXTURE);
-    const exact = tenantRow(summary, "exact");
+    const out = await runScenario(FIXTURE);
+    const exact = tenantRow(out, "exact");
     expect(exact.requests).toBeGreaterThan(30);
     expect(exact.rejected).toBe(0);
     expect(exact.completed + exact.inFlight).toBe(exact.requests);
-    const over = tenantRow(summary, "over");
+    const over = tenantRow(out, "over");
     expect(over.requests).toBeGreaterThan(30);
     expect(over.rejected).toBe(over.requests);
-    const fallback = tenantRow(summary, "fallback");
+    expect(over.rejectedTooLong).toBe(over.requests);
+    expect(tenantRow(out, "fallback").rejectedTooLong).toBe(0);
+    // the summary and the CSV files carry the count
+    expect(out.summary.rejectedTooLong).toBe(out.summary.rejected);
+    const csv = out.files().get("tenants.csv")!.split("\r\n");
+    const header = csv[0].split(",");
+    const overLine = csv.find((l) => l.startsWith("over,"))!.split(",");
+    expect(overLine[header.indexOf("rejected_too_long")]).toBe(String(over.requests));
+    const fallback = tenantRow(out, "fallback");
     expect(fallback.requests).toBeGreaterThan(30);
     expect(fallback.rejected).toBe(0);
     expect(fallback.failedOver).toBe(fallback.requests);
   });
 
   it("rejects the share of a length distribution longer than the context (within 4 standard errors)", async () => {
-    const summary = await runScenario(FIXTURE, { horizon: "2h" });
-    const mixed = tenantRow(summary, "mixed");
+    const out = await runScenario(FIXTURE, { horizon: "2h" });
+    const mixed = tenantRow(out, "mixed");
     const n = mixed.requests;
     expect(n).toBeGreaterThan(6_000);
     expect(Math.abs(mixed.rejected - n * P_MIXED)).toBeLessThan(4 * Math.sqrt(n * P_MIXED * (1 - P_MIXED)));
+    // light load: every rejection is one too long for the model
+    expect(mixed.rejectedTooLong).toBe(mixed.rejected);
   });
 
   it("a scenario's context_tokens overrides the catalog's (here: the fallback model cut to 4,096)", async () => {
@@ -62,8 +72,8 @@ describe("context length, request engine", () => {
       "models: [{ id: llama-3.1-8b, context_tokens: 4096 }]\nfleet:",
     );
     writeFileSync(file, text.replaceAll("../traces/", scenarioPath("test/fixtures/traces/")));
-    const summary = await runScenario(file);
-    const fallback = tenantRow(summary, "fallback");
+    const out = await runScenario(file);
+    const fallback = tenantRow(out, "fallback");
     expect(fallback.rejected).toBe(fallback.requests);
     expect(fallback.failedOver).toBe(0);
   });
@@ -71,14 +81,15 @@ describe("context length, request engine", () => {
 
 describe("context length, fluid mode", () => {
   it("rejects the same share on arrival, and fails over the one-token-too-long requests whole", async () => {
-    const summary = await runScenario(FIXTURE, { horizon: "2h", fidelity: "fluid" });
-    const mixed = tenantRow(summary, "mixed");
+    const out = await runScenario(FIXTURE, { horizon: "2h", fidelity: "fluid" });
+    const mixed = tenantRow(out, "mixed");
     // the fluid counts are expected values rounded to whole requests
     expect(Math.abs(mixed.rejected - mixed.requests * P_MIXED)).toBeLessThanOrEqual(1);
-    expect(tenantRow(summary, "exact").rejected).toBe(0);
-    const over = tenantRow(summary, "over");
+    expect(mixed.rejectedTooLong).toBe(mixed.rejected);
+    expect(tenantRow(out, "exact").rejected).toBe(0);
+    const over = tenantRow(out, "over");
     expect(over.rejected).toBe(over.requests);
-    const fallback = tenantRow(summary, "fallback");
+    const fallback = tenantRow(out, "fallback");
     expect(fallback.rejected).toBe(0);
     expect(fallback.failedOver).toBe(fallback.requests);
   });
@@ -91,7 +102,18 @@ describe("KV memory, both engines", () => {
       const out = await runScenario(FIXTURE, { set: ["scheduler.gpu_memory_utilization=0.22"], fidelity });
       const fallback = tenantRow(out, "fallback");
       expect(fallback.rejected, fidelity).toBe(fallback.requests);
+      expect(fallback.rejectedTooLong, fidelity).toBe(fallback.requests);
       expect(tenantRow(out, "exact").rejected, fidelity).toBe(0);
+    }
+  });
+});
+
+describe("rejections for capacity are not counted as too long", () => {
+  it("the outage scenario rejects tens of thousands for want of replicas, none too long", async () => {
+    for (const fidelity of ["request", "fluid"] as const) {
+      const out = await runScenario("scenarios/model-outage-failover.yaml", { horizon: "16h", fidelity });
+      expect(out.summary.rejected, fidelity).toBeGreaterThan(1_000);
+      expect(out.summary.rejectedTooLong, fidelity).toBe(0);
     }
   });
 });
