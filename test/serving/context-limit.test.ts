@@ -22,6 +22,16 @@ import { runScenario, scenarioPath } from "../support/run-scenario.js";
 const FIXTURE = "test/fixtures/serving/context-limit.yaml";
 const P_MIXED = 409_060 / 4_000_000;
 
+/** The fixture with a `models:` list (YAML flow text) added, written to a new folder as `name`. */
+function withModels(name: string, models: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "fleetsim-ctx-")), name);
+  writeFileSync(
+    file,
+    readFileSync(scenarioPath(FIXTURE), "utf8").replace("fleet:", `models: ${models}\nfleet:`),
+  );
+  return file;
+}
+
 /** The tenant's stats row (each tenant here sends one workload, so one row). */
 function tenantRow(out: Awaited<ReturnType<typeof runScenario>>, tenant: string) {
   const ti = out.scenario.tenants.findIndex((t) => t.id === tenant);
@@ -65,14 +75,7 @@ describe("context length, request engine", () => {
   });
 
   it("a scenario's context_tokens overrides the catalog's (here: the fallback model cut to 4,096)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fleetsim-ctx-"));
-    const file = join(dir, "ctx.yaml");
-    const text = readFileSync(scenarioPath(FIXTURE), "utf8").replace(
-      "fleet:",
-      "models: [{ id: llama-3.1-8b, context_tokens: 4096 }]\nfleet:",
-    );
-    writeFileSync(file, text.replaceAll("../traces/", scenarioPath("test/fixtures/traces/")));
-    const out = await runScenario(file);
+    const out = await runScenario(withModels("ctx.yaml", "[{ id: llama-3.1-8b, context_tokens: 4096 }]"));
     const fallback = tenantRow(out, "fallback");
     expect(fallback.rejected).toBe(fallback.requests);
     expect(fallback.failedOver).toBe(0);
@@ -209,13 +212,7 @@ describe("context_tokens in the catalog and the scenario", () => {
   });
 
   it("context_tokens must be a whole number of at least 1", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fleetsim-ctx-"));
-    const file = join(dir, "bad.yaml");
-    const text = readFileSync(scenarioPath(FIXTURE), "utf8").replace(
-      "fleet:",
-      "models: [{ id: llama-3.1-8b, context_tokens: 0 }]\nfleet:",
-    );
-    writeFileSync(file, text);
+    const file = withModels("bad.yaml", "[{ id: llama-3.1-8b, context_tokens: 0 }]");
     await expect(loadScenario(file)).rejects.toThrow(/bad\.yaml:\d+ models\.0\.context_tokens: /);
   });
 });
