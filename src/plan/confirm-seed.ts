@@ -13,6 +13,8 @@ export interface SeedTarget {
   tpotP99S: number | null;
   attainment: number | null;
   requests: number;
+  /** Of them, requests longer than every model of their chain could hold (rejected, whatever the fleet). */
+  tooLong: number;
 }
 
 export interface SeedResult {
@@ -41,6 +43,7 @@ export async function runSeed(
         tpotP99S: st?.tpotS.quantile(0.99) ?? null,
         attainment: st && st.requests > 0 ? st.sloMet / st.requests : null,
         requests: st?.requests ?? 0,
+        tooLong: st?.rejectedTooLong ?? 0,
       };
     }),
   };

@@ -76,7 +76,7 @@ export async function confirmFleet(
     const seed = seeds[k];
     targets.forEach((t, i) => {
       const p = per[i];
-      const { ttftP99S: ttft, tpotP99S: tpot, attainment: att, requests } = r.targets[i];
+      const { ttftP99S: ttft, tpotP99S: tpot, attainment: att, requests, tooLong } = r.targets[i];
       if (ttft !== null) p.ttft.push(ttft);
       if (tpot !== null) p.tpot.push(tpot * 1000);
       if (att !== null) p.att.push(att);
@@ -86,7 +86,7 @@ export async function confirmFleet(
       } else if (t.tpotP99Ms !== null && (tpot === null || tpot * 1000 > t.tpotP99Ms)) {
         p.missed = `p99 TPOT ${fmt(tpot === null ? null : tpot * 1000)} ms > ${t.tpotP99Ms} ms (seed ${seed})`;
       } else if (t.attainment !== null && att !== null && att < t.attainment) {
-        p.missed = `attainment ${att.toFixed(4)} < ${t.attainment} (seed ${seed})`;
+        p.missed = `attainment ${att.toFixed(4)} < ${t.attainment} (seed ${seed})${tooLongNote(tooLong, requests, t.attainment)}`;
       }
     });
   });
@@ -102,6 +102,18 @@ export async function confirmFleet(
     })),
     runs: seeds.length,
   };
+}
+
+/**
+ * Requests longer than the model can hold are rejected on any fleet: when they alone keep the
+ * attainment below the target, no plan meets it, and the miss says so.
+ */
+function tooLongNote(tooLong: number, requests: number, target: number): string {
+  if (tooLong === 0) return "";
+  const share = `${tooLong} of its ${requests} requests are longer than the model can hold`;
+  return 1 - tooLong / requests < target
+    ? `; ${share}, so no fleet meets it (a longer-context model in fallback would)`
+    : `; ${share}`;
 }
 
 function fmt(v: number | null): string {

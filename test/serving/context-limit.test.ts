@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LengthTail } from "../../src/fluid/length-tail.js";
 import { normalTail } from "../../src/normal-tail.js";
+import { confirmFleet } from "../../src/plan/confirm.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { lognormalParams } from "../../src/workload/token-sampler.js";
 import { shippedModels } from "../fleet/helpers.js";
@@ -214,5 +215,26 @@ describe("context_tokens in the catalog and the scenario", () => {
   it("context_tokens must be a whole number of at least 1", async () => {
     const file = withModels("bad.yaml", "[{ id: llama-3.1-8b, context_tokens: 0 }]");
     await expect(loadScenario(file)).rejects.toThrow(/bad\.yaml:\d+ models\.0\.context_tokens: /);
+  });
+});
+
+describe("fleetsim plan's confirmation", () => {
+  it("says when requests too long for the model alone keep the attainment below the target", async () => {
+    const s = await loadScenario(scenarioPath(FIXTURE));
+    const target = (attainment: number) => ({
+      tenant: "mixed",
+      model: "llama-2-7b",
+      ttftP99S: null,
+      tpotP99Ms: null,
+      attainment,
+    });
+    // about 10.2 % of mixed's requests are longer than 4,096 tokens: 0.95 cannot be met by any fleet
+    const hard = await confirmFleet(s, [target(0.95)], { seeds: [1] });
+    expect(hard.targets[0].missed).toMatch(
+      /^attainment 0\.\d{4} < 0\.95 \(seed 1\); \d+ of its \d+ requests are longer than the model can hold, so no fleet meets it/,
+    );
+    // at 0.8 it is met, and nothing is said
+    const easy = await confirmFleet(s, [target(0.8)], { seeds: [1] });
+    expect(easy.targets[0].missed).toBeNull();
   });
 });
