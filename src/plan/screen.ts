@@ -22,6 +22,7 @@ import { eligible } from "../contract/routes.js";
 import { emptyOperatingPoint, solveOperatingPoint } from "../fleet/operating-point.js";
 import { replicasPerNodes } from "../fleet/placement.js";
 import type { ServiceCurve } from "../fleet/service-model.js";
+import { type LengthEntry, lengthEntry } from "../fluid/length-entry.js";
 import { promptSplit } from "../fluid/prompt-split.js";
 import type { ModelRouting, Scenario } from "../scenario/types.js";
 import { MultiplierSchedule } from "../workload/multiplier-schedule.js";
@@ -96,6 +97,8 @@ export async function modelScreens(space: FleetSpace): Promise<Map<string, Model
     space.slots.map((s) => Math.max(1, s.range.max)),
   );
   const run = await planRun(full);
+  // requests longer than the model can hold never reach its replicas (fallback, or rejected)
+  const lengths = lengthEntry(run.routes, run.estimates);
   const out = new Map<string, ModelScreen[]>();
   for (const [model, slotIdx] of space.slotsByModel) {
     const searched = space.plan.routing.find((r) => r.model === model);
@@ -104,7 +107,7 @@ export async function modelScreens(space: FleetSpace): Promise<Map<string, Model
       : [space.base.scheduler.modelRouting.find((r) => r.model === model) ?? null];
     out.set(
       model,
-      rules.map((rule) => modelScreen(space, full, run, model, slotIdx, rule)),
+      rules.map((rule) => modelScreen(space, full, run, lengths, model, slotIdx, rule)),
     );
   }
   return out;
@@ -114,6 +117,7 @@ function modelScreen(
   space: FleetSpace,
   s: Scenario,
   run: RunPlan,
+  lengths: LengthEntry,
   model: string,
   slotIdx: number[],
   rule: ModelRouting | null,
@@ -149,7 +153,8 @@ function modelScreen(
     });
     const e = run.estimates[i];
     const rate = rateAt(w.arrival, ctx.startMs, ctx.multipliers, e.expectedRequests / s.horizon);
-    const rates = Float64Array.from(times, (t) => rate(t));
+    const held = lengths.entry[i][0]; // the share the model can hold
+    const rates = Float64Array.from(times, (t) => rate(t) * held);
     P += e.meanPromptTokens * e.expectedRequests;
     O += e.meanOutputTokens * e.expectedRequests;
     weight += e.expectedRequests;

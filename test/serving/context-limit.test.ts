@@ -15,6 +15,8 @@ import { describe, expect, it } from "vitest";
 import { LengthTail } from "../../src/fluid/length-tail.js";
 import { normalTail } from "../../src/normal-tail.js";
 import { confirmFleet } from "../../src/plan/confirm.js";
+import { fleetSpace } from "../../src/plan/fleet-space.js";
+import { modelScreens } from "../../src/plan/screen.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { lognormalParams } from "../../src/workload/token-sampler.js";
 import { shippedModels } from "../fleet/helpers.js";
@@ -236,5 +238,23 @@ describe("fleetsim plan's confirmation", () => {
     // at 0.8 it is met, and nothing is said
     const easy = await confirmFleet(s, [target(0.8)], { seeds: [1] });
     expect(easy.targets[0].missed).toBeNull();
+  });
+});
+
+describe("fleetsim plan's screen", () => {
+  it("sizes a model for the requests it can hold: the too-long share is not its demand", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "fleetsim-ctx-")), "plan.yaml");
+    const plan = [
+      "plan:",
+      "  pools:",
+      "    - pool: h100",
+      "      models: [{ model: llama-2-7b, max: 2 }, { model: llama-3.1-8b, max: 1 }]",
+    ].join("\n");
+    writeFileSync(file, `${readFileSync(scenarioPath(FIXTURE), "utf8")}\n${plan}\n`);
+    const screens = await modelScreens(fleetSpace(await loadScenario(file)));
+    const demand = screens.get("llama-2-7b")![0].parts.reduce((a, p) => a + p.demand[0], 0);
+    // exact (0.05/s) and mixed (1/s, of which P_MIXED too long) stay; over and fallback
+    // (0.05/s each, all one token too long) go elsewhere or nowhere
+    expect(demand).toBeCloseTo(0.05 + 1 * (1 - P_MIXED), 9);
   });
 });
