@@ -25,6 +25,11 @@
  *   1e-9), which decides which of the two the production replica reads; either is accepted, and
  *   the probe must equal one of them exactly.
  * Instants are matched to the reference's step boundaries within that 1e-9 relative rounding.
+ *
+ * Not reached: requests queued at the router (no router here), and a partial prompt that a step
+ * leaves out for lack of budget (first come first served keeps an admitted prompt's share of the
+ * budget, as step-replica-equality shows for decodes), so breaking how kvView counts those goes
+ * unseen.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -111,7 +116,7 @@ function runProduction(
   const read = (p: Omit<Probe, "view" | "inStretch" | "expected">) => {
     const view = emptyKvView();
     rep.kvView(p.ref, p.prompt, view);
-    // the replica's mode (private): 2 = a coalesced stretch of decode steps in progress
+    // the replica's mode (private), for coverage: 2 = a coalesced stretch of decode steps in progress
     const inStretch = (rep as unknown as { mode: number }).mode === 2;
     const probe = { ...p, view, inStretch, expected: [] };
     probes.push(probe);
@@ -258,6 +263,11 @@ const mix = fc
       preemption: swap === null ? "recompute" : "swap",
       longPrefillTokenThreshold: threshold ?? 0,
     };
+    // half of the threshold mixes: a budget less than a chunk beyond one token per sequence, so
+    // that several prompts are partial at once, older than some decodes
+    if (threshold !== null && budgetExtra % 2 === 0) {
+      cfg.maxNumBatchedTokens = maxNumSeqs + (budgetExtra % threshold);
+    }
     if (swap !== null) {
       cfg.swapBandwidthBytesPerS = swap.bandwidth;
       if (swap.hostKvBlocks !== null) cfg.hostKvBlocks = swap.hostKvBlocks;
@@ -336,7 +346,6 @@ describe("kv_aware's view of a step replica equals the reference's, mid-run", ()
       { numRuns: 150, seed: 20270301 },
     );
     // the probes did reach every kind of instant and state
-    console.log({ seen, inStretch, boundaryInStretch, overlapBooked, hitInUse, preempting, swapping });
     expect(inStretch).toBeGreaterThan(100);
     expect(boundaryInStretch).toBeGreaterThan(20);
     expect(overlapBooked).toBeGreaterThan(50);
