@@ -312,6 +312,8 @@ describe("kv_aware's view of a step replica equals the reference's, mid-run", ()
             if (s.stepping) steps.push([s.from, s.to]);
           },
         });
+        // observing changes nothing the reference computes
+        expect(runReferenceReplica(reqs, cfg)).toEqual(run);
         if (run.preemptions > 0) preempting++;
         if (run.swaps > 0) swapping++;
         const lookup = () => {
