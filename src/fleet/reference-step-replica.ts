@@ -61,6 +61,45 @@ export interface ReferenceReplicaConfig {
   longPrefillTokenThreshold?: number;
   /** Blocks host memory holds for swapped-out requests (vLLM num_cpu_blocks; default: no limit). */
   hostKvBlocks?: number;
+  /**
+   * Called with the replica's state over each span of time in which it does not change: every step
+   * (once scheduled, before its results land) and every idle gap. Observes only: what the run
+   * computes is the same with or without it (test/serving/kv-view.property.test.ts reads it).
+   */
+  observe?: (span: ReferenceSpan) => void;
+}
+
+/** A request's state as the reference holds it (read-only: for observers). */
+export interface ReferenceRequestState {
+  readonly req: ReferenceRequest;
+  /** Tokens whose KV it holds (device or, swapped out, host); a step's chunk counts at its end. */
+  readonly computed: number;
+  readonly generated: number;
+  /** Device KV blocks it holds (a step's blocks are taken when the step is scheduled). */
+  readonly blocks: number;
+  /** Prompt tokens found cached at its first admission; -1 before it was ever admitted. */
+  readonly cachedPrompt: number;
+}
+
+/**
+ * The replica's state over (from, to]: a step scheduled at `from` whose results land at `to` (the
+ * step's end), or an idle gap (nothing running or waiting) up to the next arrival (to = Infinity
+ * after the last step). Valid only during the observer's call (the objects go on changing).
+ */
+export interface ReferenceSpan {
+  readonly from: number;
+  readonly to: number;
+  readonly stepping: boolean;
+  /** Running requests in running order, and the waiting line (its head first). */
+  readonly running: readonly ReferenceRequestState[];
+  readonly waiting: readonly ReferenceRequestState[];
+  /** Requests by arrival; those from `unseen` on have not reached the scheduler (arrival > from). */
+  readonly arrivals: readonly ReferenceRequestState[];
+  readonly unseen: number;
+  /** Device KV blocks allocated. */
+  readonly blocksInUse: number;
+  /** The prefix cache as it stands (its lookup changes nothing). */
+  readonly cache: PrefixCache;
 }
 
 export interface ReferenceRequestResult {
@@ -182,6 +221,17 @@ export function runReferenceReplica(
   const isDecode = (s: State) => s.generated > 0 && s.computed === known(s) - 1;
   const preemptionsByTenant = new Map<string, number>();
   let finished = 0;
+  const span = (from: number, to: number, stepping: boolean): ReferenceSpan => ({
+    from,
+    to,
+    stepping,
+    running,
+    waiting,
+    arrivals: pending,
+    unseen: next,
+    blocksInUse: pool.inUse,
+    cache,
+  });
 
   const preempt = (victim: State): number => {
     victim.preemptions += 1;
@@ -232,10 +282,14 @@ export function runReferenceReplica(
     );
   };
 
+  // nothing has happened before time 0
+  config.observe?.(span(Number.NEGATIVE_INFINITY, 0, false));
   while (finished < all.length) {
     while (next < pending.length && pending[next]!.req.arrival <= now) waiting.push(pending[next++]!);
     if (running.length === 0 && waiting.length === 0) {
-      now = pending[next]!.req.arrival;
+      const arrival = pending[next]!.req.arrival;
+      config.observe?.(span(now, arrival, false));
+      now = arrival;
       continue;
     }
     const scheduled: Array<[State, number]> = [];
@@ -336,7 +390,9 @@ export function runReferenceReplica(
     }
     const swapSeconds =
       swapBytes > 0 ? swapBytes / (config.swapBandwidthBytesPerS ?? DEFAULT_HOST_LINK_GB_PER_S * 1e9) : 0;
+    const start = now;
     now += stepModel.stepSeconds(comp) + swapSeconds;
+    config.observe?.(span(start, now, true));
     steps += 1;
     if (running.length > peakRunning) peakRunning = running.length;
 
@@ -359,6 +415,7 @@ export function runReferenceReplica(
     }
     if (anyFinished) running = running.filter((s) => Number.isNaN(s.finishAt));
   }
+  config.observe?.(span(now, Number.POSITIVE_INFINITY, false));
 
   return {
     requests: all.map((s) => ({

@@ -53,6 +53,16 @@ import { HostSwap } from "./host-swap.js";
 import type { KvView } from "./kv-cost.js";
 import type { RequestStore } from "./request-store.js";
 
+/**
+ * Prefill work of a request with `left` tokens still to compute, having generated `generated`: all
+ * of them, except when the one token left of a request that has generated is its next decode (a
+ * request swapped out mid-decode, or the end of a recomputation), which is no prompt work (steps
+ * count it as a decode too).
+ */
+function prefillLeft(left: number, generated: number): number {
+  return left === 1 && generated > 0 ? 0 : left;
+}
+
 const IDLE = 0;
 /** One step in progress whose composition is fixed (prompt chunks, or a preemption). */
 const STEP = 1;
@@ -224,19 +234,21 @@ export class StepReplica {
     let blocks = this.blocksUsed;
     // a stretch's decodes take their blocks as its steps are applied: count those of the steps
     // done by now and the one in progress (a single step takes its blocks when it starts)
-    if (this.mode === RUN) blocks += this.dec.due(Math.min(this.stepsDoneBy(this.clock.now) + 1, this.runK));
+    const stretchBlocks =
+      this.mode === RUN ? this.dec.due(Math.min(this.stepsDoneBy(this.clock.now) + 1, this.runK)) : 0;
+    blocks += stretchBlocks;
     for (let k = 0; k < this.waiting.size; k++) {
       const c = this.waiting.at(k);
       const known = req.prompt[c] + req.generated[c];
       // not yet served (its cache lookup is still to come): the overlap seen at routing
       const overlap = req.cachedPrompt[c] < 0 ? req.routedHit[c] : 0;
-      tokens += known - req.computed[c] - overlap;
+      tokens += prefillLeft(known - req.computed[c], req.generated[c]) - overlap;
       blocks += blocksFor(known, B) - Math.floor(overlap / B);
     }
     for (let k = 0; k < this.pCount; k++) {
       const c = this.parts[k];
       const known = req.prompt[c] + req.generated[c];
-      tokens += known - req.computed[c];
+      tokens += prefillLeft(known - req.computed[c], req.generated[c]);
       blocks += blocksFor(known, B) - blocksFor(req.computed[c], B);
     }
     if (this.mode === STEP) {
@@ -244,7 +256,7 @@ export class StepReplica {
         const c = this.chunkIds[j];
         if (c < 0) continue;
         const known = req.prompt[c] + req.generated[c];
-        tokens += known - req.computed[c];
+        tokens += prefillLeft(known - req.computed[c], req.generated[c]);
         // the chunk's blocks were taken when its step started
         blocks += blocksFor(known, B) - blocksFor(req.computed[c] + this.chunkLen[j], B);
       }
@@ -261,7 +273,8 @@ export class StepReplica {
     out.hitInUse = 0;
     if (ref !== null && this.cache !== null) {
       const hit = this.routeHit;
-      this.cache.lookup(ref, prompt, prompt, B, hit);
+      // as the cache stands once those blocks are taken (the cached ones among them evicted)
+      this.cache.lookupAfterTaking(stretchBlocks, ref, prompt, prompt, B, hit);
       out.hitBlocks = hit.count;
       out.hitInUse = hit.count - hit.free;
     }
