@@ -59,7 +59,16 @@ export function buildFlows(
   statOfWorkload: Int32Array,
   estimates: WorkloadEstimate[],
 ): FlowLayout {
-  const rows: Array<{ w: number; g: number; pos: number; target: number; prompt: number; cv2: number }> = [];
+  const lengths = lengthEntry(routes, estimates);
+  const rows: Array<{
+    w: number;
+    g: number;
+    pos: number;
+    target: number;
+    prompt: number;
+    output: number;
+    cv2: number;
+  }> = [];
   const splitShares = routes.workloads.map((w) =>
     w.splits.map((split) => {
       if (split === null) return null;
@@ -80,14 +89,26 @@ export function buildFlows(
             split === null ? -1 : split.target.findIndex((t) => routes.classes[t].groups.includes(g));
           // By prompt length, each side's flows carry the mean and spread of the prompts of their side.
           const side = byLength === null || target < 0 ? null : target;
-          const prompt = side === null ? mean : side === 1 ? byLength!.meanLong : byLength!.meanShort;
+          // At the first position, where only fresh arrivals enter, the requests it can hold carry
+          // their band's means (not under a split by length). Later positions also take what earlier
+          // ones pass on (an outage's whole traffic), so they keep the workload's means.
+          const bandPrompt = lengths.meanPrompt[w.index][pos];
+          const banded = pos === 0 && byLength === null && !Number.isNaN(bandPrompt);
+          const prompt = banded
+            ? bandPrompt
+            : side === null
+              ? mean
+              : side === 1
+                ? byLength!.meanLong
+                : byLength!.meanShort;
+          const output = banded ? lengths.meanOutput[w.index][pos] : estimates[w.index].meanOutputTokens;
           const cv2 =
             side === null
               ? tokenCv2(w.spec.promptTokens)
               : side === 1
                 ? byLength!.cv2Long
                 : byLength!.cv2Short;
-          rows.push({ w: w.index, g, pos, target, prompt, cv2 });
+          rows.push({ w: w.index, g, pos, target, prompt, output, cv2 });
           return rows.length - 1;
         }),
       );
@@ -116,7 +137,7 @@ export function buildFlows(
     const serving = topo.groups[r.g].serving;
     return prefix && serving ? steadyPrefixHitTokens(prefix.tokens, r.prompt, serving.blockSize) : 0;
   });
-  const output = Float64Array.from(rows, (r) => estimates[r.w].meanOutputTokens);
+  const output = Float64Array.from(rows, (r) => r.output);
   const G = topo.groups.length;
   const groupStart = new Int32Array(G + 1);
   for (const r of rows) groupStart[r.g + 1]++;
@@ -153,6 +174,6 @@ export function buildFlows(
     groupStart,
     groupFlows,
     maxChain: Math.max(1, ...routes.workloads.map((w) => w.chain.length)),
-    lengths: lengthEntry(routes, estimates),
+    lengths,
   };
 }

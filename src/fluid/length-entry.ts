@@ -6,8 +6,10 @@
  * running maximum M of the limits before a position, its share is P(M < L <= limit), and the
  * share longer than every limit is rejected on arrival.
  *
- * What a position re-routes later (no live replica, a full queue) goes down the chain without a
- * second look at its length: the fluid flows carry a workload's mean tokens, not its lengths.
+ * The requests the first position holds carry their band's mean prompt and output tokens (a cut
+ * workload's served requests are shorter than its mean; src/fluid/flows.ts). What a position
+ * re-routes later (no live replica, a full queue) goes down the chain without a second look at its
+ * length, and later positions keep the workload's means.
  */
 import { classTokenLimit, type Routes } from "../contract/routes.js";
 import type { TokenDist } from "../scenario/types.js";
@@ -20,15 +22,27 @@ export interface LengthEntry {
   entry: Float64Array[];
   /** tooLong[w]: share of workload w's arrivals no position can hold (rejected on arrival). */
   tooLong: Float64Array;
+  /**
+   * Mean prompt and output tokens of the requests entering at each position, where lengths cut the
+   * workload (NaN elsewhere: the workload's own means apply).
+   */
+  meanPrompt: Float64Array[];
+  meanOutput: Float64Array[];
 }
 
 export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): LengthEntry {
   const entry: Float64Array[] = [];
   const tooLong = new Float64Array(routes.workloads.length);
+  const meanPrompt: Float64Array[] = [];
+  const meanOutput: Float64Array[] = [];
   for (const w of routes.workloads) {
     const limits = Array.from(w.chain, (c) => classTokenLimit(routes.classes[c]));
     const shares = new Float64Array(limits.length);
+    const prompts = new Float64Array(limits.length).fill(Number.NaN);
+    const outputs = new Float64Array(limits.length).fill(Number.NaN);
     entry.push(shares);
+    meanPrompt.push(prompts);
+    meanOutput.push(outputs);
     // the longest request the distributions can draw (Infinity without caps)
     const longest = capOf(w.spec.promptTokens) + capOf(w.spec.outputTokens);
     if (limits.every((l) => l >= longest)) {
@@ -48,12 +62,15 @@ export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): Leng
       if (limit <= before) return;
       const longer = tail.longer(limit);
       shares[pos] = longerThanBefore - longer;
+      const band = tail.band(before, limit);
+      prompts[pos] = band.meanPrompt;
+      outputs[pos] = band.meanOutput;
       before = limit;
       longerThanBefore = longer;
     });
     tooLong[w.index] = longerThanBefore;
   }
-  return { entry, tooLong };
+  return { entry, tooLong, meanPrompt, meanOutput };
 }
 
 function capOf(dist: TokenDist | null): number {

@@ -45,19 +45,34 @@ function merged(values: number[], weights: number[], total: number): Mass {
   return { values: distinct, probs: Float64Array.from(distinct, (v) => byValue.get(v)! / total) };
 }
 
+/** The requests whose prompt + output lies in a band of lengths: their share and mean tokens. */
+export interface LengthBand {
+  share: number;
+  /** Mean prompt and output tokens of the band's requests (NaN when the share is 0). */
+  meanPrompt: number;
+  meanOutput: number;
+}
+
 export class LengthTail {
   private readonly prompt: Mass;
   private readonly output: Mass;
   /** above[i] = P(output > output.values[i - 1]); above[0] = 1. */
   private readonly above: Float64Array;
+  /** aboveTokens[i] = E[output; output > output.values[i - 1]]. */
+  private readonly aboveTokens: Float64Array;
 
   constructor(prompt: TokenDist | null, meanPrompt: number, output: TokenDist | null, meanOutput: number) {
     this.prompt = massOf(prompt, meanPrompt);
     this.output = massOf(output, meanOutput);
-    const n = this.output.values.length;
+    const { values, probs } = this.output;
+    const n = values.length;
     this.above = new Float64Array(n + 1);
+    this.aboveTokens = new Float64Array(n + 1);
     // summed from the top so that small tails keep their precision
-    for (let i = n - 1; i >= 0; i--) this.above[i] = this.above[i + 1] + this.output.probs[i];
+    for (let i = n - 1; i >= 0; i--) {
+      this.above[i] = this.above[i + 1] + probs[i];
+      this.aboveTokens[i] = this.aboveTokens[i + 1] + probs[i] * values[i];
+    }
   }
 
   /** P(prompt + output > limit); 0 for an infinite limit. */
@@ -65,14 +80,36 @@ export class LengthTail {
     if (limit === Number.POSITIVE_INFINITY) return 0;
     let share = 0;
     const { values, probs } = this.prompt;
-    for (let i = 0; i < values.length; i++) share += probs[i] * this.outputAbove(limit - values[i]);
+    for (let i = 0; i < values.length; i++)
+      share += probs[i] * this.above[this.firstAbove(limit - values[i])];
     return Math.min(1, share);
   }
 
-  /** P(output > x). */
-  private outputAbove(x: number): number {
+  /** The requests with lo < prompt + output <= hi (hi may be Infinity). */
+  band(lo: number, hi: number): LengthBand {
+    let share = 0;
+    let promptSum = 0;
+    let outputSum = 0;
+    const { values, probs } = this.prompt;
+    for (let i = 0; i < values.length; i++) {
+      const a = this.firstAbove(lo - values[i]);
+      const b = hi === Number.POSITIVE_INFINITY ? this.above.length - 1 : this.firstAbove(hi - values[i]);
+      const p = this.above[a] - this.above[b];
+      if (p <= 0) continue;
+      share += probs[i] * p;
+      promptSum += probs[i] * p * values[i];
+      outputSum += probs[i] * (this.aboveTokens[a] - this.aboveTokens[b]);
+    }
+    return {
+      share,
+      meanPrompt: share > 0 ? promptSum / share : Number.NaN,
+      meanOutput: share > 0 ? outputSum / share : Number.NaN,
+    };
+  }
+
+  /** Index of the first output value above x (the output's length when none is). */
+  private firstAbove(x: number): number {
     const v = this.output.values;
-    // first index whose value exceeds x
     let lo = 0;
     let hi = v.length;
     while (lo < hi) {
@@ -80,6 +117,6 @@ export class LengthTail {
       if (v[mid] > x) hi = mid;
       else lo = mid + 1;
     }
-    return this.above[lo];
+    return lo;
   }
 }

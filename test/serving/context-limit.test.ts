@@ -92,6 +92,20 @@ describe("context length, fluid mode", () => {
     // the fluid counts are expected values rounded to whole requests
     expect(Math.abs(mixed.rejected - mixed.requests * P_MIXED)).toBeLessThanOrEqual(1);
     expect(mixed.rejectedTooLong).toBe(mixed.rejected);
+    // the served requests are the short ones: their mean tokens are those of the pairs that fit
+    let pairs = 0;
+    let promptSum = 0;
+    let outputSum = 0;
+    for (let o = 1; o <= 1000; o++) {
+      const top = Math.min(4000, 4096 - o); // prompts 1..top fit beside o output tokens
+      pairs += top;
+      promptSum += (top * (top + 1)) / 2;
+      outputSum += top * o;
+    }
+    expect(pairs).toBe(4_000_000 - 409_060);
+    // whole-token rounding of the fluid counts: well under 0.1 %
+    expect(mixed.inputTokens / mixed.completed / (promptSum / pairs) - 1).toBeCloseTo(0, 3);
+    expect(mixed.outputTokens / mixed.completed / (outputSum / pairs) - 1).toBeCloseTo(0, 3);
     expect(tenantRow(out, "exact").rejected).toBe(0);
     const over = tenantRow(out, "over");
     expect(over.rejected).toBe(over.requests);
