@@ -35,7 +35,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MAX_EVENT_ID } from "../../src/engine/event-queue.js";
 import { Simulator } from "../../src/engine/simulator.js";
-import { blocksFor } from "../../src/fleet/kv-blocks.js";
 import type { PrefixRef } from "../../src/fleet/prefix-cache.js";
 import {
   type ReferenceReplicaConfig,
@@ -49,6 +48,7 @@ import { RequestStore } from "../../src/scheduler/request-store.js";
 import { StepReplica } from "../../src/scheduler/step-replica.js";
 import { model, profile } from "../fleet/helpers.js";
 import { referenceKvView } from "./reference-kv-view.js";
+import { mixConfig } from "./step-mix.js";
 
 const BASE = servingSetup(profile("nd-h100-v5"), model("llama-3.1-8b"));
 const REL = 1e-9;
@@ -242,49 +242,7 @@ const mix = fc
     threshold: fc.option(fc.constantFrom(7, 64, 256), { freq: 3 }),
     seed: fc.integer(),
   })
-  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix, swap, threshold, seed }) => {
-    const refs: PrefixRef[] =
-      prefix === null ? [] : Array.from({ length: prefix.groups }, (_, g) => prefixOf(prefix, g));
-    let t = 0;
-    const reqs: ReferenceRequest[] = requests.map((q, id) => {
-      t += q.gap;
-      const r: ReferenceRequest = { id, arrival: t, promptTokens: q.prompt, outputTokens: q.output };
-      if (refs.length > 0) r.prefix = refs[q.group % refs.length];
-      return r;
-    });
-    const biggest = Math.max(...reqs.map((q) => blocksFor(q.promptTokens + q.outputTokens, blockSize)));
-    const cfg: ReferenceReplicaConfig = {
-      ...BASE,
-      blockSize,
-      kvBlocks: biggest + spareBlocks,
-      maxNumSeqs,
-      maxNumBatchedTokens: maxNumSeqs + budgetExtra,
-      prefill: "chunked",
-      preemption: swap === null ? "recompute" : "swap",
-      longPrefillTokenThreshold: threshold ?? 0,
-    };
-    // half of the threshold mixes: a budget less than a chunk beyond one token per sequence, so
-    // that several prompts are partial at once, older than some decodes
-    if (threshold !== null && budgetExtra % 2 === 0) {
-      cfg.maxNumBatchedTokens = maxNumSeqs + (budgetExtra % threshold);
-    }
-    if (swap !== null) {
-      cfg.swapBandwidthBytesPerS = swap.bandwidth;
-      if (swap.hostKvBlocks !== null) cfg.hostKvBlocks = swap.hostKvBlocks;
-    }
-    return { reqs, cfg, seed };
-  });
-
-/** Group g's prefix: one unit, or a chain whose first unit all groups share. */
-function prefixOf(p: { tokens: number; groups: number; unit: number }, g: number): PrefixRef {
-  if (p.unit === 0) return { unitKeys: [g + 1], unitTokens: p.tokens, tokens: p.tokens };
-  const units = Math.ceil(p.tokens / p.unit);
-  return {
-    unitKeys: Array.from({ length: units }, (_, k) => (k === 0 ? 1 : 1000 * (g + 1) + k)),
-    unitTokens: p.unit,
-    tokens: p.tokens,
-  };
-}
+  .map(({ seed, ...d }) => ({ ...mixConfig(d, BASE), seed }));
 
 const same = (a: KvView, b: KvView) =>
   a.pendingTokens === b.pendingTokens &&

@@ -14,15 +14,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blocksFor } from "../../src/fleet/kv-blocks.js";
-import type { PrefixRef } from "../../src/fleet/prefix-cache.js";
-import {
-  type ReferenceReplicaConfig,
-  type ReferenceRequest,
-  runReferenceReplica,
-} from "../../src/fleet/reference-step-replica.js";
+import { type ReferenceRequest, runReferenceReplica } from "../../src/fleet/reference-step-replica.js";
 import { servingSetup } from "../../src/fleet/step-setup.js";
 import { model, profile } from "../fleet/helpers.js";
+import { mixConfig } from "./step-mix.js";
 import { runFastReplica } from "./step-replica-driver.js";
 
 const H100 = profile("nd-h100-v5");
@@ -75,56 +70,7 @@ const mix = fc
      */
     threshold: fc.option(fc.constantFrom(1, 7, 16, 64, 256, 700), { freq: 2 }),
   })
-  .map(({ blockSize, maxNumSeqs, budgetExtra, requests, spareBlocks, prefix, swap, threshold }) => {
-    const refs: PrefixRef[] =
-      prefix === null ? [] : Array.from({ length: prefix.groups }, (_, g) => prefixOf(prefix, g));
-    let t = 0;
-    const reqs: ReferenceRequest[] = requests.map((q, id) => {
-      t += q.gap;
-      const r: ReferenceRequest = {
-        id,
-        arrival: t,
-        promptTokens: q.prompt,
-        outputTokens: q.output,
-        tenant: `t${id % 3}`,
-      };
-      if (refs.length > 0) r.prefix = refs[q.group % refs.length];
-      return r;
-    });
-    const biggest = Math.max(...reqs.map((q) => blocksFor(q.promptTokens + q.outputTokens, blockSize)));
-    const cfg: ReferenceReplicaConfig = {
-      ...BASE,
-      blockSize,
-      kvBlocks: biggest + spareBlocks,
-      maxNumSeqs,
-      maxNumBatchedTokens: maxNumSeqs + budgetExtra,
-      prefill: "chunked",
-      preemption: swap === null ? "recompute" : "swap",
-      longPrefillTokenThreshold: threshold ?? 0,
-    };
-    // half of the threshold mixes: a budget less than a chunk beyond one token per sequence, so
-    // partial prompts older than some decodes use it up before them
-    if (threshold !== null && budgetExtra % 2 === 0) {
-      cfg.maxNumBatchedTokens = maxNumSeqs + (budgetExtra % threshold);
-    }
-    if (swap !== null) {
-      cfg.swapBandwidthBytesPerS = swap.bandwidth;
-      if (swap.hostKvBlocks === null) delete cfg.hostKvBlocks;
-      else cfg.hostKvBlocks = swap.hostKvBlocks;
-    }
-    return { reqs, cfg };
-  });
-
-/** Group g's prefix: one unit, or a chain whose first unit all groups share. */
-function prefixOf(p: { tokens: number; groups: number; unit: number }, g: number): PrefixRef {
-  if (p.unit === 0) return { unitKeys: [g + 1], unitTokens: p.tokens, tokens: p.tokens };
-  const units = Math.ceil(p.tokens / p.unit);
-  return {
-    unitKeys: Array.from({ length: units }, (_, k) => (k === 0 ? 1 : 1000 * (g + 1) + k)),
-    unitTokens: p.unit,
-    tokens: p.tokens,
-  };
-}
+  .map((d) => mixConfig(d, BASE, 3));
 
 describe("fast step replica equals the reference replica", () => {
   it("same first-token and finish times, preemptions and conservation on random mixes", () => {
