@@ -37,6 +37,7 @@ export function modelsTable(run: RunResult): Table {
       measured ? int(sum((st) => st.sloMet)) : num(null),
       measured ? int(sum((st) => st.sloMetOutputTokens)) : num(null),
       ...latencyCells(l),
+      int(sum((st) => st.rejectedTooLong)),
     ]);
   }
   return {
@@ -53,6 +54,8 @@ export function modelsTable(run: RunResult): Table {
       "goodput_requests",
       "goodput_output_tokens",
       ...latencyColumns(),
+      // models' context lengths: of rejected, those longer than every model of their chain holds
+      "rejected_too_long",
     ],
     rows,
   };

@@ -61,6 +61,11 @@ describe("context length, request engine", () => {
     const header = csv[0].split(",");
     const overLine = csv.find((l) => l.startsWith("over,"))!.split(",");
     expect(overLine[header.indexOf("rejected_too_long")]).toBe(String(over.requests));
+    // models.csv: every too-long request of the fixture asks for llama-2-7b
+    const models = out.files().get("models.csv")!.split("\r\n");
+    const mHeader = models[0].split(",");
+    const llama2 = models.find((l) => l.startsWith("llama-2-7b,"))!.split(",");
+    expect(llama2[mHeader.indexOf("rejected_too_long")]).toBe(String(out.summary.rejectedTooLong));
     const fallback = tenantRow(out, "fallback");
     expect(fallback.requests).toBeGreaterThan(30);
     expect(fallback.rejected).toBe(0);
