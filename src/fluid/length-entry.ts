@@ -12,7 +12,6 @@
  * length, and later positions keep the workload's means.
  */
 import { classTokenLimit, type Routes } from "../contract/routes.js";
-import type { TokenDist } from "../scenario/types.js";
 import type { WorkloadEstimate } from "../workload/source.js";
 import { tokenCap } from "../workload/token-sampler.js";
 import { LengthTail } from "./length-tail.js";
@@ -43,19 +42,17 @@ export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): Leng
     entry.push(shares);
     meanPrompt.push(prompts);
     meanOutput.push(outputs);
-    // the longest request the distributions can draw (Infinity without caps)
-    const longest = capOf(w.spec.promptTokens) + capOf(w.spec.outputTokens);
+    // the longest request the distributions can draw (Infinity without caps); a trace's lengths
+    // are not known here (the fluid mode refuses traces; the planner's screen stays optimistic)
+    const { promptTokens, outputTokens } = w.spec;
+    const longest =
+      promptTokens === null || outputTokens === null ? 0 : tokenCap(promptTokens) + tokenCap(outputTokens);
     if (limits.every((l) => l >= longest)) {
       shares[0] = 1;
       continue;
     }
     const e = estimates[w.index];
-    const tail = new LengthTail(
-      w.spec.promptTokens,
-      e.meanPromptTokens,
-      w.spec.outputTokens,
-      e.meanOutputTokens,
-    );
+    const tail = new LengthTail(promptTokens, e.meanPromptTokens, outputTokens, e.meanOutputTokens);
     let before = 0; // longest limit so far
     let longerThanBefore = 1;
     limits.forEach((limit, pos) => {
@@ -71,8 +68,4 @@ export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): Leng
     tooLong[w.index] = longerThanBefore;
   }
   return { entry, tooLong, meanPrompt, meanOutput };
-}
-
-function capOf(dist: TokenDist | null): number {
-  return dist === null ? Number.POSITIVE_INFINITY : tokenCap(dist);
 }

@@ -153,15 +153,20 @@ function modelScreen(
     });
     const e = run.estimates[i];
     const rate = rateAt(w.arrival, ctx.startMs, ctx.multipliers, e.expectedRequests / s.horizon);
-    const held = lengths.entry[i][0]; // the share the model can hold
+    // the share the model can hold, and their mean tokens (shorter when the model's context cuts)
+    const held = lengths.entry[i][0];
+    const cut = !Number.isNaN(lengths.meanPrompt[i][0]);
+    const meanPrompt = cut ? lengths.meanPrompt[i][0] : e.meanPromptTokens;
+    const meanOutput = cut ? lengths.meanOutput[i][0] : e.meanOutputTokens;
+    const requests = e.expectedRequests * held;
     const rates = Float64Array.from(times, (t) => rate(t) * held);
-    P += e.meanPromptTokens * e.expectedRequests;
-    O += e.meanOutputTokens * e.expectedRequests;
-    weight += e.expectedRequests;
+    P += meanPrompt * requests;
+    O += meanOutput * requests;
+    weight += requests;
     // The workload's cut per target: (fraction of its requests, their mean prompt).
     let cuts: Array<{ f: number; prompt: number }>;
-    if (rule === null) cuts = [{ f: 1, prompt: e.meanPromptTokens }];
-    else if (rule.kind === "shares") cuts = rule.shares.map((f) => ({ f, prompt: e.meanPromptTokens }));
+    if (rule === null) cuts = [{ f: 1, prompt: meanPrompt }];
+    else if (rule.kind === "shares") cuts = rule.shares.map((f) => ({ f, prompt: meanPrompt }));
     else {
       const p = promptSplit(w.promptTokens, e.meanPromptTokens, rule.threshold);
       cuts = [
@@ -180,9 +185,9 @@ function modelScreen(
       });
       parts.set(key, part);
       const tk = tokens[g];
-      tk.P += prompt * f * e.expectedRequests;
-      tk.O += e.meanOutputTokens * f * e.expectedRequests;
-      tk.w += f * e.expectedRequests;
+      tk.P += prompt * f * requests;
+      tk.O += meanOutput * f * requests;
+      tk.w += f * requests;
     });
   });
   const meanP = weight > 0 ? P / weight : 0;
