@@ -92,16 +92,10 @@ export function buildFlows(
           // At the first position, where only fresh arrivals enter, the requests it can hold carry
           // their band's means (not under a split by length). Later positions also take what earlier
           // ones pass on (an outage's whole traffic), so they keep the workload's means.
-          const bandPrompt = lengths.meanPrompt[w.index][pos];
-          const banded = pos === 0 && byLength === null && !Number.isNaN(bandPrompt);
-          const prompt = banded
-            ? bandPrompt
-            : side === null
-              ? mean
-              : side === 1
-                ? byLength!.meanLong
-                : byLength!.meanShort;
-          const output = banded ? lengths.meanOutput[w.index][pos] : estimates[w.index].meanOutputTokens;
+          const banded = pos === 0 && byLength === null;
+          const output = banded ? lengths.meanOutput[w.index][0] : estimates[w.index].meanOutputTokens;
+          const unsplit = banded ? lengths.meanPrompt[w.index][0] : mean;
+          const prompt = side === null ? unsplit : side === 1 ? byLength!.meanLong : byLength!.meanShort;
           const cv2 =
             side === null
               ? tokenCv2(w.spec.promptTokens)

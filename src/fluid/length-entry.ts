@@ -22,8 +22,8 @@ export interface LengthEntry {
   /** tooLong[w]: share of workload w's arrivals no position can hold (rejected on arrival). */
   tooLong: Float64Array;
   /**
-   * Mean prompt and output tokens of the requests entering at each position, where lengths cut the
-   * workload (NaN elsewhere: the workload's own means apply).
+   * Mean prompt and output tokens of the requests entering at each position: their band's where
+   * lengths cut the workload, else the workload's own.
    */
   meanPrompt: Float64Array[];
   meanOutput: Float64Array[];
@@ -36,9 +36,10 @@ export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): Leng
   const meanOutput: Float64Array[] = [];
   for (const w of routes.workloads) {
     const limits = Array.from(w.chain, (c) => classTokenLimit(routes.classes[c]));
+    const e = estimates[w.index];
     const shares = new Float64Array(limits.length);
-    const prompts = new Float64Array(limits.length).fill(Number.NaN);
-    const outputs = new Float64Array(limits.length).fill(Number.NaN);
+    const prompts = new Float64Array(limits.length).fill(e.meanPromptTokens);
+    const outputs = new Float64Array(limits.length).fill(e.meanOutputTokens);
     entry.push(shares);
     meanPrompt.push(prompts);
     meanOutput.push(outputs);
@@ -51,21 +52,19 @@ export function lengthEntry(routes: Routes, estimates: WorkloadEstimate[]): Leng
       shares[0] = 1;
       continue;
     }
-    const e = estimates[w.index];
     const tail = new LengthTail(promptTokens, e.meanPromptTokens, outputTokens, e.meanOutputTokens);
     let before = 0; // longest limit so far
-    let longerThanBefore = 1;
     limits.forEach((limit, pos) => {
       if (limit <= before) return;
-      const longer = tail.longer(limit);
-      shares[pos] = longerThanBefore - longer;
       const band = tail.band(before, limit);
-      prompts[pos] = band.meanPrompt;
-      outputs[pos] = band.meanOutput;
+      shares[pos] = band.share;
+      if (band.share > 0) {
+        prompts[pos] = band.meanPrompt;
+        outputs[pos] = band.meanOutput;
+      }
       before = limit;
-      longerThanBefore = longer;
     });
-    tooLong[w.index] = longerThanBefore;
+    tooLong[w.index] = tail.band(before, Number.POSITIVE_INFINITY).share;
   }
   return { entry, tooLong, meanPrompt, meanOutput };
 }

@@ -1,8 +1,9 @@
 /**
- * The share of a workload's requests longer than a limit, prompt + output tokens, for the fluid
- * mode's context and KV-memory limits (the request engine skips a route class that cannot hold a
+ * The share of a workload's requests between two lengths, prompt + output tokens, and their mean
+ * tokens, for the fluid mode's context and KV-memory limits (the request engine skips a route class that cannot hold a
  * request, and rejects it when none can). Prompt and output are drawn independently (separate
- * streams), so P(p + o > L) = sum over prompt values p of P(p) x P(o > L - p), on the same
+ * streams), so P(lo < p + o <= hi) = sum over prompt values p of P(p) x P(lo - p < o <= hi - p),
+ * on the same
  * whole-token points as the request engine's draws (src/fluid/token-mass.ts).
  */
 import type { TokenDist } from "../scenario/types.js";
@@ -75,17 +76,7 @@ export class LengthTail {
     }
   }
 
-  /** P(prompt + output > limit); 0 for an infinite limit. */
-  longer(limit: number): number {
-    if (limit === Number.POSITIVE_INFINITY) return 0;
-    let share = 0;
-    const { values, probs } = this.prompt;
-    for (let i = 0; i < values.length; i++)
-      share += probs[i] * this.above[this.firstAbove(limit - values[i])];
-    return Math.min(1, share);
-  }
-
-  /** The requests with lo < prompt + output <= hi (hi may be Infinity). */
+  /** The requests with lo < prompt + output <= hi (hi Infinity: every request longer than lo). */
   band(lo: number, hi: number): LengthBand {
     let share = 0;
     let promptSum = 0;
@@ -101,7 +92,7 @@ export class LengthTail {
       outputSum += probs[i] * (this.aboveTokens[a] - this.aboveTokens[b]);
     }
     return {
-      share,
+      share: Math.min(1, share),
       meanPrompt: share > 0 ? promptSum / share : Number.NaN,
       meanOutput: share > 0 ? outputSum / share : Number.NaN,
     };

@@ -155,9 +155,8 @@ function modelScreen(
     const rate = rateAt(w.arrival, ctx.startMs, ctx.multipliers, e.expectedRequests / s.horizon);
     // the share the model can hold, and their mean tokens (shorter when the model's context cuts)
     const held = lengths.entry[i][0];
-    const cut = !Number.isNaN(lengths.meanPrompt[i][0]);
-    const meanPrompt = cut ? lengths.meanPrompt[i][0] : e.meanPromptTokens;
-    const meanOutput = cut ? lengths.meanOutput[i][0] : e.meanOutputTokens;
+    const meanPrompt = lengths.meanPrompt[i][0];
+    const meanOutput = lengths.meanOutput[i][0];
     const requests = e.expectedRequests * held;
     const rates = Float64Array.from(times, (t) => rate(t) * held);
     P += meanPrompt * requests;

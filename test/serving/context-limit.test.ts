@@ -144,6 +144,8 @@ describe("rejections for capacity are not counted as too long", () => {
 });
 
 describe("LengthTail: P(prompt + output > limit) on the engine's whole-token draws", () => {
+  const longer = (tail: LengthTail, limit: number) => tail.band(limit, Number.POSITIVE_INFINITY).share;
+
   it("uniform x uniform exactly", () => {
     const tail = new LengthTail(
       { dist: "uniform", min: 1, max: 4000 },
@@ -151,9 +153,9 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       { dist: "uniform", min: 1, max: 1000 },
       0,
     );
-    expect(tail.longer(4096)).toBeCloseTo(P_MIXED, 12);
-    expect(tail.longer(5000)).toBe(0);
-    expect(tail.longer(1)).toBeCloseTo(1, 12);
+    expect(longer(tail, 4096)).toBeCloseTo(P_MIXED, 12);
+    expect(longer(tail, 5000)).toBe(0);
+    expect(longer(tail, 1)).toBeCloseTo(1, 12);
   });
 
   it("empirical values, unsorted and repeated: the share of pairs counted by hand", () => {
@@ -166,9 +168,9 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       100,
     );
     // longer than 350 with 100 output tokens: the prompts of 4,000, 300 and 300 (3 of 6)
-    expect(tail.longer(350)).toBeCloseTo(0.5, 12);
-    expect(tail.longer(400)).toBeCloseTo(1 / 6, 12);
-    expect(tail.longer(4100)).toBe(0);
+    expect(longer(tail, 350)).toBeCloseTo(0.5, 12);
+    expect(longer(tail, 400)).toBeCloseTo(1 / 6, 12);
+    expect(longer(tail, 4100)).toBe(0);
     // the same values as outputs behind 100-token prompts
     const swapped = new LengthTail(
       { dist: "constant", value: 100, max: null },
@@ -176,9 +178,9 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       { dist: "empirical", file, column: "tokens", max: null },
       0,
     );
-    expect(swapped.longer(350)).toBeCloseTo(0.5, 12);
-    expect(swapped.longer(400)).toBeCloseTo(1 / 6, 12);
-    expect(swapped.longer(4100)).toBe(0);
+    expect(longer(swapped, 350)).toBeCloseTo(0.5, 12);
+    expect(longer(swapped, 400)).toBeCloseTo(1 / 6, 12);
+    expect(longer(swapped, 4100)).toBe(0);
   });
 
   it("is 0 at exactly the limit and 1 one token below it", () => {
@@ -188,9 +190,9 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       { dist: "constant", value: 96, max: null },
       0,
     );
-    expect(tail.longer(4096)).toBe(0);
-    expect(tail.longer(4095)).toBe(1);
-    expect(tail.longer(Number.POSITIVE_INFINITY)).toBe(0);
+    expect(longer(tail, 4096)).toBe(0);
+    expect(longer(tail, 4095)).toBe(1);
+    expect(longer(tail, Number.POSITIVE_INFINITY)).toBe(0);
   });
 
   it("exponential prompt + constant output: exp(-(L - c + 0.5) / mean)", () => {
@@ -201,7 +203,7 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       { dist: "constant", value: 200, max: null },
       200,
     );
-    expect(tail.longer(4096)).toBeCloseTo(Math.exp(-(4096 - 200 + 0.5) / 1000), 4);
+    expect(longer(tail, 4096)).toBeCloseTo(Math.exp(-(4096 - 200 + 0.5) / 1000), 4);
   });
 
   it("lognormal output + constant prompt: the normal tail at (ln(L - c + 0.5) - mu) / sigma", () => {
@@ -212,7 +214,7 @@ describe("LengthTail: P(prompt + output > limit) on the engine's whole-token dra
       { dist: "lognormal", median: 300, p90: 1500, max: null },
       0,
     );
-    expect(tail.longer(4096)).toBeCloseTo(normalTail((Math.log(4096 - 3000 + 0.5) - mu) / sigma), 4);
+    expect(longer(tail, 4096)).toBeCloseTo(normalTail((Math.log(4096 - 3000 + 0.5) - mu) / sigma), 4);
   });
 });
 
