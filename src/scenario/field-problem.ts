@@ -4,7 +4,7 @@
  * holds it), else at the field's line in the scenario file.
  */
 import type { InputProblem } from "../errors.js";
-import { SET_FILE } from "./set-overrides.js";
+import { fromSet, SET_FILE } from "./set-overrides.js";
 import type { Scenario } from "./types.js";
 
 export function fieldProblem(
@@ -13,10 +13,8 @@ export function fieldProblem(
   message: string,
 ): InputProblem {
   const inFile = s.lines[path] !== undefined;
-  for (const set of s.setPaths ?? []) {
-    const under = path === set || path.startsWith(`${set}.`);
-    const holds = !inFile && set.startsWith(`${path}.`);
-    if (under || holds) return { file: SET_FILE, path, message };
-  }
+  const keys = path.split(".");
+  if (s.setPaths?.some((set) => fromSet(keys, set.split("."), inFile)))
+    return { file: SET_FILE, path, message };
   return { file: s.file, line: s.lines[path], path, message };
 }

@@ -11,7 +11,7 @@ import { fileLocator, type Locator, ProblemList } from "./problems.js";
 import { loadCatalog, loadProfiles } from "./profiles.js";
 import { resolveScenario } from "./resolve.js";
 import { scenarioSchema } from "./schema/scenario.js";
-import { type AppliedSet, applySets, SET_FILE } from "./set-overrides.js";
+import { type AppliedSet, applySets, fromSet, SET_FILE } from "./set-overrides.js";
 import type { Scenario } from "./types.js";
 import { validate } from "./validate.js";
 import { dotted, type FieldPath, readYamlFile } from "./yaml-source.js";
@@ -95,11 +95,7 @@ function overrideLocator(
       return { file: FLAGS[path[0] as keyof typeof FLAGS], hidePath: true };
     }
     const inFile = lines[dotted(path)] !== undefined;
-    for (const set of applied) {
-      const under = set.path.every((key, i) => String(path[i]) === String(key));
-      const holds = !inFile && path.every((key, i) => String(set.path[i]) === String(key));
-      if (under || holds) return { file: SET_FILE };
-    }
+    if (applied.some((set) => fromSet(path, set.path, inFile))) return { file: SET_FILE };
     return base(path);
   };
 }

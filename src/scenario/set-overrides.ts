@@ -17,6 +17,21 @@ export interface AppliedSet {
   path: Array<string | number>;
 }
 
+/**
+ * Whether a problem in the field at `path` belongs to the `--set` that wrote `set`: the field is
+ * the one written or lies inside it, or, absent from the file (`inFile` false), it holds the field
+ * written (its line would otherwise be the nearest parent in the file, often line 1).
+ */
+export function fromSet(
+  path: readonly (string | number)[],
+  set: readonly (string | number)[],
+  inFile: boolean,
+): boolean {
+  const under = set.every((key, i) => String(path[i]) === String(key));
+  const holds = !inFile && path.every((key, i) => String(set[i]) === String(key));
+  return under || holds;
+}
+
 export function applySets(data: unknown, entries: string[]): AppliedSet[] {
   return entries.map((entry) => applySet(data, entry));
 }
